@@ -1,0 +1,38 @@
+# The two entry points of the README: `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# A throwaway database name per run; pytest-django creates test_<name> and drops it afterwards.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/govinfo_ci_$(shell date +%s)_$$PPID
+
+.PHONY: demo test test-sqlite test-postgres install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-test
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite: install-test
+	$(BIN)/python -m pytest
+
+test-postgres: install-test
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest

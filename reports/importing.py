@@ -1,0 +1,131 @@
+"""The one place that runs an import: parse → match agency and year → atomic save with history.
+
+A report is stored as published: the shape's values go in unchanged and the findings are stored
+beside them. Re-importing the same agency and year updates that report; every stored version is
+kept as a ReportRevision, so the previous one is never lost.
+"""
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+
+from reports.models import Agency, AnnualReport, ReportRevision
+from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.parsers.blocks import norm
+from reports.rules.engine import evaluate
+
+
+class ImportRefused(Exception):
+    """The file parsed but cannot be stored (no agency or year found, ambiguous agency)."""
+
+
+@dataclass
+class Outcome:
+    name: str
+    action: str  # created / updated / unchanged / failed
+    message: str = ""
+    report: AnnualReport | None = None
+    findings: list = field(default_factory=list)
+
+    ACTIONS = {"created": "新建", "updated": "更新", "unchanged": "未变化", "failed": "失败"}
+
+    @property
+    def action_label(self):
+        return self.ACTIONS[self.action]
+
+
+def match_agency(name, create=False):
+    """The Agency a report's name refers to, with or without its city/province prefix.
+
+    利通区卫生健康局 matches 吴忠市利通区卫生健康局 and the other way round. Two candidates are
+    refused rather than guessed; no candidate creates the agency when `create` is set.
+    """
+    name = norm(name)
+    exact = Agency.objects.filter(name=name).first()
+    if exact:
+        return exact
+    suffixes = [name[i:] for i in range(len(name) - 3)]
+    candidates = list(Agency.objects.filter(Q(name__endswith=name) | Q(name__in=suffixes))[:3])
+    if len(candidates) > 1:
+        names = "、".join(a.name for a in candidates)
+        raise ImportRefused(f"机关名称「{name}」可对应多个机关（{names}），请先确认机关。")
+    if candidates:
+        return candidates[0]
+    if create:
+        return Agency.objects.create(name=name)
+    return None
+
+
+def import_bytes(data, filename, user=None):
+    """Import one file's bytes; never raises for bad input, returns a failed Outcome instead."""
+    try:
+        shape = parse_bytes(data, filename)
+        return _store(shape, data, filename, user)
+    except (ParseError, ImportRefused) as exc:
+        return Outcome(filename, "failed", str(exc))
+
+
+@transaction.atomic
+def _store(shape, data, filename, user):
+    if not shape.agency:
+        raise ImportRefused("未能从标题、正文或落款中识别出机关名称。")
+    if not shape.year:
+        raise ImportRefused("未能从标题、统计期限或正文中识别出报告年度。")
+    sha256 = hashlib.sha256(data).hexdigest()
+    agency = match_agency(shape.agency, create=True)
+    report = AnnualReport.objects.select_for_update().filter(agency=agency, year=shape.year).first()
+    if report and report.source_sha256 == sha256:
+        return Outcome(filename, "unchanged", "与已存储的原始文件完全相同。", report)
+    action = "updated" if report else "created"
+    report = report or AnnualReport(agency=agency, year=shape.year)
+    report.title = shape.facts.get("title", "")[:200]
+    report.source_name = Path(filename).name[:255]
+    report.source_sha256 = sha256
+    report.source_file.name = _store_original(data, sha256, filename)
+    report.save()
+    report.apply_shape(shape)
+    findings = report.refresh_findings(evaluate(shape))
+    ReportRevision.objects.create(
+        report=report,
+        created_by=user,
+        source=f"导入 {report.source_name}",
+        source_sha256=sha256,
+        data={**shape.to_json(findings), "facts": shape.facts},
+    )
+    return Outcome(filename, action, "", report, findings)
+
+
+def _store_original(data, sha256, filename):
+    """Keep the original file, named by its content so a re-upload stores nothing twice."""
+    name = f"sources/{sha256[:2]}/{sha256}{Path(filename).suffix.lower()}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(data))
+    return name
+
+
+def collect_files(paths):
+    """Files named directly, and the supported files inside named folders (sorted)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+        else:
+            yield path
+
+
+def import_paths(paths, user=None):
+    for path in collect_files(paths):
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                yield Outcome(str(path), "failed", f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB。")
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Outcome(str(path), "failed", f"无法读取文件：{exc.strerror or exc}")
+            continue
+        outcome = import_bytes(data, path.name, user)
+        outcome.name = str(path)
+        yield outcome

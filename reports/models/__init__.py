@@ -1,0 +1,18 @@
+"""The records core: one module per concern (who reports, the report, its sections)."""
+from .agency import Agency, Profile, Region
+from .annual_report import AnnualReport, Finding, ReportRevision
+from .sections import ActiveDisclosure, ApplicationRow, Improvement, Problem, ReviewLitigationRow
+
+__all__ = [
+    "ActiveDisclosure",
+    "Agency",
+    "AnnualReport",
+    "ApplicationRow",
+    "Finding",
+    "Improvement",
+    "Problem",
+    "Profile",
+    "Region",
+    "ReportRevision",
+    "ReviewLitigationRow",
+]

@@ -1,0 +1,218 @@
+"""The annual report, its findings and its revisions."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+
+from reports import vocabulary as v
+from reports.choices import GATED_STATUSES, FormatVersion, ReportScope, ReportStatus, Severity
+from reports.rules import engine
+from reports.rules.shape import ReportShape, empty_facts
+
+from .sections import ActiveDisclosure, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def with_sections(self):
+        """Everything to_shape() reads, in a fixed number of queries whatever the count."""
+        return self.select_related("agency", "agency__region", "active").prefetch_related(
+            "application_rows", "review_rows", "problems", "improvements"
+        )
+
+    def in_region(self, region):
+        """Reports of the agencies in `region`'s subtree (a reviewer's office covers a subtree)."""
+        return self.filter(agency__region__path__startswith=region.path)
+
+
+class AnnualReport(models.Model):
+    """政府信息公开工作年度报告: one per agency and year, stored as published."""
+
+    agency = models.ForeignKey("Agency", verbose_name="机关", on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField(
+        "报告年度", validators=[MinValueValidator(2008), MaxValueValidator(2100)]
+    )
+    format_version = models.CharField(
+        "格式版本", max_length=4, choices=FormatVersion.choices, default=FormatVersion.V2021
+    )
+    status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    scope = models.CharField("统计范围", max_length=20, choices=ReportScope.choices, default=ReportScope.SELF)
+    title = models.CharField("标题", max_length=200, blank=True)
+    overall = models.TextField("一、总体情况", blank=True)
+    other = models.TextField("六、其他需要报告的事项", blank=True)
+    source_file = models.FileField("原始文件", upload_to="sources/%Y/", blank=True)
+    source_name = models.CharField("原始文件名", max_length=255, blank=True)
+    source_sha256 = models.CharField("原始文件SHA-256", max_length=64, blank=True, db_index=True)
+    source_facts = models.JSONField("原文结构信息", default=empty_facts, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    warning_count = models.PositiveIntegerField("警告数", default=0)
+    validated_at = models.DateTimeField("校验时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度报告"
+        ordering = ["-year", "agency__name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_report_per_agency_year")]
+        indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["error_count"])]
+
+    def __str__(self):
+        return f"{self.agency.name}{self.year}年度报告"
+
+    # -- the report as one shape -----------------------------------------------------------------
+
+    def to_shape(self):
+        """The stored report as the rule engine's shape (facts from the source document kept)."""
+        shape = ReportShape(agency=self.agency.name, year=self.year, format_version=self.format_version)
+        shape.sections = {
+            "overall": self.overall,
+            "problems": [p.text for p in self.problems.all()],
+            "improvements": [i.text for i in self.improvements.all()],
+            "other": self.other,
+        }
+        try:
+            active = self.active if self.pk else None
+        except ActiveDisclosure.DoesNotExist:
+            active = None
+        for row, column in v.ACTIVE.cells():
+            value = getattr(active, active_field(row.key, column and column.key)) if active else None
+            shape.set_cell(v.ACTIVE.key, row.key, column and column.key, value)
+        for item in self.application_rows.all():
+            shape.applications[item.row] = {c: getattr(item, c) for c in v.APPLICANT_KEYS}
+        for item in self.review_rows.all():
+            shape.review_litigation[item.group] = {c: getattr(item, c) for c in v.RESULT_KEYS}
+        shape.facts = {**empty_facts(), **(self.source_facts or {})}
+        return shape
+
+    @transaction.atomic
+    def apply_shape(self, shape):
+        """Store the shape's values in this (saved) report's section rows, replacing what was there."""
+        self.format_version = shape.format_version
+        self.overall = shape.sections.get("overall") or ""
+        self.other = shape.sections.get("other") or ""
+        self.source_facts = shape.facts
+        self.save()
+        ActiveDisclosure.objects.update_or_create(
+            report=self,
+            defaults={
+                active_field(row.key, column and column.key): shape.cell(v.ACTIVE.key, row.key, column and column.key)
+                for row, column in v.ACTIVE.cells()
+            },
+        )
+        self._replace(
+            ApplicationRow,
+            [ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS],
+        )
+        self._replace(
+            ReviewLitigationRow,
+            [
+                ReviewLitigationRow(report=self, group=g.key, **shape.review_litigation[g.key])
+                for g in v.REVIEW_LITIGATION.rows
+            ],
+        )
+        for model, key in ((Problem, "problems"), (Improvement, "improvements")):
+            items = shape.sections.get(key) or []
+            self._replace(model, [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)])
+        # Drop what the prefetch cache holds: it describes the rows just replaced.
+        getattr(self, "_prefetched_objects_cache", {}).clear()
+        self._state.fields_cache.pop("active", None)
+
+    def _replace(self, model, objects):
+        model.objects.filter(report=self).delete()
+        model.objects.bulk_create(objects)
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def evaluate(self, shape=None):
+        return engine.evaluate(shape or self.to_shape())
+
+    def refresh_findings(self, findings=None):
+        """Store the findings of a validation run (the shape's, or a fresh one) and their counts."""
+        findings = self.evaluate() if findings is None else findings
+        Finding.objects.filter(report=self).delete()
+        Finding.objects.bulk_create(Finding.from_engine(self, f) for f in findings)
+        self.error_count = sum(f.severity == Severity.ERROR for f in findings)
+        self.warning_count = sum(f.severity == Severity.WARNING for f in findings)
+        self.validated_at = timezone.now()
+        AnnualReport.objects.filter(pk=self.pk).update(
+            error_count=self.error_count, warning_count=self.warning_count, validated_at=self.validated_at
+        )
+        return findings
+
+    def clean(self):
+        """Errors block submission and approval (spec §5); a draft may hold anything as published.
+
+        Forms set `pending_shape` to the submitted values before model validation runs, because
+        the stored rows would be the old ones (the admin validates the parent form first).
+        """
+        if self.status not in GATED_STATUSES or not self.agency_id:
+            return
+        shape = getattr(self, "pending_shape", None) or (self.to_shape() if self.pk else None)
+        if shape is None:
+            return
+        error = engine.validation_error(engine.evaluate(shape), fields=FORM_FIELDS)
+        if error:
+            raise error
+
+
+# The locations a ValidationError may be keyed by: what the report form shows.
+FORM_FIELDS = frozenset(
+    ["agency", "year", "overall", "other", "problems", "improvements"]
+    + [v.cell_key(t.key, r.key, c and c.key) for t in v.TABLES for r, c in t.cells()]
+)
+
+
+class Finding(models.Model):
+    """One finding of the report's last validation run."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField("规则", max_length=8, db_index=True)
+    severity = models.CharField("级别", max_length=10, choices=Severity.choices)
+    message = models.TextField("说明")
+    table = models.CharField("表", max_length=30, blank=True)
+    row = models.CharField("行", max_length=40, blank=True)
+    column = models.CharField("列", max_length=40, blank=True)
+    field = models.CharField("字段", max_length=40, blank=True)
+    cells = models.JSONField("涉及单元格", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "校验结果"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.code} {self.message}"
+
+    @classmethod
+    def from_engine(cls, report, finding):
+        return cls(
+            report=report,
+            code=finding.code,
+            severity=finding.severity,
+            message=finding.message,
+            table=finding.table or "",
+            row=finding.row or "",
+            column=finding.column or "",
+            field=finding.field or "",
+            cells=[list(c) for c in finding.cells],
+        )
+
+
+class ReportRevision(models.Model):
+    """A snapshot of the report as stored at one moment (spec §7 JSON), so nothing is lost."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField("来源", max_length=200)
+    source_sha256 = models.CharField("原始文件SHA-256", max_length=64, blank=True)
+    data = models.JSONField("内容")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史版本"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report} {self.created_at:%Y-%m-%d %H:%M} {self.source}"

@@ -1,0 +1,116 @@
+"""One model per section of the report; cells are nullable because blank is not 0 (spec §7).
+
+Field names are the spec's keys, verbose names the official labels from the vocabulary. Counts
+are signed so a report is stored exactly as published; E6 reports what is not a valid count.
+"""
+from django.db import models
+
+from reports import vocabulary as v
+from reports.choices import ApplicationRowKey, ReviewGroupKey
+
+
+def count(label):
+    return models.IntegerField(label, null=True, blank=True)
+
+
+def active_field(row, column=None):
+    """The ActiveDisclosure field of a table-二 cell: regulations_issued, licensing…"""
+    return f"{row}_{column}" if column else row
+
+
+def _active_label(row, column):
+    return f"{row.label}·{column.label}" if column else f"{row.label}·{v.ACTIVE_VALUE_HEADERS[row.key]}"
+
+
+class ActiveDisclosure(models.Model):
+    """二、主动公开政府信息情况 (2021 format)."""
+
+    report = models.OneToOneField("AnnualReport", on_delete=models.CASCADE, related_name="active")
+    regulations_issued = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.ISSUED))
+    regulations_repealed = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.REPEALED))
+    regulations_in_force = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.IN_FORCE))
+    normative_documents_issued = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.ISSUED))
+    normative_documents_repealed = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.REPEALED))
+    normative_documents_in_force = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.IN_FORCE))
+    licensing = count(_active_label(v.ACTIVE.row_by_key["licensing"], None))
+    penalty = count(_active_label(v.ACTIVE.row_by_key["penalty"], None))
+    enforcement = count(_active_label(v.ACTIVE.row_by_key["enforcement"], None))
+    fees = models.DecimalField(
+        _active_label(v.ACTIVE.row_by_key["fees"], None), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主动公开政府信息情况"
+
+    def __str__(self):
+        return f"{self.report}·表二"
+
+
+class ApplicationRow(models.Model):
+    """One row of 三、收到和处理政府信息公开申请情况, with the seven applicant columns."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="application_rows")
+    row = models.CharField("行", max_length=40, choices=ApplicationRowKey.choices)
+    natural_person = count(v.APPLICATIONS.column_by_key["natural_person"].label)
+    commercial = count(v.APPLICATIONS.column_by_key["commercial"].label)
+    research = count(v.APPLICATIONS.column_by_key["research"].label)
+    social_welfare = count(v.APPLICATIONS.column_by_key["social_welfare"].label)
+    legal_service = count(v.APPLICATIONS.column_by_key["legal_service"].label)
+    other = count(v.APPLICATIONS.column_by_key["other"].label)
+    total = count(v.APPLICATIONS.column_by_key["total"].label)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "收到和处理政府信息公开申请情况"
+        constraints = [models.UniqueConstraint(fields=["report", "row"], name="one_application_row_per_key")]
+
+    def __str__(self):
+        return self.get_row_display()
+
+
+class ReviewLitigationRow(models.Model):
+    """One group of 四、行政复议、行政诉讼 (复议 / 直接起诉 / 复议后起诉) with its five results."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="review_rows")
+    group = models.CharField("类别", max_length=40, choices=ReviewGroupKey.choices)
+    upheld = count(v.REVIEW_LITIGATION.column_by_key["upheld"].label)
+    corrected = count(v.REVIEW_LITIGATION.column_by_key["corrected"].label)
+    other = count(v.REVIEW_LITIGATION.column_by_key["other"].label)
+    pending = count(v.REVIEW_LITIGATION.column_by_key["pending"].label)
+    total = count(v.REVIEW_LITIGATION.column_by_key["total"].label)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府信息公开行政复议、行政诉讼情况"
+        constraints = [models.UniqueConstraint(fields=["report", "group"], name="one_review_row_per_group")]
+
+    def __str__(self):
+        return self.get_group_display()
+
+
+class NarrativeItem(models.Model):
+    position = models.PositiveSmallIntegerField("序号")
+    text = models.TextField("内容")
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Problem(NarrativeItem):
+    """五、存在的主要问题: one item per problem, in the report's order."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="problems")
+
+    class Meta(NarrativeItem.Meta):
+        verbose_name = verbose_name_plural = v.PROBLEMS_LABEL
+
+
+class Improvement(NarrativeItem):
+    """五、改进情况: one item per improvement measure."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="improvements")
+
+    class Meta(NarrativeItem.Meta):
+        verbose_name = verbose_name_plural = v.IMPROVEMENTS_LABEL

@@ -1,0 +1,156 @@
+"""Blocks (paragraphs and grids) → ReportShape: sections, tables, narrative, agency and year.
+
+Shared by every input format. What the document states is kept as stated; where it disagrees
+with itself, the facts recorded here let the rules say so (E1, E3, E4, E5).
+"""
+import re
+
+from reports import vocabulary as v
+from reports.parsers import identity
+from reports.parsers.blocks import Grid, ParseError, norm
+from reports.parsers.grid import ENUMERATOR, TableReader
+from reports.rules.shape import ReportShape
+
+ORDINAL = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*")
+SENTENCE_END = "。！？；：…”」』）)!?;:."
+MAX_HEADING = 40
+
+
+def heading_section(text):
+    """The section key a line is the heading of, or None."""
+    text = norm(text)
+    if not text or len(text) > MAX_HEADING:
+        return None
+    text = ORDINAL.sub("", text).rstrip("：:")
+    for section in v.SECTIONS:
+        if re.match(section.pattern, text):
+            return section.key
+    return None
+
+
+def build_report(blocks):
+    shape = ReportShape()
+    tables = TableReader(shape)
+    parts = {"front": []}  # section key → its paragraphs
+    current = "front"
+    for block in blocks:
+        if isinstance(block, Grid):
+            tables.read(block)
+            continue
+        section = heading_section(block.text)
+        if section and section not in parts:
+            current = section
+            parts[current] = []
+        else:
+            parts[current].append(block.text)
+    if len(parts) == 1 and not tables.found:
+        raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
+    tables.finish()
+
+    shape.facts["missing_sections"] = [s.key for s in v.SECTIONS if s.key not in parts]
+    title, preamble = split_title(parts["front"])
+    other, signature, signed_on = split_signature(join_broken(parts.get("other", [])))
+    shape.sections["overall"] = "\n".join(join_broken(parts.get("overall", [])))
+    shape.sections["problems"], shape.sections["improvements"] = split_problems(
+        join_broken(parts.get("problems", []))
+    )
+    shape.sections["other"] = "\n".join(other)
+    notes = {k: "\n".join(parts[k]) for k in ("active", "applications", "review_litigation") if parts.get(k)}
+    shape.facts.update(title=title, preamble="\n".join(preamble), notes=notes, signed_on=signed_on)
+    identity.detect(shape, title, "\n".join(preamble), signature)
+    return shape
+
+
+def split_title(paragraphs):
+    """(title, preamble): the title is the leading short lines up to the one naming 年度报告."""
+    for end, text in enumerate(paragraphs[:4]):
+        if text.endswith("。"):
+            break
+        if "年度报告" in text or "年报" in text:
+            return "".join(paragraphs[: end + 1]), paragraphs[end + 1 :]
+    return "", paragraphs
+
+
+def join_broken(paragraphs):
+    """Re-join paragraphs a page break split mid-sentence (000: 要求各科 / 室、各卫生院…)."""
+    joined = []
+    for text in paragraphs:
+        previous = joined[-1] if joined else ""
+        if (
+            len(previous) >= 30
+            and not previous.endswith(tuple(SENTENCE_END))
+            and not ENUMERATOR.match(text)
+            and not ENUMERATED.match(text)
+        ):
+            joined[-1] = previous + text
+        else:
+            joined.append(text)
+    return joined
+
+
+DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+
+
+def split_signature(paragraphs):
+    """(text, signer, ISO date): the name and date lines a report closes with (003)."""
+    paragraphs = list(paragraphs)
+    signed_on = signer = None
+    if paragraphs and DATE.match(norm(paragraphs[-1])):
+        year, month, day = DATE.match(norm(paragraphs.pop())).groups()
+        signed_on = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    if paragraphs and identity.is_agency_name(paragraphs[-1]):
+        signer = paragraphs.pop().strip()
+    return paragraphs, signer, signed_on
+
+
+# -- 五: problems and improvements as separate items -----------------------------------------
+
+ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")
+IMPROVEMENT_CUE = re.compile(r"改进|整改|下一步|下步|下一阶段|下阶段|今后|措施")
+INLINE_MARKERS = (
+    re.compile(r"([一二三四五六七八九十])是"),
+    re.compile(r"([一二三四五六七八九十])、"),
+)
+NUMERALS = "一二三四五六七八九十"
+LABEL = re.compile(r"^[^。，,；;]{0,14}(问题|措施|情况|方向)[：:]")
+
+
+def split_problems(paragraphs):
+    problems, improvements = [], []
+    target = problems
+    for text in paragraphs:
+        text = ENUMERATOR.sub("", text.strip()).strip()
+        label = LABEL.match(text)
+        head = label.group(0) if label else text[:20]
+        if IMPROVEMENT_CUE.search(head):
+            target = improvements
+        elif "问题" in head and target is improvements and is_subheading(text):
+            target = problems
+        if is_subheading(text):
+            continue  # （一）存在的主要问题 / （二）改进情况: headings, not items
+        if label:
+            text = text[label.end() :].strip()
+        target.extend(split_enumerated(text))
+    return problems, improvements
+
+
+def is_subheading(text):
+    return len(text) <= 30 and not text.endswith(("。", "；", "：", ":")) and bool(
+        IMPROVEMENT_CUE.search(text) or "问题" in text
+    )
+
+
+def split_enumerated(text):
+    """'一是…。二是…。' → items; a lead-in before 一是 stays an item of its own."""
+    for marker in INLINE_MARKERS:
+        positions = []
+        for numeral in NUMERALS:
+            match = re.search(marker.pattern.replace("[一二三四五六七八九十]", numeral), text)
+            if not match or (positions and match.start() <= positions[-1]):
+                break
+            positions.append(match.start())
+        if len(positions) >= 2:
+            bounds = positions + [len(text)]
+            items = [text[: positions[0]]] + [text[a + 2 : b] for a, b in zip(bounds, bounds[1:])]
+            return [item.strip() for item in items if item.strip()]
+    return [ENUMERATED.sub("", text).strip()] if text else []

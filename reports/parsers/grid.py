@@ -1,0 +1,227 @@
+"""Table grids → canonical cells of tables 二/三/四, shared by every input format.
+
+Real grids are ragged: merged label cells leave empty cells, text extraction shifts rows (003's
+`3. 其他`, 004's `(七) 总计`) and drops header cells (000). So rows are identified by their label
+text, never by position, and a row's values are fitted to the columns its table's header shows.
+Values are stored as printed; what cannot be stored as a number is recorded for E6.
+"""
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from reports import vocabulary as v
+from reports.parsers.blocks import CJK, norm
+
+BLANK_MARKERS = {"", "—", "——", "–", "-", "－", "/", "／", "\\", "无", "空"}
+NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+UNITS = re.compile(r"(件|万元|元|项|个|次)$")
+ENUMERATOR = re.compile(r"^([(（]?[一二三四五六七八九十]+[)）、.．]|\(?[0-9]+[).、．]|[0-9]+\.)")
+
+
+def number_text(cell):
+    return UNITS.sub("", norm(cell).replace(",", ""))
+
+
+def parse_value(cell, decimal=False):
+    """(value, invalid text): None for a blank cell, an int (Decimal for 万元), or the bad text."""
+    text = number_text(cell)
+    if text in BLANK_MARKERS:
+        return None, None
+    if NUMBER.match(text):
+        if decimal:
+            try:
+                return Decimal(text), None
+            except InvalidOperation:  # pragma: no cover - NUMBER admits only valid decimals
+                return None, cell
+        if "." not in text:
+            return int(text), None
+    return None, unicodedata.normalize("NFKC", cell).strip()
+
+
+def split_row(cells):
+    """(label cells, value cells): the label runs up to the last text cell before any number."""
+    last_label = -1
+    for i, cell in enumerate(cells):
+        text = number_text(cell)
+        if NUMBER.match(text):
+            break
+        if CJK.search(text) and text not in BLANK_MARKERS:
+            last_label = i
+    return cells[: last_label + 1], cells[last_label + 1 :]
+
+
+def fit(values, count):
+    """Exactly `count` value cells: drop the empty cells merges leave at either end, pad blanks.
+
+    Returns (fitted, extra) where extra are values beyond the header's columns (kept for I1).
+    """
+    values = list(values)
+    while len(values) > count and values and not norm(values[0]):
+        values.pop(0)
+    while len(values) > count and values and not norm(values[-1]):
+        values.pop()
+    if len(values) < count:
+        values += [""] * (count - len(values))
+    extra = values[count - 1 : -1] if len(values) > count else []
+    if extra:
+        values = values[: count - 1] + values[-1:]  # the 总计 column is always the last printed
+    return values, [x for x in extra if norm(x)]
+
+
+def row_key(table, label):
+    """The official row a label names: the row whose distinctive fragment is the longest match."""
+    text = ENUMERATOR.sub("", norm(label))
+    best, best_len = None, 0
+    for row in table.rows:
+        for fragment in row.match:
+            if norm(fragment) in text and len(fragment) > best_len:
+                best, best_len = row.key, len(fragment)
+    return best
+
+
+def classify(grid):
+    """Which official table a grid holds, by its labels (its section heading may be missing)."""
+    text = "".join(norm(c) for row in grid.rows for c in row)
+    if "本年新收" in text or "上年结转" in text:
+        return v.APPLICATIONS.key
+    if "行政复议" in text and ("行政诉讼" in text or "复议后起诉" in text):
+        return v.REVIEW_LITIGATION.key
+    if "第二十条" in text or "行政许可" in text or "行政处罚" in text:
+        return v.ACTIVE.key
+    return None
+
+
+class TableReader:
+    """Accumulates the grids of one report into a ReportShape, then records what was missing."""
+
+    def __init__(self, shape):
+        self.shape = shape
+        self.seen = {t.key: set() for t in v.TABLES}
+        self.found = set()
+
+    def read(self, grid):
+        kind = classify(grid)
+        if kind:
+            self.found.add(kind)
+            getattr(self, f"_read_{kind}")(grid.rows)
+        return kind
+
+    def finish(self):
+        """Record official rows no grid contained (E3); a table never found is missing whole."""
+        for table in v.TABLES:
+            missing = [r.key for r in table.rows if r.key not in self.seen[table.key]]
+            if missing:
+                self.shape.facts["missing_rows"][table.key] = missing
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _store(self, table, row, columns, values):
+        self.seen[table.key].add(row.key)
+        for column, cell in zip(columns, values):
+            value, invalid = parse_value(cell, row.decimal)
+            self.shape.set_cell(table.key, row.key, column, value)
+            if invalid is not None:
+                self.shape.facts["invalid_cells"][v.cell_key(table.key, row.key, column)] = invalid
+
+    def _extra(self, table, label, values=()):
+        """Note a local row, or values beyond the header's columns, for I1 (never summed)."""
+        text = f"「{label}」行" + (f"多出的数值「{'、'.join(values)}」" if values else "")
+        self.shape.facts["extra_rows"].setdefault(table.key, []).append(text)
+
+    def _header_columns(self, table, header_cells, columns):
+        """The official columns a header shows, in official order; aliases noted for W17."""
+        texts = {norm(c) for c in header_cells}
+        present = []
+        for column in columns:
+            if norm(column.label) in texts:
+                present.append(column.key)
+                continue
+            alias = next((a for a in column.aliases if norm(a) in texts), None)
+            if alias:
+                present.append(column.key)
+                self.shape.facts["aliases"].append({"table": table.key, "column": column.key, "label": alias})
+        return present
+
+    def _missing_columns(self, table, present, columns):
+        missing = [c.key for c in columns if c.key not in present]
+        if missing:
+            known = self.shape.facts["missing_columns"].setdefault(table.key, [])
+            known.extend(c for c in missing if c not in known)
+
+    # -- table 二 -------------------------------------------------------------------------------
+
+    def _read_active(self, rows):
+        table = v.ACTIVE
+        for cells in rows:
+            labels, values = split_row(cells)
+            label = "".join(norm(c) for c in labels)
+            if not label or "第二十条" in label:
+                continue
+            if "信息内容" in label or any(norm(c.label) in label for c in v.DOCUMENT_COLUMNS):
+                header = [c for c in cells if norm(c)]
+                if any(norm(c.label) in {norm(h) for h in header} for c in v.DOCUMENT_COLUMNS):
+                    present = self._header_columns(table, header, v.DOCUMENT_COLUMNS)
+                    self._missing_columns(table, present, v.DOCUMENT_COLUMNS)
+                continue
+            key = row_key(table, labels[-1])
+            if key is None:
+                if any(norm(x) for x in values):
+                    self._extra(table, label)
+                continue
+            row = table.row_by_key[key]
+            if row.columns:
+                fitted, _ = fit(values, len(row.columns))
+                self._store(table, row, [c.key for c in row.columns], fitted)
+            else:
+                fitted, _ = fit(values, 1)
+                self._store(table, row, [None], fitted)
+
+    # -- table 三 -------------------------------------------------------------------------------
+
+    def _read_applications(self, rows):
+        table = v.APPLICATIONS
+        start = next(
+            (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
+            0,
+        )
+        header = [c for cells in rows[:start] for c in cells]
+        present = self._header_columns(table, header, table.columns) if header else []
+        if present:
+            self._missing_columns(table, present, table.columns)
+        else:
+            present = list(v.APPLICANT_KEYS)  # no readable header: the official order
+        for cells in rows[start:]:
+            labels, values = split_row(cells)
+            if not labels:
+                continue
+            key = row_key(table, labels[-1])
+            if key is None or key in self.seen[table.key]:
+                if any(norm(x) for x in values) or key:
+                    self._extra(table, "".join(norm(c) for c in labels))
+                continue
+            fitted, extra = fit(values, len(present))
+            self._store(table, table.row_by_key[key], present, fitted)
+            if extra:
+                self._extra(table, table.row_by_key[key].label, extra)
+
+    # -- table 四 -------------------------------------------------------------------------------
+
+    def _read_review_litigation(self, rows):
+        table = v.REVIEW_LITIGATION
+        header_text = ""
+        data = None
+        for cells in rows:
+            labels, values = split_row(cells)
+            if any(NUMBER.match(number_text(x)) for x in values):
+                data = values
+                break
+            header_text += "".join(norm(c) for c in cells)
+        groups = [g.key for g in table.rows if any(norm(m) in header_text for m in g.match)]
+        if not groups:
+            groups = [g.key for g in table.rows]
+        columns = [c.key for c in table.columns if norm(c.label) in header_text] or [c.key for c in table.columns]
+        self._missing_columns(table, columns, table.columns)
+        width = len(columns)
+        fitted, _ = fit(data or [], width * len(groups))
+        for index, group in enumerate(groups):
+            self._store(table, table.row_by_key[group], columns, fitted[index * width : (index + 1) * width])

@@ -1,0 +1,105 @@
+"""Which agency and which year a report is about, from everywhere the document states them.
+
+The title, the statistical period, the body's self-references and the signature are read
+separately and recorded in the facts, so E4/E5 can say where they disagree; the report's agency
+is the fullest form that agrees with the title (利通区卫生健康局 → 吴忠市利通区卫生健康局).
+"""
+import re
+from collections import Counter
+
+from reports.parsers.blocks import norm
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日.{0,12}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
+)
+SUFFIXES = ("人民政府", "委员会", "办公室", "管理局", "局", "委", "办", "厅", "中心", "街道办事处")
+REGION = re.compile(r"(省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)")
+NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
+# How reports name themselves in the body: the preamble's 《…年度报告》, and the contact line.
+SELF_REFERENCES = (
+    re.compile(r"《(" + NAME + r")(?:(?:19|20)\d{2}\s*年度?)?政府信息公开工作年度报告》"),
+    re.compile(r"(?:请|可)?(?:直接)?与(" + NAME + r")(?:办公室)?联系"),
+    re.compile(r"联系(" + NAME + r")(?:办公室)?[，,。；;（(]"),
+)
+# 我局 implies the agency's name ends in 局, 我委 in 委(员会), and so on (004 names itself only so).
+SELF_WORDS = {"局": "局", "委": "委", "办": "办公室", "府": "人民政府", "镇": "人民政府", "乡": "人民政府"}
+# Words that run into a name in running text (请与泰安市…); only stripped from weak candidates,
+# since real place names start with such characters too (和平区, 向阳区).
+LEADING_WORDS = re.compile(r"^(请与|可与|与|请|在)")
+
+
+def is_agency_name(text):
+    text = norm(text)
+    return 4 <= len(text) <= 30 and text.endswith(SUFFIXES) and bool(REGION.search(text[:-1]))
+
+
+def _clean(name):
+    name = norm(name)
+    return name if is_agency_name(name) else None
+
+
+def title_parts(title):
+    """(agency, year) as the title states them; either may be None."""
+    text = norm(title)
+    match = YEAR.search(text)
+    year = int(match.group(1)) if match else None
+    head = text[: match.start()] if match else text.split("政府信息公开")[0]
+    return _clean(head) if head else None, year
+
+
+def body_name(text, title_name):
+    """The name the body uses for the reporting agency itself, or None."""
+    for pattern in SELF_REFERENCES:
+        for match in pattern.finditer(text):
+            name = _clean(match.group(1))
+            if name:
+                return name
+    candidates = _candidates(text)
+    if title_name:
+        # Weak evidence only confirms the title; it never contradicts it.
+        agreeing = [c for c in candidates if c.endswith(title_name) or title_name.endswith(c)]
+        return max(agreeing, key=len) if agreeing else None
+    return candidates.most_common(1)[0][0] if candidates else None
+
+
+def _candidates(text):
+    """Region-qualified names ending in the suffix the report's 我局/我委… implies."""
+    suffixes = {s for word, s in SELF_WORDS.items() if f"我{word}" in text or f"本{word}" in text}
+    found = Counter()
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        for suffix in suffixes or SUFFIXES:
+            for match in re.finditer(re.escape(suffix), run):
+                name = _clean(LEADING_WORDS.sub("", run[: match.end()]))
+                if name:
+                    found[name] += 1
+    return found
+
+
+def detect(shape, title, preamble, signature):
+    text = "\n".join(
+        [preamble, shape.sections["overall"], *shape.sections["problems"], *shape.sections["improvements"]]
+        + [shape.sections["other"]]
+    )
+    title_name, title_year = title_parts(title)
+    period = PERIOD.search(norm(preamble)) or PERIOD.search(norm(text))
+    names = {
+        "title": title_name,
+        "body": body_name(text, title_name),
+        "signature": _clean(signature) if signature else None,
+    }
+    shape.facts["agency_names"] = {k: x for k, x in names.items() if x}
+    years = {"title": title_year, "period": int(period.group(1)) if period else None}
+    shape.facts["years"] = {k: x for k, x in years.items() if x}
+
+    stated = [x for x in names.values() if x]
+    anchor = title_name or (stated[0] if stated else None)
+    agreeing = [x for x in stated if x.endswith(anchor) or anchor.endswith(x)] if anchor else []
+    shape.agency = max(agreeing, key=len) if agreeing else None
+    shape.year = title_year or years["period"] or _body_year(text)
+
+
+def _body_year(text):
+    """The year the narrative speaks of most (004 states it nowhere else)."""
+    counts = Counter(int(y) for y in YEAR.findall(text))
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,50 @@
+"""The roles of the product as Django groups, each with its permissions, written once."""
+from django.contrib.auth.models import Group, Permission
+
+REPORT_MODELS = (
+    "annualreport",
+    "activedisclosure",
+    "applicationrow",
+    "reviewlitigationrow",
+    "problem",
+    "improvement",
+    "finding",
+    "reportrevision",
+)
+REGISTRY_MODELS = ("agency", "region")
+
+
+def _perms(actions, models):
+    return [f"{action}_{model}" for action in actions for model in models]
+
+
+AGENCY_CLERK = "填报员"
+REVIEWER = "审核员"
+LEADER = "领导"
+SYSTEM_ADMIN = "系统管理员"
+
+ROLES = {
+    # An agency enters its own report (scoping to its agency comes with the agency site).
+    AGENCY_CLERK: _perms(("view", "add", "change"), REPORT_MODELS[:6]) + _perms(("view",), ("finding",)),
+    # A 政务公开办 reviewer reads everything in its region; it does not change an agency's figures.
+    REVIEWER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
+    LEADER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
+    # Users and the agency registry; no business edits.
+    SYSTEM_ADMIN: _perms(("view", "add", "change", "delete"), REGISTRY_MODELS + ("profile",))
+    + _perms(("view", "add", "change"), ("user",)),
+}
+STAFF_ROLES = (REVIEWER, LEADER, SYSTEM_ADMIN)
+
+
+def ensure_groups():
+    """Create or update every role's group with exactly its permissions."""
+    groups = {}
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = Permission.objects.filter(codename__in=codenames)
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise LookupError(f"unknown permissions for {name}: {sorted(missing)}")
+        group.permissions.set(perms)
+        groups[name] = group
+    return groups

@@ -1,0 +1,276 @@
+"""The rule catalogue (spec §5). Each rule is written once: code, severity, title, message, check.
+
+Adding a rule is one decorated function here. Checks read blank cells (None) as 0, as the spec
+says; W1 reports the blank itself, and a row or column the document lacks altogether is E3's
+business only, so the arithmetic rules skip sums that depend on it.
+"""
+from reports import vocabulary as v
+from reports.choices import Severity
+from reports.rules.engine import Hit, rule
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+APP = v.APPLICATIONS.key
+REVIEW = v.REVIEW_LITIGATION.key
+
+
+def _n(value):
+    return value or 0
+
+
+def _parts(shape, table, cells):
+    """'自然人 8、商业企业 1': the nonzero cells of a sum, named by what differs between them."""
+    spec = v.TABLE_BY_KEY[table]
+    same_row = len({row for row, _ in cells}) == 1
+    shown = [
+        f"{spec.column_by_key[column].label if same_row else spec.row_by_key[row].label} {value}"
+        for row, column in cells
+        if (value := shape.cell(table, row, column))
+    ]
+    return "、".join(shown) or "均为0"
+
+
+def _sum_hit(shape, table, total_cell, part_cells, **params):
+    """A Hit when total_cell differs from the sum of part_cells, else None."""
+    total = _n(shape.cell(table, *total_cell))
+    parts = sum(_n(shape.cell(table, *cell)) for cell in part_cells)
+    if total == parts:
+        return None
+    cells = [(table, *total_cell)] + [(table, *c) for c in part_cells if shape.cell(table, *c)]
+    return Hit(
+        table,
+        *total_cell,
+        cells=tuple(cells),
+        params={"total": total, "sum": parts, "parts": _parts(shape, table, part_cells), **params},
+    )
+
+
+# -- Structure and identity -------------------------------------------------------------------
+
+
+@rule("E1", ERROR, "六个部分齐全", "缺少第{number}部分「{label}」。")
+def sections_present(shape):
+    for key in shape.facts["missing_sections"]:
+        section = v.SECTION_BY_KEY[key]
+        yield Hit(field=key, params={"number": section.number, "label": section.label})
+
+
+@rule("E3", ERROR, "官方行列齐全", "表{number}缺少官方{kind}「{label}」。")
+def official_rows_and_columns(shape):
+    for table in v.TABLES:
+        for row_key in shape.facts["missing_rows"].get(table.key, ()):
+            label = table.row_by_key[row_key].label
+            yield Hit(table.key, row_key, params={"number": table.number, "kind": "行", "label": label})
+        for column_key in shape.facts["missing_columns"].get(table.key, ()):
+            label = table.column_by_key[column_key].label
+            yield Hit(
+                table.key,
+                column=column_key,
+                cells=tuple((table.key, r.key, column_key) for r in table.rows),
+                params={"number": table.number, "kind": "列", "label": label},
+            )
+
+
+SOURCE_LABELS = {"title": "标题", "period": "统计期限", "tables": "表格", "body": "正文", "signature": "落款"}
+
+
+def _disagreement(stated, same):
+    """'标题2023、统计期限2022' when the stated values do not all agree under `same`, else None."""
+    values = [(k, x) for k, x in stated.items() if x]
+    if all(same(values[0][1], x) for _, x in values[1:]):
+        return None
+    return "、".join(f"{SOURCE_LABELS[k]}「{x}」" for k, x in values)
+
+
+@rule("E4", ERROR, "年度一致", "报告年度不一致：{details}。")
+def year_consistent(shape):
+    years = shape.facts["years"]
+    if len([y for y in years.values() if y]) > 1:
+        details = _disagreement(years, lambda a, b: a == b)
+        if details:
+            yield Hit(field="year", params={"details": details})
+
+
+def same_agency(a, b):
+    """Names agree when one is the other with a region prefix (利通区卫生健康局 = 吴忠市利通区卫生健康局)."""
+    return a.endswith(b) or b.endswith(a)
+
+
+@rule("E5", ERROR, "机关名称一致", "机关名称不一致：{details}。")
+def agency_consistent(shape):
+    names = shape.facts["agency_names"]
+    if len([n for n in names.values() if n]) > 1:
+        details = _disagreement(names, same_agency)
+        if details:
+            yield Hit(field="agency", params={"details": details})
+
+
+# -- Values -----------------------------------------------------------------------------------
+
+
+@rule("E6", ERROR, "数值合法", "{cell}填写为「{text}」，应为{expected}。")
+def valid_numbers(shape):
+    invalid = shape.facts["invalid_cells"]
+    for table in v.TABLES:
+        for row, column in table.cells():
+            key = v.cell_key(table.key, row.key, column and column.key)
+            value = shape.cell(table.key, row.key, column and column.key)
+            expected = "非负金额（万元）" if row.decimal else "非负整数"
+            if key in invalid:
+                text = invalid[key]
+            elif value is not None and value < 0:
+                text = str(value)
+            else:
+                continue
+            yield Hit(table.key, row.key, column and column.key, params={"text": text, "expected": expected})
+
+
+@rule("W1", WARNING, "空白单元格", "{cell}为空，按0计算。")
+def blank_cells(shape):
+    invalid = shape.facts["invalid_cells"]
+    for table in v.TABLES:
+        for row, column in table.cells():
+            column_key = column and column.key
+            if (
+                shape.cell(table.key, row.key, column_key) is None
+                and not shape.is_missing(table.key, row.key, column_key)
+                and v.cell_key(table.key, row.key, column_key) not in invalid
+            ):
+                yield Hit(table.key, row.key, column_key)
+
+
+# -- Accounting (勾稽) --------------------------------------------------------------------------
+
+
+@rule(
+    "E7",
+    ERROR,
+    "新收加结转等于办结加结转下年",
+    "表三「{column}」列：一、本年新收（{new}）加二、上年结转（{old}）为{lhs}，"
+    "不等于（七）总计（{done}）加四、结转下年度继续办理（{next}）之和{rhs}。",
+)
+def applications_balance(shape):
+    # The table's own note: 第一项加第二项之和，等于第三项加第四项之和.
+    rows = ("new_received", "carried_over", "total_processed", "carried_forward")
+    for column in v.APPLICANT_KEYS:
+        if any(shape.is_missing(APP, r, column) for r in rows):
+            continue
+        new, old, done, next_ = (_n(shape.cell(APP, r, column)) for r in rows)
+        if new + old != done + next_:
+            yield Hit(
+                APP,
+                "carried_forward",
+                column,
+                cells=tuple((APP, r, column) for r in rows),
+                params={
+                    "column": v.APPLICATIONS.column_by_key[column].label,
+                    "new": new,
+                    "old": old,
+                    "lhs": new + old,
+                    "done": done,
+                    "next": next_,
+                    "rhs": done + next_,
+                },
+            )
+
+
+@rule(
+    "E8",
+    ERROR,
+    "办理结果合计",
+    "表三「{column}」列：（七）总计为{total}，但各项办理结果之和为{sum}（{parts}）；每件申请只能计入一种结果。",
+)
+def outcomes_total(shape):
+    for column in v.APPLICANT_KEYS:
+        if shape.is_missing(APP, "total_processed", column):
+            continue
+        hit = _sum_hit(
+            shape,
+            APP,
+            ("total_processed", column),
+            [(r, column) for r in v.OUTCOME_KEYS],
+            column=v.APPLICATIONS.column_by_key[column].label,
+        )
+        if hit:
+            yield hit
+
+
+@rule("E9", ERROR, "申请人合计", "表三「{row}」行：「总计」列为{total}，但六类申请人之和为{sum}（{parts}）。")
+def applicant_total(shape):
+    for row in v.APPLICATION_KEYS:
+        if shape.is_missing(APP, row, "total"):
+            continue
+        hit = _sum_hit(
+            shape,
+            APP,
+            (row, "total"),
+            [(row, c) for c in v.APPLICANT_PARTS],
+            row=v.APPLICATIONS.row_by_key[row].label,
+        )
+        if hit:
+            yield hit
+
+
+@rule("E10", ERROR, "复议诉讼合计", "表四「{group}」：总计为{total}，但结果维持、结果纠正、其他结果、尚未审结之和为{sum}。")
+def review_total(shape):
+    for group in v.REVIEW_LITIGATION.rows:
+        if shape.is_missing(REVIEW, group.key, "total"):
+            continue
+        hit = _sum_hit(
+            shape,
+            REVIEW,
+            (group.key, "total"),
+            [(group.key, c) for c in v.RESULT_PARTS],
+            group=group.label,
+        )
+        if hit:
+            yield hit
+
+
+# -- Consistency ------------------------------------------------------------------------------
+
+
+@rule(
+    "W3",
+    WARNING,
+    "制发件数不超过现行有效加废止",
+    "表二「{row}」：本年制发件数（{issued}）大于现行有效件数（{in_force}）与本年废止件数（{repealed}）之和。",
+)
+def issued_within_stock(shape):
+    for row in ("regulations", "normative_documents"):
+        cells = shape.active[row]
+        issued, repealed, in_force = (_n(cells[c]) for c in ("issued", "repealed", "in_force"))
+        if issued > in_force + repealed:
+            yield Hit(
+                v.ACTIVE.key,
+                row,
+                "issued",
+                cells=((v.ACTIVE.key, row, "in_force"), (v.ACTIVE.key, row, "repealed")),
+                params={
+                    "row": v.ACTIVE.row_by_key[row].label,
+                    "issued": issued,
+                    "in_force": in_force,
+                    "repealed": repealed,
+                },
+            )
+
+
+@rule("W17", WARNING, "非官方标签", "表{number}表头「{label}」不是官方名称，已按「{official}」读取。")
+def unofficial_labels(shape):
+    for alias in shape.facts["aliases"]:
+        table = v.TABLE_BY_KEY[alias["table"]]
+        yield Hit(
+            table.key,
+            column=alias["column"],
+            params={
+                "number": table.number,
+                "label": alias["label"],
+                "official": table.column_by_key[alias["column"]].label,
+            },
+        )
+
+
+@rule("I1", INFO, "非官方内容", "表{number}中{label}不在官方格式内，不计入官方合计。")
+def extra_rows(shape):
+    for table_key, labels in shape.facts["extra_rows"].items():
+        for label in labels:
+            yield Hit(field=table_key, params={"number": v.TABLE_BY_KEY[table_key].number, "label": label})

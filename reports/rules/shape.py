@@ -1,0 +1,106 @@
+"""ReportShape: the one plain form of a report that the rule engine evaluates.
+
+Parsers return it, models and forms build it, and it serialises to the JSON of spec §7. Cells are
+None when the report left them blank: blank is not 0 (rules read it as 0 and say so, W1).
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reports import vocabulary as v
+
+
+def empty_table(table):
+    """{row: {column: None}} for a matrix table, {row: None} for table 二's single-value rows."""
+    data = {}
+    for row in table.rows:
+        columns = row.columns or table.columns
+        data[row.key] = {c.key: None for c in columns} if columns else None
+    return data
+
+
+def empty_facts():
+    """What only the source document knows and the stored cells cannot express."""
+    return {
+        "missing_sections": [],  # section keys with no heading in the document (E1)
+        "missing_rows": {},  # {table: [row keys]} official rows absent (E3)
+        "missing_columns": {},  # {table: [column keys]} official columns absent (E3)
+        "extra_rows": {},  # {table: [descriptions]} local rows or surplus values (I1)
+        "aliases": [],  # [{table, column, label}] non-official header labels (W17)
+        "invalid_cells": {},  # {cell key: text} cells whose text is not a number (E6)
+        "years": {},  # {"title"|"period"|"tables": year} where the document states its year (E4)
+        "agency_names": {},  # {"title"|"body"|"signature": name} (E5)
+    }
+
+
+@dataclass
+class ReportShape:
+    agency: str | None = None
+    year: int | None = None
+    format_version: str = "2021"
+    sections: dict = field(
+        default_factory=lambda: {"overall": "", "problems": [], "improvements": [], "other": ""}
+    )
+    active: dict = field(default_factory=lambda: empty_table(v.ACTIVE))
+    applications: dict = field(default_factory=lambda: empty_table(v.APPLICATIONS))
+    review_litigation: dict = field(default_factory=lambda: empty_table(v.REVIEW_LITIGATION))
+    facts: dict = field(default_factory=empty_facts)
+
+    def table(self, table_key):
+        return getattr(self, table_key)
+
+    def cell(self, table_key, row_key, column_key=None):
+        row = self.table(table_key)[row_key]
+        return row[column_key] if column_key else row
+
+    def set_cell(self, table_key, row_key, column_key, value):
+        if column_key:
+            self.table(table_key)[row_key][column_key] = value
+        else:
+            self.table(table_key)[row_key] = value
+
+    def is_missing(self, table_key, row_key, column_key=None):
+        """True when the document lacked this official row or column altogether (E3, not W1)."""
+        if row_key in self.facts["missing_rows"].get(table_key, ()):
+            return True
+        return bool(column_key) and column_key in self.facts["missing_columns"].get(table_key, ())
+
+    def to_json(self, findings=()):
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "format_version": self.format_version,
+            "sections": self.sections,
+            "active": {k: _json_value(x) for k, x in self.active.items()},
+            "applications": self.applications,
+            "review_litigation": self.review_litigation,
+            "findings": [f.to_json() for f in findings],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        """The inverse of to_json (findings are recomputed, never trusted from input)."""
+        shape = cls(
+            agency=data.get("agency"),
+            year=data.get("year"),
+            format_version=data.get("format_version", "2021"),
+        )
+        shape.sections.update(data.get("sections") or {})
+        for table in v.TABLES:
+            given = data.get(table.key) or {}
+            for row, column in table.cells():
+                value = given.get(row.key)
+                if column is not None:
+                    value = (value or {}).get(column.key)
+                if value is not None and row.decimal:
+                    value = Decimal(str(value))
+                shape.set_cell(table.key, row.key, column and column.key, value)
+        return shape
+
+
+def _json_value(value):
+    """Decimals travel as strings so 万元 amounts keep every digit."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_value(x) for k, x in value.items()}
+    return value

@@ -1,0 +1,240 @@
+"""The report's vocabulary: canonical keys and the official labels as printed (spec §1–§4).
+
+Everything that names a section, table, row or column (models, parsers, rules, forms, admin,
+exports, JSON) reads it from here, so a label is written exactly once.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: str  # the Chinese ordinal printed before the heading
+    label: str
+    # Regex matched against a heading with its ordinal stripped (real reports vary the wording).
+    pattern: str
+
+
+SECTIONS = (
+    Section("overall", "一", "总体情况", r"^(政府信息公开工作)?总体(情况|要求)$"),
+    Section("active", "二", "主动公开政府信息情况", r"^(行政机关)?主动公开政府信息(情况)?$"),
+    Section("applications", "三", "收到和处理政府信息公开申请情况", r"^收到和处理政府信息公开申请(情况)?$"),
+    Section(
+        "review_litigation",
+        "四",
+        "政府信息公开行政复议、行政诉讼情况",
+        r"^(因)?政府信息公开(工作)?(被申请)?行政复议[、和]?(提起)?行政诉讼(情况)?$",
+    ),
+    Section(
+        "problems",
+        "五",
+        "存在的主要问题及改进情况",
+        r"^(政府信息公开工作)?存在的(主要)?问题(及|和)改进(情况|措施)$",
+    ),
+    Section("other", "六", "其他需要报告的事项", r"^其他需要报告的事项$"),
+)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    aliases: tuple = ()  # non-official header labels seen in real reports (read, but W17)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str  # the row's own label as printed, without its block's label
+    block: str = ""  # the merged block label printed to its left, if any
+    match: tuple = ()  # distinctive fragments that identify the row in a messy label
+    columns: tuple = ()  # for table 二: the row's own columns; empty means one value
+    decimal: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    number: str
+    label: str
+    rows: tuple
+    columns: tuple = ()
+    row_by_key: dict = field(default_factory=dict, compare=False)
+    column_by_key: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        self.row_by_key.update({r.key: r for r in self.rows})
+        self.column_by_key.update({c.key: c for c in self.columns})
+        for row in self.rows:
+            self.column_by_key.update({c.key: c for c in row.columns})
+
+    def cells(self):
+        """Every official cell as (row, column-or-None), in reading order."""
+        for row in self.rows:
+            for column in row.columns or self.columns or (None,):
+                yield row, column
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 二 — 主动公开 (2021 format). Blocks are the 条例 第二十条 items the row discloses.
+ISSUED = Column("issued", "本年制发件数")
+REPEALED = Column("repealed", "本年废止件数")
+IN_FORCE = Column("in_force", "现行有效件数")
+DOCUMENT_COLUMNS = (ISSUED, REPEALED, IN_FORCE)
+
+ACTIVE = Table(
+    key="active",
+    number="二",
+    label="主动公开政府信息情况",
+    rows=(
+        Row("regulations", "规章", "第二十条第（一）项", ("规章",), DOCUMENT_COLUMNS),
+        Row("normative_documents", "行政规范性文件", "第二十条第（一）项", ("规范性文件",), DOCUMENT_COLUMNS),
+        Row("licensing", "行政许可", "第二十条第（五）项", ("行政许可",)),
+        Row("penalty", "行政处罚", "第二十条第（六）项", ("行政处罚",)),
+        Row("enforcement", "行政强制", "第二十条第（六）项", ("行政强制",)),
+        Row("fees", "行政事业性收费", "第二十条第（八）项", ("行政事业性收费", "事业性收费"), decimal=True),
+    ),
+)
+# The header printed above the single-value rows of each block.
+ACTIVE_VALUE_HEADERS = {
+    "licensing": "本年处理决定数量",
+    "penalty": "本年处理决定数量",
+    "enforcement": "本年处理决定数量",
+    "fees": "本年收费金额（单位：万元）",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Table 三 — 依申请 matrix. Columns are applicant types; 法人或其他组织 is a merged header group.
+APPLICANT_GROUP_LABEL = "申请人情况"
+LEGAL_PERSON_GROUP_LABEL = "法人或其他组织"
+APPLICANT_COLUMNS = (
+    Column("natural_person", "自然人"),
+    Column("commercial", "商业企业"),
+    Column("research", "科研机构"),
+    Column("social_welfare", "社会公益组织", aliases=("社会组织",)),
+    Column("legal_service", "法律服务机构", aliases=("律师事务所",)),
+    Column("other", "其他"),
+    Column("total", "总计"),
+)
+APPLICANT_KEYS = tuple(c.key for c in APPLICANT_COLUMNS)
+# The six applicant types whose sum is the 总计 column (E9).
+APPLICANT_PARTS = APPLICANT_KEYS[:-1]
+LEGAL_PERSON_PARTS = APPLICANT_KEYS[1:6]
+
+OUTCOMES_BLOCK = "三、本年度办理结果"
+DENIED = "（三）不予公开"
+UNABLE = "（四）无法提供"
+NOT_PROCESSED = "（五）不予处理"
+OTHER_HANDLING = "（六）其他处理"
+
+APPLICATIONS = Table(
+    key="applications",
+    number="三",
+    label="收到和处理政府信息公开申请情况",
+    columns=APPLICANT_COLUMNS,
+    rows=(
+        Row("new_received", "一、本年新收政府信息公开申请数量", match=("本年新收",)),
+        Row("carried_over", "二、上年结转政府信息公开申请数量", match=("上年结转",)),
+        Row("granted", "（一）予以公开", OUTCOMES_BLOCK, ("予以公开",)),
+        Row(
+            "partially_granted",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            OUTCOMES_BLOCK,
+            ("部分公开",),
+        ),
+        Row("denied_state_secret", "1.属于国家秘密", DENIED, ("国家秘密",)),
+        Row("denied_prohibited_by_law", "2.其他法律行政法规禁止公开", DENIED, ("法律行政法规禁止公开",)),
+        Row("denied_endangers_safety", "3.危及“三安全一稳定”", DENIED, ("三安全一稳定",)),
+        Row("denied_third_party", "4.保护第三方合法权益", DENIED, ("第三方合法权益",)),
+        Row("denied_internal_affairs", "5.属于三类内部事务信息", DENIED, ("内部事务信息",)),
+        Row("denied_process_info", "6.属于四类过程性信息", DENIED, ("过程性信息",)),
+        Row("denied_enforcement_file", "7.属于行政执法案卷", DENIED, ("行政执法案卷",)),
+        Row("denied_inquiry", "8.属于行政查询事项", DENIED, ("行政查询事项",)),
+        Row("unable_not_held", "1.本机关不掌握相关政府信息", UNABLE, ("不掌握相关政府信息",)),
+        Row("unable_needs_creation", "2.没有现成信息需要另行制作", UNABLE, ("另行制作",)),
+        Row("unable_unclear", "3.补正后申请内容仍不明确", UNABLE, ("仍不明确",)),
+        Row("not_processed_petition", "1.信访举报投诉类申请", NOT_PROCESSED, ("信访举报投诉",)),
+        Row("not_processed_duplicate", "2.重复申请", NOT_PROCESSED, ("重复申请",)),
+        Row("not_processed_publication", "3.要求提供公开出版物", NOT_PROCESSED, ("公开出版物",)),
+        Row("not_processed_excessive", "4.无正当理由大量反复申请", NOT_PROCESSED, ("大量反复申请",)),
+        Row(
+            "not_processed_reissue",
+            "5.要求行政机关确认或重新出具已获取信息",
+            NOT_PROCESSED,
+            ("重新出具", "确认或重新"),
+        ),
+        Row(
+            "other_no_correction",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            OTHER_HANDLING,
+            ("逾期不补正",),
+        ),
+        Row(
+            "other_fee_unpaid",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            OTHER_HANDLING,
+            ("缴纳费用", "收费通知"),
+        ),
+        Row("other_other", "3.其他", OTHER_HANDLING, ("其他",)),
+        Row("total_processed", "（七）总计", OUTCOMES_BLOCK, ("总计",)),
+        Row("carried_forward", "四、结转下年度继续办理", match=("结转下年度",)),
+    ),
+)
+APPLICATION_KEYS = tuple(r.key for r in APPLICATIONS.rows)
+# The 21 outcome rows that must add up to 三（七）总计 (E8): every application counted once.
+OUTCOME_KEYS = APPLICATION_KEYS[2:-2]
+
+# ---------------------------------------------------------------------------------------------
+# Table 四 — 复议/诉讼: three groups of five result columns, one data row.
+RESULT_COLUMNS = (
+    Column("upheld", "结果维持"),
+    Column("corrected", "结果纠正"),
+    Column("other", "其他结果"),
+    Column("pending", "尚未审结"),
+    Column("total", "总计"),
+)
+RESULT_KEYS = tuple(c.key for c in RESULT_COLUMNS)
+RESULT_PARTS = RESULT_KEYS[:-1]
+LITIGATION_LABEL = "行政诉讼"
+REVIEW_LITIGATION = Table(
+    key="review_litigation",
+    number="四",
+    label="政府信息公开行政复议、行政诉讼情况",
+    columns=RESULT_COLUMNS,
+    rows=(
+        Row("reconsideration", "行政复议", match=("行政复议",)),
+        Row("litigation_direct", "未经复议直接起诉", LITIGATION_LABEL, ("未经复议直接起诉", "直接起诉")),
+        Row("litigation_after_reconsideration", "复议后起诉", LITIGATION_LABEL, ("复议后起诉",)),
+    ),
+)
+
+TABLES = (ACTIVE, APPLICATIONS, REVIEW_LITIGATION)
+TABLE_BY_KEY = {t.key: t for t in TABLES}
+
+# Narrative fields of the JSON form (spec §7) and the section each belongs to.
+NARRATIVE = {"overall": "overall", "problems": "problems", "improvements": "problems", "other": "other"}
+PROBLEMS_LABEL = "存在的问题"
+IMPROVEMENTS_LABEL = "改进措施"
+
+
+def cell_label(table_key, row_key=None, column_key=None):
+    """The printed labels of a cell, for messages: 表三「1.本机关不掌握相关政府信息」行「自然人」列."""
+    table = TABLE_BY_KEY[table_key]
+    text = f"表{table.number}"
+    if row_key:
+        row = table.row_by_key[row_key]
+        text += f"「{row.label}」"
+        if table is ACTIVE and row.block:
+            text = f"表{table.number}{row.block}「{row.label}」"
+        text += "行"
+    if column_key:
+        text += f"「{table.column_by_key[column_key].label}」列"
+    if table is ACTIVE and row_key and not column_key:
+        text += f"「{ACTIVE_VALUE_HEADERS[row_key]}」"
+    return text
+
+
+def cell_key(table_key, row_key, column_key=None):
+    """The flat name of a cell in forms and model fields: applications__unable_not_held__total."""
+    return "__".join(k for k in (table_key, row_key, column_key) if k)
