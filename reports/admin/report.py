@@ -1,0 +1,88 @@
+"""The reviewer's report admin: a filterable list, and each report laid out as published."""
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from reports import vocabulary as v
+from reports.forms import ReportForm
+from reports.layout import official_tables
+from reports.models import AnnualReport
+from reports.rules.engine import evaluate
+from reports.rules.shape import ReportShape
+
+from .filters import HasErrorsFilter, RegionFilter
+
+
+NARRATIVE_MODEL_FIELDS = ("overall", "other")
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    form = ReportForm
+    change_form_template = "admin/reports/annualreport/change_form.html"
+    list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
+    list_filter = ("year", "status", RegionFilter, HasErrorsFilter)
+    search_fields = ("agency__name",)
+    list_select_related = ("agency", "agency__region")
+    autocomplete_fields = ("agency",)
+    readonly_fields = ("source", "error_count", "warning_count", "validated_at")
+    fieldsets = (
+        (None, {"fields": ("agency", "year", "status", "scope", "format_version", "title")}),
+        ("原始文件与校验", {"fields": ("source", "error_count", "warning_count", "validated_at")}),
+    )
+
+    @admin.display(description="行政区划", ordering="agency__region__name")
+    def region(self, report):
+        return report.agency.region or "—"
+
+    @admin.display(description="原始文件")
+    def source(self, report):
+        if not report.source_file:
+            return "—"
+        url = reverse("admin:reports_annualreport_source", args=[report.pk])
+        return format_html('<a href="{}">{}</a>（SHA-256 {}）', url, report.source_name, report.source_sha256)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "agency__region")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.source_view)
+        return [path("<int:pk>/source/", view, name="reports_annualreport_source"), *super().get_urls()]
+
+    def source_view(self, request, pk):
+        """The original file as uploaded, to whoever may view the report."""
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, report) or not report.source_file:
+            raise Http404
+        return FileResponse(report.source_file.open("rb"), as_attachment=True, filename=report.source_name)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The narrative is rendered in the report body, not in the fieldsets, but edited by the form.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [*fields, *NARRATIVE_MODEL_FIELDS]
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        if form.shape is not None:  # a submitted form: what was typed, and its findings
+            shape, findings = form.shape, evaluate(form.shape)
+        elif obj is not None:
+            shape, findings = obj.to_shape(), list(obj.findings.all())
+        else:
+            shape, findings = ReportShape(), []
+        context.update(
+            tables=official_tables(shape, findings, form if editable else None),
+            report_findings=findings,
+            report_shape=shape,
+            editable=editable,
+            narrative_fields={name: form[name] for name in v.NARRATIVE} if editable else {},
+            revisions=obj.revisions.select_related("created_by")[:20] if obj else [],
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+

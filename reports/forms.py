@@ -1,0 +1,102 @@
+"""The report form: every cell of tables 二/三/四 and the six sections in one form.
+
+One form means one shape: clean() builds the ReportShape from the submitted values and the model's
+clean() runs the rule engine on it, so findings land on the exact cell field that the user typed
+into. The admin uses it today; the agency site reuses it.
+"""
+from django import forms
+
+from reports import vocabulary as v
+from reports.models import AnnualReport, ReportRevision
+from reports.rules.shape import ReportShape
+
+CELLS = {
+    v.cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in v.TABLES for r, c in t.cells()
+}
+# Facts about the source document's tables no longer hold once every official cell is entered.
+TABLE_FACTS = ("missing_rows", "missing_columns", "aliases", "invalid_cells", "extra_rows")
+
+
+class ItemListField(forms.CharField):
+    """五's problems or improvements: one item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def _cell_field(table_key, row, column):
+    label = v.cell_label(table_key, row.key, column and column.key)
+    attrs = {"class": "cell", "inputmode": "decimal" if row.decimal else "numeric", "aria-label": label}
+    if row.decimal:
+        return forms.DecimalField(
+            label=label, required=False, max_digits=16, decimal_places=4, widget=forms.TextInput(attrs=attrs)
+        )
+    return forms.IntegerField(label=label, required=False, widget=forms.TextInput(attrs=attrs))
+
+
+class BaseReportForm(forms.ModelForm):
+    problems = ItemListField(label=f"五、{v.PROBLEMS_LABEL}（每行一条）", required=False)
+    improvements = ItemListField(label=f"五、{v.IMPROVEMENTS_LABEL}（每行一条）", required=False)
+
+    class Meta:
+        model = AnnualReport
+        fields = ["agency", "year", "format_version", "status", "scope", "title", "overall", "other"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shape = None
+        if self.instance.pk:
+            stored = self.instance.to_shape()
+            for key, cell in CELLS.items():
+                self.initial.setdefault(key, stored.cell(*cell))
+            self.initial.setdefault("problems", stored.sections["problems"])
+            self.initial.setdefault("improvements", stored.sections["improvements"])
+
+    def clean(self):
+        data = super().clean()
+        shape = self.instance.to_shape() if self.instance.pk else ReportShape()
+        agency = data.get("agency")
+        shape.agency = agency.name if agency else None
+        shape.year = data.get("year")
+        for key, cell in CELLS.items():
+            shape.set_cell(*cell, data.get(key))
+        shape.sections = {key: data.get(key) or ("" if key in ("overall", "other") else []) for key in v.NARRATIVE}
+        for fact in TABLE_FACTS:
+            shape.facts[fact] = {} if isinstance(shape.facts.get(fact), dict) else []
+        # A form has every table; a narrative section is missing when left empty.
+        empty = {
+            "overall": not data.get("overall"),
+            "problems": not (data.get("problems") or data.get("improvements")),
+            "other": not data.get("other"),
+        }
+        shape.facts["missing_sections"] = [key for key, is_empty in empty.items() if is_empty]
+        self.shape = self.instance.pending_shape = shape
+        return data
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        report = self.instance
+        report.apply_shape(self.shape)
+        findings = report.refresh_findings()
+        ReportRevision.objects.create(
+            report=report,
+            created_by=getattr(self, "user", None),
+            source="表单编辑",
+            data={**self.shape.to_json(findings), "facts": self.shape.facts},
+        )
+
+
+def _cell_fields():
+    return {
+        v.cell_key(table.key, row.key, column and column.key): _cell_field(table.key, row, column)
+        for table in v.TABLES
+        for row, column in table.cells()
+    }
+
+
+ReportForm = type("ReportForm", (BaseReportForm,), {"__module__": __name__, **_cell_fields()})

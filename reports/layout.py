@@ -1,0 +1,159 @@
+"""Tables 二/三/四 laid out as printed in the official format, with findings on their cells.
+
+The admin change page, the agency site and the print view render this one structure, so the
+merged headers are described once. A value cell carries its form field when the page edits.
+"""
+import dataclasses
+from dataclasses import dataclass
+
+from reports import vocabulary as v
+from reports.choices import Severity
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+@dataclass
+class LayoutCell:
+    text: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    head: bool = False
+    key: str = ""  # the cell key of a value cell
+    field: object = None  # its BoundField when the page edits
+    findings: list = dataclasses.field(default_factory=list)
+
+    @property
+    def severity(self):
+        """The gravest severity among the cell's findings ('' when none), for styling."""
+        present = {str(f.severity) for f in self.findings}
+        return next((str(s) for s in SEVERITY_ORDER if str(s) in present), "")
+
+    @property
+    def codes(self):
+        return " ".join(dict.fromkeys(f.code for f in self.findings))
+
+    @property
+    def messages(self):
+        return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
+
+
+@dataclass
+class TableLayout:
+    number: str
+    title: str
+    key: str
+    rows: list
+    findings: list
+
+
+def index_findings(findings):
+    """{(table, row, column): [findings]} over every cell a finding marks."""
+    index = {}
+    for finding in findings:
+        for cell in finding.cells:
+            table, row, column = (part or None for part in cell)
+            index.setdefault((table, row, column), []).append(finding)
+    return index
+
+
+class _Builder:
+    def __init__(self, shape, findings, form):
+        self.shape, self.form = shape, form
+        self.index = index_findings(findings)
+        self.findings = findings
+
+    def head(self, text, table=None, column=None, **span):
+        found = self.index.get((table, None, column), []) if column else []
+        return LayoutCell(text=text, head=True, findings=found, **span)
+
+    def label(self, text, **span):
+        return LayoutCell(text=text, head=True, **span)
+
+    def value(self, table, row, column=None, **span):
+        key = v.cell_key(table, row, column)
+        value = self.shape.cell(table, row, column)
+        return LayoutCell(
+            text="" if value is None else str(value),
+            key=key,
+            field=self.form[key] if self.form is not None else None,
+            findings=self.index.get((table, row, column), []),
+            **span,
+        )
+
+    def table(self, spec, rows):
+        own = [f for f in self.findings if f.table == spec.key or f.field == spec.key]
+        return TableLayout(spec.number, spec.label, spec.key, rows, own)
+
+    def active(self):
+        t = v.ACTIVE
+        rows, previous_block = [], None
+        for row in t.rows:
+            if row.block != previous_block:
+                previous_block = row.block
+                rows.append([self.label(row.block, colspan=4)])
+                if row.columns:
+                    rows.append(
+                        [self.label("信息内容")] + [self.head(c.label, t.key, c.key) for c in row.columns]
+                    )
+                else:
+                    rows.append([self.label("信息内容"), self.label(v.ACTIVE_VALUE_HEADERS[row.key], colspan=3)])
+            if row.columns:
+                rows.append([self.label(row.label)] + [self.value(t.key, row.key, c.key) for c in row.columns])
+            else:
+                rows.append([self.label(row.label), self.value(t.key, row.key, colspan=3)])
+        return self.table(t, rows)
+
+    def applications(self):
+        t = v.APPLICATIONS
+        columns = t.columns
+        rows = [
+            [self.label(APPLICATIONS_NOTE, colspan=3, rowspan=3), self.label(v.APPLICANT_GROUP_LABEL, colspan=7)],
+            [
+                self.head(columns[0].label, t.key, columns[0].key, rowspan=2),
+                self.label(v.LEGAL_PERSON_GROUP_LABEL, colspan=5),
+                self.head(columns[-1].label, t.key, columns[-1].key, rowspan=2),
+            ],
+            [self.head(c.label, t.key, c.key) for c in columns[1:-1]],
+        ]
+        block_sizes = {}
+        for row in t.rows:
+            block_sizes[row.block] = block_sizes.get(row.block, 0) + 1
+        outcome_rows = len(v.OUTCOME_KEYS) + 1  # the 21 outcomes and （七）总计
+        started = set()
+        for row in t.rows:
+            cells = []
+            if not row.block:
+                cells.append(self.label(row.label, colspan=3))
+            else:
+                if v.OUTCOMES_BLOCK not in started:
+                    started.add(v.OUTCOMES_BLOCK)
+                    cells.append(self.label(v.OUTCOMES_BLOCK, rowspan=outcome_rows))
+                if row.block == v.OUTCOMES_BLOCK:
+                    cells.append(self.label(row.label, colspan=2))
+                else:
+                    if row.block not in started:
+                        started.add(row.block)
+                        cells.append(self.label(row.block, rowspan=block_sizes[row.block]))
+                    cells.append(self.label(row.label))
+            rows.append(cells + [self.value(t.key, row.key, c.key) for c in columns])
+        return self.table(t, rows)
+
+    def review_litigation(self):
+        t = v.REVIEW_LITIGATION
+        first, *litigation = t.rows
+        results = [self.head(c.label, t.key, c.key) for c in t.columns]
+        rows = [
+            [self.label(first.label, colspan=5), self.label(v.LITIGATION_LABEL, colspan=10)],
+            [self.head(c.label, t.key, c.key, rowspan=2) for c in t.columns]
+            + [self.label(g.label, colspan=5) for g in litigation],
+            results + [self.head(c.label, t.key, c.key) for c in t.columns],
+            [self.value(t.key, g.key, c.key) for g in t.rows for c in t.columns],
+        ]
+        return self.table(t, rows)
+
+
+def official_tables(shape, findings=(), form=None):
+    """The three statistics tables of `shape`, findings on their cells; inputs when `form` given."""
+    builder = _Builder(shape, list(findings), form)
+    return [builder.active(), builder.applications(), builder.review_litigation()]
