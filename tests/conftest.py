@@ -1,7 +1,67 @@
+"""Shared fixtures: the seed documents, imported seeds, and persona users per role."""
+from pathlib import Path
+
 import pytest
+from django.contrib.auth import get_user_model
+
+from reports import roles
+from reports.importing import import_paths
+from reports.models import Agency, AnnualReport, Region
+
+SEEDS = Path(__file__).resolve().parent.parent / "reports" / "demo" / "seeds"
+PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Stored originals go to a per-test folder, never into the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def seed(number):
+    """The path of seed report `number` (0–4)."""
+    return next(SEEDS.glob(f"{number:03d}_*.txt"))
+
+
+@pytest.fixture
+def seeds(db):
+    """The five seed reports imported, keyed by seed number."""
+    outcomes = list(import_paths([SEEDS]))
+    assert [o.action for o in outcomes] == ["created"] * 5, [o.message for o in outcomes]
+    return {n: o.report for n, o in enumerate(outcomes)}
+
+
+def make_user(username, role=None, superuser=False):
+    groups = roles.ensure_groups()
+    user = get_user_model().objects.create_user(
+        username, password=PASSWORD, is_staff=superuser or role in roles.STAFF_ROLES, is_superuser=superuser
+    )
+    if role:
+        user.groups.add(groups[role])
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("alice", roles.REVIEWER)
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", superuser=True)
+
+
+@pytest.fixture
+def make_reports(db):
+    """`count` reports of distinct agencies in one region (for list query-count tests)."""
+
+    def make(count, region_code="640302"):
+        region = Region.objects.create(code=region_code, name=f"区划{region_code}")
+        agencies = Agency.objects.bulk_create(
+            Agency(name=f"测试{region_code}区第{i}局", region=region) for i in range(count)
+        )
+        return AnnualReport.objects.bulk_create(
+            AnnualReport(agency=a, year=2023, error_count=i % 3, warning_count=i % 2) for i, a in enumerate(agencies)
+        )
+
+    return make

@@ -1,0 +1,136 @@
+"""Import: atomic per file, one report per agency and year, every version kept."""
+import hashlib
+
+import pytest
+
+from reports.importing import ImportRefused, import_bytes, match_agency
+from reports.models import Agency, AnnualReport, ApplicationRow, Finding, ReportRevision
+
+from .conftest import seed
+
+
+def test_seeds_are_stored_as_published(seeds):
+    report = seeds[2]
+    assert report.agency.name == "呼兰区卫生健康局"
+    assert report.year == 2023
+    row = report.application_rows.get(row="unable_not_held")
+    assert (row.natural_person, row.total) == (8, 0)  # the report's own numbers, not "fixed"
+    assert report.active.licensing == 160
+    assert report.error_count == 2 and report.warning_count == 0
+    assert set(report.findings.values_list("code", "row", "column")) == {
+        ("E8", "total_processed", "natural_person"),
+        ("E9", "unable_not_held", "total"),
+    }
+    data = seed(2).read_bytes()
+    assert report.source_sha256 == hashlib.sha256(data).hexdigest()
+    assert report.source_file.read() == data
+
+
+def test_blank_cells_stay_null(seeds):
+    active = seeds[3].active
+    assert active.regulations_in_force is None and active.normative_documents_in_force is None
+    assert active.regulations_issued == 0
+
+
+def test_stored_report_round_trips_to_the_parsed_shape(seeds):
+    from reports.parsers import parse_file
+
+    for number, report in seeds.items():
+        parsed = parse_file(seed(number))
+        stored = AnnualReport.objects.with_sections().get(pk=report.pk).to_shape()
+        assert stored.active == parsed.active
+        assert stored.applications == parsed.applications
+        assert stored.review_litigation == parsed.review_litigation
+        assert stored.sections == parsed.sections
+        assert [f.code for f in report.evaluate(stored)] == [f.code for f in report.evaluate(parsed)]
+
+
+def test_reimport_same_file_is_unchanged(seeds):
+    outcome = import_bytes(seed(2).read_bytes(), seed(2).name)
+    assert outcome.action == "unchanged"
+    assert AnnualReport.objects.count() == 5
+    assert ReportRevision.objects.filter(report=seeds[2]).count() == 1
+
+
+def test_reimport_changed_file_updates_and_keeps_history(seeds):
+    corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)
+    assert corrected != seed(2).read_text()
+    outcome = import_bytes(corrected.encode(), "呼兰区2023更正.txt")
+    assert outcome.action == "updated"
+    assert outcome.report.pk == seeds[2].pk
+    assert AnnualReport.objects.count() == 5
+    report = AnnualReport.objects.get(pk=seeds[2].pk)
+    assert report.application_rows.get(row="unable_not_held").natural_person == 0
+    assert report.error_count == 0 and not report.findings.exists()
+    old, new = report.revisions.order_by("created_at", "id")
+    assert old.data["applications"]["unable_not_held"]["natural_person"] == 8
+    assert new.data["applications"]["unable_not_held"]["natural_person"] == 0
+    assert ApplicationRow.objects.filter(report=report).count() == 25
+
+
+def test_agency_matches_with_or_without_city_prefix(db):
+    full = Agency.objects.create(name="吴忠市利通区卫生健康局")
+    assert match_agency("利通区卫生健康局") == full
+    short = Agency.objects.create(name="泰山区卫生健康局")
+    assert match_agency("泰安市泰山区卫生健康局") == short
+    assert match_agency("原平市卫生健康局") is None
+
+
+def test_ambiguous_agency_is_refused_not_guessed(db):
+    Agency.objects.create(name="甲市利通区卫生健康局")
+    Agency.objects.create(name="乙市利通区卫生健康局")
+    with pytest.raises(ImportRefused, match="多个机关"):
+        match_agency("利通区卫生健康局")
+    # A report that names itself only by the short name cannot be placed.
+    short = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局")
+    outcome = import_bytes(short.encode(), "利通.txt")
+    assert outcome.action == "failed" and "多个机关" in outcome.message
+    assert not AnnualReport.objects.exists()
+
+
+def test_seed_agency_is_matched_to_the_registry(db):
+    registered = Agency.objects.create(name="哈尔滨市呼兰区卫生健康局")
+    outcome = import_bytes(seed(2).read_bytes(), seed(2).name)
+    assert outcome.report.agency == registered
+    assert Agency.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "empty.txt", "空"),
+        (b"\x00\x01\x02binary", "x.exe", "不支持的文件类型"),
+        ("这是一封普通的信，没有年报的结构。".encode(), "letter.txt", "未能识别"),
+        ("一、总体情况\n本年度工作正常开展。\n".encode(), "anonymous.txt", "机关名称"),
+    ],
+)
+def test_bad_input_fails_clearly_and_stores_nothing(db, data, name, message):
+    outcome = import_bytes(data, name)
+    assert outcome.action == "failed"
+    assert message in outcome.message
+    assert not AnnualReport.objects.exists() and not Finding.objects.exists()
+
+
+def test_import_is_atomic(seeds, monkeypatch):
+    """A failure half-way through saving leaves the stored report exactly as it was."""
+    before = seeds[2].to_shape()
+
+    def broken(self, findings=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(AnnualReport, "refresh_findings", broken)
+    corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)
+    with pytest.raises(RuntimeError):
+        import_bytes(corrected.encode(), "x.txt")
+    after = AnnualReport.objects.get(pk=seeds[2].pk)
+    assert after.to_shape().applications == before.applications
+    assert after.revisions.count() == 1
+
+
+def test_encodings_are_detected(db):
+    text = seed(1).read_text()
+    for encoding in ("gb18030", "utf-16", "utf-8-sig"):
+        outcome = import_bytes(text.encode(encoding), f"r.{encoding}.txt")
+        assert outcome.action in ("created", "unchanged", "updated"), outcome.message
+        assert outcome.report.agency.name == "泰安市泰山区卫生健康局"
+        assert outcome.report.application_rows.get(row="new_received").natural_person == 2
