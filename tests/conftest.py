@@ -13,9 +13,10 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Stored originals go to a per-test folder, never into the developer's media/."""
+def test_settings(settings, tmp_path):
+    """Stored originals go to a per-test folder, never into the developer's media/; fast hashing."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed(number):
@@ -65,3 +66,15 @@ def make_reports(db):
         )
 
     return make
+
+
+@pytest.fixture
+def demo(db):
+    """What the README's first command sets up: regions, agencies, users and the seeds."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("setup_demo", stdout=StringIO())
+    reports = AnnualReport.objects.select_related("agency")
+    return {n: reports.get(source_name=seed(n).name) for n in range(5)}

@@ -1,0 +1,153 @@
+"""The reviewer's admin: the list, the report in the official layout, findings on cells."""
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.forms import ReportForm
+from reports.models import AnnualReport, Region
+
+from ..conftest import PASSWORD
+
+LIST = reverse("admin:reports_annualreport_changelist")
+
+
+def change_url(report):
+    return reverse("admin:reports_annualreport_change", args=[report.pk])
+
+
+def cell(html, key):
+    """The <td> of a value cell: its class attribute and contents."""
+    match = re.search(rf'<td data-cell="{key}"[^>]*class="([^"]*)"[^>]*>(.*?)</td>', html, re.S)
+    assert match, f"no cell {key}"
+    return match.group(1), match.group(2)
+
+
+def list_queries(client, query=""):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST + query)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("query", ["", "?has_errors=yes", "?year=2023&status=draft", "?q=测试"])
+def test_list_query_count_does_not_grow_with_reports(client, reviewer, make_reports, query):
+    client.force_login(reviewer)
+    make_reports(5, "640302")
+    five = list_queries(client, query)
+    make_reports(195, "640303")
+    assert list_queries(client, query) == five
+
+
+def test_list_shows_agency_year_status_and_counts(client, reviewer, demo):
+    client.force_login(reviewer)
+    html = client.get(LIST).content.decode()
+    for column in ("机关", "报告年度", "状态", "错误数", "警告数"):
+        assert column in html
+    assert "哈尔滨市呼兰区卫生健康局" in html and "草稿" in html
+    errors = re.findall(r'<td class="field-error_count">(\d+)</td>', html)
+    assert sorted(map(int, errors)) == [0, 0, 0, 2, 2]
+
+
+def test_filters_and_search(client, reviewer, demo):
+    client.force_login(reviewer)
+
+    def agencies(query):
+        html = client.get(LIST + query).content.decode()
+        return set(re.findall(r'<th class="field-agency[^"]*"><a [^>]*>([^<]+)</a>', html))
+
+    assert agencies("?has_errors=yes") == {"吴忠市利通区卫生健康局", "哈尔滨市呼兰区卫生健康局"}
+    assert agencies("?has_errors=no") == {"泰安市泰山区卫生健康局", "原平市卫生健康局", "榆林市榆阳区卫生健康局"}
+    assert agencies("?year=2024") == {"原平市卫生健康局"}
+    assert agencies("?q=呼兰") == {"哈尔滨市呼兰区卫生健康局"}
+    province = Region.objects.get(code="230000")  # 黑龙江省: the subtree reaches 呼兰区's agency
+    assert agencies(f"?region={province.code}") == {"哈尔滨市呼兰区卫生健康局"}
+    assert agencies("?status=approved") == set()
+
+
+def test_change_page_marks_seed_002_findings_on_their_cells(client, reviewer, demo):
+    client.force_login(reviewer)
+    html = client.get(change_url(demo[2])).content.decode()
+    css, content = cell(html, "applications__unable_not_held__natural_person")
+    assert "finding-error" in css and ">8<" not in content and "8" in content and "E8 E9" in content
+    css, content = cell(html, "applications__unable_not_held__total")
+    assert "finding-error" in css and "E9" in content
+    css, content = cell(html, "applications__total_processed__natural_person")
+    assert "finding-error" in css and "E8" in content
+    css, _ = cell(html, "applications__granted__natural_person")
+    assert "finding" not in css
+    # The official labels and the Chinese messages quoting them.
+    for label in ("申请人情况", "法人或其他组织", "三、本年度办理结果", "（四）无法提供", "未经复议直接起诉"):
+        assert label in html
+    assert "表三「1.本机关不掌握相关政府信息」行：「总计」列为0，但六类申请人之和为8（自然人 8）。" in html
+    # Read-only for a reviewer: values, no inputs.
+    assert 'name="applications__' not in html
+
+
+def test_change_page_marks_blank_cells_and_missing_columns(client, reviewer, demo):
+    client.force_login(reviewer)
+    html = client.get(change_url(demo[3])).content.decode()
+    css, content = cell(html, "active__regulations__in_force")
+    assert "finding-warning" in css and "W1" in content
+    html = client.get(change_url(demo[0])).content.decode()
+    assert re.search(r'<th[^>]*class="finding-error"[^>]*>法律服务机构<sup class="codes">E3', html)
+    assert "表三缺少官方列「其他」。" in html
+
+
+def test_reviewer_cannot_change_figures(client, reviewer, demo):
+    client.force_login(reviewer)
+    response = client.post(change_url(demo[2]), form_data(demo[2]))
+    assert response.status_code == 403
+
+
+def form_data(report, **changes):
+    form = ReportForm(instance=report)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+def test_submitting_with_errors_is_refused_on_the_cell(client, superuser, demo):
+    client.force_login(superuser)
+    report = demo[2]
+    response = client.post(change_url(report), form_data(report, status="submitted"))
+    assert response.status_code == 200  # the form again, with errors
+    errors = response.context["adminform"].form.errors.as_data()
+    assert [e.code for e in errors["applications__unable_not_held__total"]] == ["E9"]
+    assert [e.code for e in errors["applications__total_processed__natural_person"]] == ["E8"]
+    css, content = cell(response.content.decode(), "applications__unable_not_held__total")
+    assert "finding-error" in css and "cell-error" in content
+    assert AnnualReport.objects.get(pk=report.pk).status == "draft"
+
+
+def test_draft_saves_as_typed_and_refreshes_findings(client, superuser, demo):
+    client.force_login(superuser)
+    report = demo[2]
+    data = form_data(report, applications__unable_not_held__total="8")
+    response = client.post(change_url(report), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report.refresh_from_db()
+    assert report.application_rows.get(row="unable_not_held").total == 8
+    # E9 fixed; E8 remains, now for the 总计 column too (its outcomes add up to 8 as well).
+    assert set(report.findings.values_list("code", "column")) == {("E8", "natural_person"), ("E8", "total")}
+    assert report.revisions.count() == 2 and report.revisions.first().source == "表单编辑"
+
+    data = form_data(report, applications__total_processed__natural_person="8",
+                     applications__total_processed__total="8", applications__new_received__natural_person="8",
+                     applications__new_received__total="8", status="submitted")
+    response = client.post(change_url(report), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.error_count == 0
+
+
+def test_original_file_downloads_for_viewers(client, reviewer, demo):
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:reports_annualreport_source", args=[demo[1].pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith("泰山区".encode())
