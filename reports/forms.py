@@ -28,15 +28,26 @@ class ItemListField(forms.CharField):
     def to_python(self, value):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
+    def run_validators(self, value):
+        for item in value:  # each item is checked as text (null characters, length)
+            super().run_validators(item)
+
 
 def _cell_field(table_key, row, column):
     label = v.cell_label(table_key, row.key, column and column.key)
     attrs = {"class": "cell", "inputmode": "decimal" if row.decimal else "numeric", "aria-label": label}
     if row.decimal:
         return forms.DecimalField(
-            label=label, required=False, max_digits=16, decimal_places=4, widget=forms.TextInput(attrs=attrs)
+            label=label,
+            required=False,
+            max_digits=v.FEE_DIGITS,
+            decimal_places=v.FEE_PLACES,
+            widget=forms.TextInput(attrs=attrs),
         )
-    return forms.IntegerField(label=label, required=False, widget=forms.TextInput(attrs=attrs))
+    # Negative counts are accepted here and reported by E6, like any published value.
+    return forms.IntegerField(
+        label=label, required=False, min_value=-v.MAX_COUNT, max_value=v.MAX_COUNT, widget=forms.TextInput(attrs=attrs)
+    )
 
 
 class BaseReportForm(forms.ModelForm):

@@ -5,7 +5,7 @@ beside them. Re-importing the same agency and year updates that report; every st
 kept as a ReportRevision, so the previous one is never lost.
 """
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -13,8 +13,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
+from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, ReportRevision
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.names import same_agency, shorter_forms
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
 
@@ -29,7 +32,6 @@ class Outcome:
     action: str  # created / updated / unchanged / failed
     message: str = ""
     report: AnnualReport | None = None
-    findings: list = field(default_factory=list)
 
     ACTIONS = {"created": "新建", "updated": "更新", "unchanged": "未变化", "failed": "失败"}
 
@@ -48,8 +50,8 @@ def match_agency(name, create=False):
     exact = Agency.objects.filter(name=name).first()
     if exact:
         return exact
-    suffixes = [name[i:] for i in range(len(name) - 3)]
-    candidates = list(Agency.objects.filter(Q(name__endswith=name) | Q(name__in=suffixes))[:3])
+    nearby = Agency.objects.filter(Q(name__endswith=name) | Q(name__in=shorter_forms(name)))
+    candidates = [agency for agency in nearby[:20] if same_agency(agency.name, name)]
     if len(candidates) > 1:
         names = "、".join(a.name for a in candidates)
         raise ImportRefused(f"机关名称「{name}」可对应多个机关（{names}），请先确认机关。")
@@ -75,12 +77,19 @@ def _store(shape, data, filename, user):
         raise ImportRefused("未能从标题、正文或落款中识别出机关名称。")
     if not shape.year:
         raise ImportRefused("未能从标题、统计期限或正文中识别出报告年度。")
+    if not FIRST_YEAR <= shape.year <= LAST_YEAR:
+        raise ImportRefused(f"识别出的报告年度 {shape.year} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间。")
     sha256 = hashlib.sha256(data).hexdigest()
     agency = match_agency(shape.agency, create=True)
     report = AnnualReport.objects.select_for_update().filter(agency=agency, year=shape.year).first()
     if report and report.source_sha256 == sha256:
         return Outcome(filename, "unchanged", "与已存储的原始文件完全相同。", report)
     action = "updated" if report else "created"
+    message = ""
+    if report and report.status != ReportStatus.DRAFT:
+        # New figures have not been through review: the report goes back to the agency's draft.
+        message = f"原状态为「{report.get_status_display()}」，已改回草稿，需重新报送和审核。"
+        report.status = ReportStatus.DRAFT
     report = report or AnnualReport(agency=agency, year=shape.year)
     report.title = shape.facts.get("title", "")[:200]
     report.source_name = Path(filename).name[:255]
@@ -96,11 +105,15 @@ def _store(shape, data, filename, user):
         source_sha256=sha256,
         data={**shape.to_json(findings), "facts": shape.facts},
     )
-    return Outcome(filename, action, "", report, findings)
+    return Outcome(filename, action, message, report)
 
 
 def _store_original(data, sha256, filename):
-    """Keep the original file, named by its content so a re-upload stores nothing twice."""
+    """Keep the original file, named by its content so a re-upload stores nothing twice.
+
+    Written before the transaction commits: a rolled-back import leaves at most a file that the
+    next upload of the same content reuses.
+    """
     name = f"sources/{sha256[:2]}/{sha256}{Path(filename).suffix.lower()}"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(data))

@@ -58,8 +58,8 @@ def index_findings(findings):
 
 
 class _Builder:
-    def __init__(self, shape, findings, form):
-        self.shape, self.form = shape, form
+    def __init__(self, shape, findings, form, as_published=False):
+        self.shape, self.form, self.as_published = shape, form, as_published
         self.index = index_findings(findings)
         self.findings = findings
 
@@ -104,17 +104,31 @@ class _Builder:
                 rows.append([self.label(row.label), self.value(t.key, row.key, colspan=3)])
         return self.table(t, rows)
 
+    def _applicant_columns(self):
+        """(column, printed label): official, or as the document printed them (000, 004)."""
+        columns = [(c, c.label) for c in v.APPLICATIONS.columns]
+        if not self.as_published:
+            return columns
+        missing = self.shape.facts["missing_columns"].get(v.APPLICATIONS.key, ())
+        aliases = {a["column"]: a["label"] for a in self.shape.facts["aliases"] if a["table"] == v.APPLICATIONS.key}
+        return [(c, aliases.get(c.key, label)) for c, label in columns if c.key not in missing]
+
     def applications(self):
         t = v.APPLICATIONS
-        columns = t.columns
+        printed = self._applicant_columns()
+        columns = [c for c, _ in printed]
+        legal_persons = [(c, label) for c, label in printed if c.key in v.LEGAL_PERSON_PARTS]
         rows = [
-            [self.label(APPLICATIONS_NOTE, colspan=3, rowspan=3), self.label(v.APPLICANT_GROUP_LABEL, colspan=7)],
             [
-                self.head(columns[0].label, t.key, columns[0].key, rowspan=2),
-                self.label(v.LEGAL_PERSON_GROUP_LABEL, colspan=5),
-                self.head(columns[-1].label, t.key, columns[-1].key, rowspan=2),
+                self.label(APPLICATIONS_NOTE, colspan=3, rowspan=3),
+                self.label(v.APPLICANT_GROUP_LABEL, colspan=len(columns)),
             ],
-            [self.head(c.label, t.key, c.key) for c in columns[1:-1]],
+            [
+                self.head(printed[0][1], t.key, columns[0].key, rowspan=2),
+                self.label(v.LEGAL_PERSON_GROUP_LABEL, colspan=len(legal_persons)),
+                self.head(printed[-1][1], t.key, columns[-1].key, rowspan=2),
+            ],
+            [self.head(label, t.key, c.key) for c, label in legal_persons],
         ]
         block_sizes = {}
         for row in t.rows:
@@ -153,7 +167,11 @@ class _Builder:
         return self.table(t, rows)
 
 
-def official_tables(shape, findings=(), form=None):
-    """The three statistics tables of `shape`, findings on their cells; inputs when `form` given."""
-    builder = _Builder(shape, list(findings), form)
+def official_tables(shape, findings=(), form=None, as_published=False):
+    """The three statistics tables of `shape`, findings on their cells; inputs when `form` given.
+
+    `as_published` prints table 三's header as the document did (columns it lacked left out,
+    its own labels kept), to re-create a document from what was read.
+    """
+    builder = _Builder(shape, list(findings), form, as_published)
     return [builder.active(), builder.applications(), builder.review_litigation()]

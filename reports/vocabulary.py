@@ -218,6 +218,11 @@ PROBLEMS_LABEL = "存在的问题"
 IMPROVEMENTS_LABEL = "改进措施"
 
 
+# What a cell can hold: the database's integer range, and 万元 to six decimals (分), 15 digits.
+MAX_COUNT = 2**31 - 1
+FEE_DIGITS, FEE_PLACES = 15, 6
+
+
 def cell_label(table_key, row_key=None, column_key=None):
     """The printed labels of a cell, for messages: 表三「1.本机关不掌握相关政府信息」行「自然人」列."""
     table = TABLE_BY_KEY[table_key]
@@ -230,7 +235,7 @@ def cell_label(table_key, row_key=None, column_key=None):
         text += "行"
     if column_key:
         text += f"「{table.column_by_key[column_key].label}」列"
-    if table is ACTIVE and row_key and not column_key:
+    if table is ACTIVE and row_key in ACTIVE_VALUE_HEADERS and not column_key:
         text += f"「{ACTIVE_VALUE_HEADERS[row_key]}」"
     return text
 

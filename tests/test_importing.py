@@ -134,3 +134,28 @@ def test_encodings_are_detected(db):
         assert outcome.action in ("created", "unchanged", "updated"), outcome.message
         assert outcome.report.agency.name == "泰安市泰山区卫生健康局"
         assert outcome.report.application_rows.get(row="new_received").natural_person == 2
+
+
+def test_names_match_only_at_region_boundaries(db):
+    from reports.names import same_agency
+
+    assert same_agency("利通区卫生健康局", "吴忠市利通区卫生健康局")
+    assert same_agency("泰安市泰山区卫生健康局", "泰山区卫生健康局")
+    assert not same_agency("东城区卫生健康局", "城区卫生健康局")
+    Agency.objects.create(name="城区卫生健康局")
+    assert match_agency("东城区卫生健康局") is None
+
+
+def test_reimporting_an_approved_report_returns_it_to_draft(seeds):
+    AnnualReport.objects.filter(pk=seeds[2].pk).update(status="approved")
+    corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)
+    outcome = import_bytes(corrected.encode(), "x.txt")
+    assert outcome.action == "updated" and "已改回草稿" in outcome.message
+    assert AnnualReport.objects.get(pk=seeds[2].pk).status == "draft"
+
+
+def test_implausible_year_is_refused(db):
+    text = seed(1).read_text().replace("2022", "1900")
+    outcome = import_bytes(text.encode(), "old.txt")
+    assert outcome.action == "failed" and "1900" in outcome.message
+    assert not AnnualReport.objects.exists()

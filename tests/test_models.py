@@ -48,3 +48,32 @@ def test_region_subtree(seeds):
     assert county.path == "/640000/640300/640302/" and county.depth == 2
     assert list(AnnualReport.objects.in_region(province)) == [seeds[0]]
     assert not AnnualReport.objects.in_region(other).exists()
+
+
+def test_moving_a_region_moves_its_subtree(seeds):
+    province = Region.objects.create(code="370000", name="山东省")
+    city = Region.objects.create(code="370900", name="泰安市", parent=province)
+    county = Region.objects.create(code="370902", name="泰山区", parent=city)
+    seeds[1].agency.region = county
+    seeds[1].agency.save()
+    other = Region.objects.create(code="999000", name="新设区划")
+    city.parent = other
+    city.save()
+    county.refresh_from_db()
+    assert county.path == "/999000/370900/370902/"
+    assert list(AnnualReport.objects.in_region(other)) == [seeds[1]]
+    assert not AnnualReport.objects.in_region(province).exists()
+    with pytest.raises(ValueError):
+        other.parent = county
+        other.save()
+
+
+def test_agency_kind_is_inferred_once(db):
+    from reports.models import Agency
+
+    town = Agency.objects.create(name="某某镇人民政府")
+    assert town.kind == "government"
+    town.kind = "other"
+    town.save()
+    town.refresh_from_db()
+    assert town.kind == "other"

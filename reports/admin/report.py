@@ -45,19 +45,20 @@ class AnnualReportAdmin(admin.ModelAdmin):
         url = reverse("admin:reports_annualreport_source", args=[report.pk])
         return format_html('<a href="{}">{}</a>（SHA-256 {}）', url, report.source_name, report.source_sha256)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency", "agency__region")
-
     def get_urls(self):
         view = self.admin_site.admin_view(self.source_view)
         return [path("<int:pk>/source/", view, name="reports_annualreport_source"), *super().get_urls()]
 
     def source_view(self, request, pk):
         """The original file as uploaded, to whoever may view the report."""
-        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        report = get_object_or_404(self.get_queryset(request).select_related("agency"), pk=pk)
         if not self.has_view_permission(request, report) or not report.source_file:
             raise Http404
-        return FileResponse(report.source_file.open("rb"), as_attachment=True, filename=report.source_name)
+        try:
+            stream = report.source_file.open("rb")
+        except FileNotFoundError:
+            raise Http404("原始文件已不在存储中。") from None
+        return FileResponse(stream, as_attachment=True, filename=report.source_name)
 
     def get_form(self, request, obj=None, **kwargs):
         # The narrative is rendered in the report body, not in the fieldsets, but edited by the form.

@@ -1,6 +1,8 @@
 """Who reports: agencies, placed in the 行政区划 hierarchy that reviewers' offices cover."""
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 
 from reports.choices import AgencyKind
 
@@ -22,10 +24,19 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
+        old_path = self.path
+        if self.parent_id and old_path and self.parent.path.startswith(old_path):
+            raise ValueError("a region cannot be placed under its own subtree")
         prefix = self.parent.path if self.parent_id else "/"
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving or renumbering a region moves its whole subtree.
+            Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+            )
 
     @property
     def depth(self):
@@ -49,8 +60,9 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # 条例 and the spec: a name ending in 人民政府 (including 乡镇) is a 人民政府 report.
-        if self.name.endswith("人民政府"):
+        # Spec §1: a name ending in 人民政府 (乡镇 included) is a 人民政府; inferred once, on
+        # creation, so that an administrator's later choice stands.
+        if self._state.adding and self.name.endswith("人民政府"):
             self.kind = AgencyKind.GOVERNMENT
         super().save(*args, **kwargs)
 

@@ -12,6 +12,10 @@ from reports.rules.shape import ReportShape, empty_facts
 from .sections import ActiveDisclosure, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
 
 
+# 条例 (2008) introduced the annual report; no report can be older.
+FIRST_YEAR, LAST_YEAR = 2008, 2100
+
+
 class AnnualReportQuerySet(models.QuerySet):
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
@@ -29,7 +33,7 @@ class AnnualReport(models.Model):
 
     agency = models.ForeignKey("Agency", verbose_name="机关", on_delete=models.PROTECT, related_name="reports")
     year = models.PositiveSmallIntegerField(
-        "报告年度", validators=[MinValueValidator(2008), MaxValueValidator(2100)]
+        "报告年度", validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     format_version = models.CharField(
         "格式版本", max_length=4, choices=FormatVersion.choices, default=FormatVersion.V2021
@@ -127,6 +131,7 @@ class AnnualReport(models.Model):
     def evaluate(self, shape=None):
         return engine.evaluate(shape or self.to_shape())
 
+    @transaction.atomic
     def refresh_findings(self, findings=None):
         """Store the findings of a validation run (the shape's, or a fresh one) and their counts."""
         findings = self.evaluate() if findings is None else findings

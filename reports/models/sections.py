@@ -36,7 +36,11 @@ class ActiveDisclosure(models.Model):
     penalty = count(_active_label(v.ACTIVE.row_by_key["penalty"], None))
     enforcement = count(_active_label(v.ACTIVE.row_by_key["enforcement"], None))
     fees = models.DecimalField(
-        _active_label(v.ACTIVE.row_by_key["fees"], None), max_digits=16, decimal_places=4, null=True, blank=True
+        _active_label(v.ACTIVE.row_by_key["fees"], None),
+        max_digits=v.FEE_DIGITS,
+        decimal_places=v.FEE_PLACES,
+        null=True,
+        blank=True,
     )
 
     class Meta:

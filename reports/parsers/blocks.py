@@ -11,6 +11,9 @@ from dataclasses import dataclass
 @dataclass
 class Paragraph:
     text: str
+    # True for lines of extracted text, which a page or line break may have cut mid-paragraph;
+    # paragraphs of Word, web pages and Excel are whole.
+    may_be_cut: bool = False
 
 
 @dataclass

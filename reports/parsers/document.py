@@ -28,8 +28,22 @@ def heading_section(text):
     return None
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(blocks):
+    """No control characters reach the database (PostgreSQL refuses NUL in text)."""
+    for block in blocks:
+        if isinstance(block, Grid):
+            block.rows = [[CONTROL.sub("", cell) for cell in row] for row in block.rows]
+        else:
+            block.text = CONTROL.sub("", block.text).strip()
+        yield block
+
+
 def build_report(blocks):
     shape = ReportShape()
+    blocks = [b for b in _clean(blocks) if isinstance(b, Grid) or b.text]
     tables = TableReader(shape)
     parts = {"front": []}  # section key → its paragraphs
     current = "front"
@@ -38,24 +52,28 @@ def build_report(blocks):
             tables.read(block)
             continue
         section = heading_section(block.text)
+        if section or len(block.text) > 20:
+            tables.end_of_tables()  # a page's running header or number does not end a table
         if section and section not in parts:
             current = section
             parts[current] = []
         else:
-            parts[current].append(block.text)
+            parts[current].append(block)
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
     tables.finish()
 
     shape.facts["missing_sections"] = [s.key for s in v.SECTIONS if s.key not in parts]
-    title, preamble = split_title(parts["front"])
+    title, preamble = split_title([p.text for p in parts["front"]])
     other, signature, signed_on = split_signature(join_broken(parts.get("other", [])))
     shape.sections["overall"] = "\n".join(join_broken(parts.get("overall", [])))
     shape.sections["problems"], shape.sections["improvements"] = split_problems(
         join_broken(parts.get("problems", []))
     )
     shape.sections["other"] = "\n".join(other)
-    notes = {k: "\n".join(parts[k]) for k in ("active", "applications", "review_litigation") if parts.get(k)}
+    notes = {
+        k: "\n".join(join_broken(parts[k])) for k in ("active", "applications", "review_litigation") if parts.get(k)
+    }
     shape.facts.update(title=title, preamble="\n".join(preamble), notes=notes, signed_on=signed_on)
     identity.detect(shape, title, "\n".join(preamble), signature)
     return shape
@@ -72,12 +90,16 @@ def split_title(paragraphs):
 
 
 def join_broken(paragraphs):
-    """Re-join paragraphs a page break split mid-sentence (000: 要求各科 / 室、各卫生院…)."""
-    joined = []
-    for text in paragraphs:
+    """Texts of the paragraphs, re-joining extracted lines that a page break split mid-sentence
+    (000: 要求各科 / 室、各卫生院…)."""
+    joined, previous_cut = [], False
+    for paragraph in paragraphs:
+        text = paragraph.text
         previous = joined[-1] if joined else ""
         if (
-            len(previous) >= 30
+            previous_cut
+            and paragraph.may_be_cut
+            and len(previous) >= 30
             and not previous.endswith(tuple(SENTENCE_END))
             and not ENUMERATOR.match(text)
             and not ENUMERATED.match(text)
@@ -85,6 +107,7 @@ def join_broken(paragraphs):
             joined[-1] = previous + text
         else:
             joined.append(text)
+        previous_cut = paragraph.may_be_cut
     return joined
 
 
@@ -107,6 +130,12 @@ def split_signature(paragraphs):
 
 ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")
 IMPROVEMENT_CUE = re.compile(r"改进|整改|下一步|下步|下一阶段|下阶段|今后|措施")
+# A paragraph that opens the improvements: 004 下一阶段我局…, 000 今后改进的措施：…
+IMPROVEMENT_START = re.compile(r"^(今后|下一步|下步|下一阶段|下阶段|针对(上述|以上|这些)问题)")
+PROBLEM_HEADING = re.compile(r"^(工作中|当前|目前)?(存在的?|面临的?)?(主要)?(问题|不足)(和不足|及不足)?$")
+IMPROVEMENT_HEADING = re.compile(
+    r"^(.{0,14}(改进|整改)(措施|情况|方向|计划|举措)?|(今后|下一步|下步|下一阶段|下阶段).{0,12})$"
+)
 INLINE_MARKERS = (
     re.compile(r"([一二三四五六七八九十])是"),
     re.compile(r"([一二三四五六七八九十])、"),
@@ -121,23 +150,27 @@ def split_problems(paragraphs):
     for text in paragraphs:
         text = ENUMERATOR.sub("", text.strip()).strip()
         label = LABEL.match(text)
-        head = label.group(0) if label else text[:20]
-        if IMPROVEMENT_CUE.search(head):
-            target = improvements
-        elif "问题" in head and target is improvements and is_subheading(text):
-            target = problems
-        if is_subheading(text):
+        heading = subheading(text)
+        if heading:
+            target = improvements if heading == "improvements" else problems
             continue  # （一）存在的主要问题 / （二）改进情况: headings, not items
+        if (label and IMPROVEMENT_CUE.search(label.group(0))) or IMPROVEMENT_START.match(text):
+            target = improvements
         if label:
             text = text[label.end() :].strip()
         target.extend(split_enumerated(text))
     return problems, improvements
 
 
-def is_subheading(text):
-    return len(text) <= 30 and not text.endswith(("。", "；", "：", ":")) and bool(
-        IMPROVEMENT_CUE.search(text) or "问题" in text
-    )
+def subheading(text):
+    """'problems' or 'improvements' when the paragraph is 五's sub-heading, else None."""
+    if len(text) > 30 or text.endswith(tuple(SENTENCE_END)):
+        return None
+    if PROBLEM_HEADING.match(text):
+        return "problems"
+    if IMPROVEMENT_HEADING.match(text):
+        return "improvements"
+    return None
 
 
 def split_enumerated(text):

@@ -7,7 +7,7 @@ Values are stored as printed; what cannot be stored as a number is recorded for 
 """
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, norm
@@ -23,19 +23,23 @@ def number_text(cell):
 
 
 def parse_value(cell, decimal=False):
-    """(value, invalid text): None for a blank cell, an int (Decimal for 万元), or the bad text."""
+    """(value, invalid text): None for a blank cell, an int (Decimal for 万元), or the bad text.
+
+    A number the database cannot hold exactly (too long, too many decimals) is not rounded: it
+    is kept as text for E6, so the stored report never differs from the published one.
+    """
     text = number_text(cell)
     if text in BLANK_MARKERS:
         return None, None
-    if NUMBER.match(text):
+    if NUMBER.match(text) and len(text) <= 20:
         if decimal:
-            try:
-                return Decimal(text), None
-            except InvalidOperation:  # pragma: no cover - NUMBER admits only valid decimals
-                return None, cell
-        if "." not in text:
+            value = Decimal(text)
+            digits, places = len(value.as_tuple().digits), -value.as_tuple().exponent
+            if places <= v.FEE_PLACES and digits - max(places, 0) <= v.FEE_DIGITS - v.FEE_PLACES:
+                return value, None
+        elif "." not in text and abs(int(text)) <= v.MAX_COUNT:
             return int(text), None
-    return None, unicodedata.normalize("NFKC", cell).strip()
+    return None, unicodedata.normalize("NFKC", cell).strip()[:100]
 
 
 def split_row(cells):
@@ -50,10 +54,11 @@ def split_row(cells):
     return cells[: last_label + 1], cells[last_label + 1 :]
 
 
-def fit(values, count):
+def fit(values, count, total_last=False):
     """Exactly `count` value cells: drop the empty cells merges leave at either end, pad blanks.
 
     Returns (fitted, extra) where extra are values beyond the header's columns (kept for I1).
+    With `total_last` (table 三) the last printed value is the 总计 column's.
     """
     values = list(values)
     while len(values) > count and values and not norm(values[0]):
@@ -62,10 +67,11 @@ def fit(values, count):
         values.pop()
     if len(values) < count:
         values += [""] * (count - len(values))
-    extra = values[count - 1 : -1] if len(values) > count else []
-    if extra:
-        values = values[: count - 1] + values[-1:]  # the 总计 column is always the last printed
-    return values, [x for x in extra if norm(x)]
+    if len(values) <= count:
+        return values, []
+    if total_last:
+        return values[: count - 1] + values[-1:], [x for x in values[count - 1 : -1] if norm(x)]
+    return values[:count], [x for x in values[count:] if norm(x)]
 
 
 def row_key(table, label):
@@ -79,9 +85,9 @@ def row_key(table, label):
     return best
 
 
-def classify(grid):
-    """Which official table a grid holds, by its labels (its section heading may be missing)."""
-    text = "".join(norm(c) for row in grid.rows for c in row)
+def classify(rows):
+    """Which official table rows hold, by their labels (the section heading may be missing)."""
+    text = "".join(norm(c) for row in rows for c in row)
     if "本年新收" in text or "上年结转" in text:
         return v.APPLICATIONS.key
     if "行政复议" in text and ("行政诉讼" in text or "复议后起诉" in text):
@@ -91,6 +97,27 @@ def classify(grid):
     return None
 
 
+def _starts_table(cells):
+    """True for the first header row of a table: where one table ends and the next begins."""
+    text = "".join(norm(c) for c in cells)
+    return (
+        "第二十条第(一)项" in text
+        or "申请人情况" in text
+        or "勾稽关系" in text
+        or ("行政复议" in text and "行政诉讼" in text)
+    )
+
+
+def split_tables(rows):
+    """Rows of one grid cut where another official table starts (a sheet may hold all three)."""
+    chunks = [[]]
+    for cells in rows:
+        if chunks[-1] and _starts_table(cells):
+            chunks.append([])
+        chunks[-1].append(cells)
+    return [chunk for chunk in chunks if chunk]
+
+
 class TableReader:
     """Accumulates the grids of one report into a ReportShape, then records what was missing."""
 
@@ -98,13 +125,22 @@ class TableReader:
         self.shape = shape
         self.seen = {t.key: set() for t in v.TABLES}
         self.found = set()
+        self.last = None  # the table the previous grid belonged to, for page-split continuations
+        self.applicant_columns = list(v.APPLICANT_KEYS)
 
     def read(self, grid):
-        kind = classify(grid)
-        if kind:
-            self.found.add(kind)
-            getattr(self, f"_read_{kind}")(grid.rows)
-        return kind
+        for rows in split_tables(grid.rows):
+            kind = classify(rows)
+            continued = kind is None and self.last is not None
+            kind = kind or self.last
+            if kind:
+                self.found.add(kind)
+                self.last = kind
+                getattr(self, f"_read_{kind}")(rows, continued)
+
+    def end_of_tables(self):
+        """A paragraph between grids: the next grid starts afresh rather than continuing."""
+        self.last = None
 
     def finish(self):
         """Record official rows no grid contained (E3); a table never found is missing whole."""
@@ -150,7 +186,7 @@ class TableReader:
 
     # -- table 二 -------------------------------------------------------------------------------
 
-    def _read_active(self, rows):
+    def _read_active(self, rows, continued=False):
         table = v.ACTIVE
         for cells in rows:
             labels, values = split_row(cells)
@@ -169,27 +205,29 @@ class TableReader:
                     self._extra(table, label)
                 continue
             row = table.row_by_key[key]
-            if row.columns:
-                fitted, _ = fit(values, len(row.columns))
-                self._store(table, row, [c.key for c in row.columns], fitted)
-            else:
-                fitted, _ = fit(values, 1)
-                self._store(table, row, [None], fitted)
+            columns = [c.key for c in row.columns] or [None]
+            fitted, extra = fit(values, len(columns))
+            self._store(table, row, columns, fitted)
+            if extra:
+                self._extra(table, row.label, extra)
 
     # -- table 三 -------------------------------------------------------------------------------
 
-    def _read_applications(self, rows):
+    def _read_applications(self, rows, continued=False):
         table = v.APPLICATIONS
-        start = next(
-            (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
-            0,
-        )
-        header = [c for cells in rows[:start] for c in cells]
-        present = self._header_columns(table, header, table.columns) if header else []
-        if present:
-            self._missing_columns(table, present, table.columns)
-        else:
-            present = list(v.APPLICANT_KEYS)  # no readable header: the official order
+        start = 0
+        if not continued:
+            start = next(
+                (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
+                0,
+            )
+            header = [c for cells in rows[:start] for c in cells]
+            present = self._header_columns(table, header, table.columns) if header else []
+            if present:
+                self._missing_columns(table, present, table.columns)
+            # With no readable header, the official order; a continuation keeps the first part's.
+            self.applicant_columns = present or list(v.APPLICANT_KEYS)
+        present = self.applicant_columns
         for cells in rows[start:]:
             labels, values = split_row(cells)
             if not labels:
@@ -199,14 +237,14 @@ class TableReader:
                 if any(norm(x) for x in values) or key:
                     self._extra(table, "".join(norm(c) for c in labels))
                 continue
-            fitted, extra = fit(values, len(present))
+            fitted, extra = fit(values, len(present), total_last=True)
             self._store(table, table.row_by_key[key], present, fitted)
             if extra:
                 self._extra(table, table.row_by_key[key].label, extra)
 
     # -- table 四 -------------------------------------------------------------------------------
 
-    def _read_review_litigation(self, rows):
+    def _read_review_litigation(self, rows, continued=False):
         table = v.REVIEW_LITIGATION
         header_text = ""
         data = None
@@ -222,6 +260,8 @@ class TableReader:
         columns = [c.key for c in table.columns if norm(c.label) in header_text] or [c.key for c in table.columns]
         self._missing_columns(table, columns, table.columns)
         width = len(columns)
-        fitted, _ = fit(data or [], width * len(groups))
+        fitted, extra = fit(data or [], width * len(groups))
         for index, group in enumerate(groups):
             self._store(table, table.row_by_key[group], columns, fitted[index * width : (index + 1) * width])
+        if extra:
+            self._extra(table, table.rows[-1].label, extra)

@@ -7,6 +7,7 @@ is the fullest form that agrees with the title (利通区卫生健康局 → 吴
 import re
 from collections import Counter
 
+from reports.names import same_agency
 from reports.parsers.blocks import norm
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -58,7 +59,7 @@ def body_name(text, title_name):
     candidates = _candidates(text)
     if title_name:
         # Weak evidence only confirms the title; it never contradicts it.
-        agreeing = [c for c in candidates if c.endswith(title_name) or title_name.endswith(c)]
+        agreeing = [c for c in candidates if same_agency(c, title_name)]
         return max(agreeing, key=len) if agreeing else None
     return candidates.most_common(1)[0][0] if candidates else None
 
@@ -94,7 +95,7 @@ def detect(shape, title, preamble, signature):
 
     stated = [x for x in names.values() if x]
     anchor = title_name or (stated[0] if stated else None)
-    agreeing = [x for x in stated if x.endswith(anchor) or anchor.endswith(x)] if anchor else []
+    agreeing = [x for x in stated if same_agency(x, anchor)] if anchor else []
     shape.agency = max(agreeing, key=len) if agreeing else None
     shape.year = title_year or years["period"] or _body_year(text)
 
@@ -103,3 +104,12 @@ def _body_year(text):
     """The year the narrative speaks of most (004 states it nowhere else)."""
     counts = Counter(int(y) for y in YEAR.findall(text))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def from_filename(shape, stem):
+    """Agency and year from a file name (利通区卫生健康局2023年年报), where the document gave none."""
+    name, year = title_parts(stem)
+    if not shape.agency and name:
+        shape.agency = name
+    if not shape.year and year:
+        shape.year = year

@@ -5,6 +5,7 @@ and one cell per line, each cell line starting with a tab, rows separated by bla
 cells wrapped onto following lines (001, 002).
 """
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
+from reports.parsers.document import heading_section
 
 ENCODINGS = ("utf-8", "gb18030")
 
@@ -41,15 +42,13 @@ def _tab_separated(lines):
             blocks.append(Grid(rows))
             rows = []
         if line.strip():
-            blocks.append(Paragraph(line.strip()))
+            blocks.append(Paragraph(line.strip(), may_be_cut=True))
     if rows:
         blocks.append(Grid(rows))
     return blocks
 
 
 def _cell_per_line(lines):
-    from reports.parsers.document import heading_section
-
     blocks, rows, row = [], [], None
     for line in lines:
         if line.startswith("\t"):
@@ -69,7 +68,7 @@ def _cell_per_line(lines):
             if rows:
                 blocks.append(Grid(rows))
                 rows = []
-            blocks.append(Paragraph(line.strip()))
+            blocks.append(Paragraph(line.strip(), may_be_cut=True))
     if row is not None:
         rows.append(row)
     if rows:

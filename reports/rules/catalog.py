@@ -6,6 +6,7 @@ business only, so the arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
 from reports.choices import Severity
+from reports.names import same_agency
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -54,6 +55,8 @@ def _sum_hit(shape, table, total_cell, part_cells, **params):
 
 @rule("E1", ERROR, "六个部分齐全", "缺少第{number}部分「{label}」。")
 def sections_present(shape):
+    if shape.facts["unreadable"]:
+        return
     for key in shape.facts["missing_sections"]:
         section = v.SECTION_BY_KEY[key]
         yield Hit(field=key, params={"number": section.number, "label": section.label})
@@ -61,6 +64,8 @@ def sections_present(shape):
 
 @rule("E3", ERROR, "官方行列齐全", "表{number}缺少官方{kind}「{label}」。")
 def official_rows_and_columns(shape):
+    if shape.facts["unreadable"]:
+        return
     for table in v.TABLES:
         for row_key in shape.facts["missing_rows"].get(table.key, ()):
             label = table.row_by_key[row_key].label
@@ -92,25 +97,16 @@ def _disagreement(stated, same):
 
 @rule("E4", ERROR, "年度一致", "报告年度不一致：{details}。")
 def year_consistent(shape):
-    years = shape.facts["years"]
-    if len([y for y in years.values() if y]) > 1:
-        details = _disagreement(years, lambda a, b: a == b)
-        if details:
-            yield Hit(field="year", params={"details": details})
-
-
-def same_agency(a, b):
-    """Names agree when one is the other with a region prefix (利通区卫生健康局 = 吴忠市利通区卫生健康局)."""
-    return a.endswith(b) or b.endswith(a)
+    details = _disagreement(shape.facts["years"], lambda a, b: a == b)
+    if details:
+        yield Hit(field="year", params={"details": details})
 
 
 @rule("E5", ERROR, "机关名称一致", "机关名称不一致：{details}。")
 def agency_consistent(shape):
-    names = shape.facts["agency_names"]
-    if len([n for n in names.values() if n]) > 1:
-        details = _disagreement(names, same_agency)
-        if details:
-            yield Hit(field="agency", params={"details": details})
+    details = _disagreement(shape.facts["agency_names"], same_agency)
+    if details:
+        yield Hit(field="agency", params={"details": details})
 
 
 # -- Values -----------------------------------------------------------------------------------
@@ -135,6 +131,8 @@ def valid_numbers(shape):
 
 @rule("W1", WARNING, "空白单元格", "{cell}为空，按0计算。")
 def blank_cells(shape):
+    if shape.facts["unreadable"]:
+        return
     invalid = shape.facts["invalid_cells"]
     for table in v.TABLES:
         for row, column in table.cells():
@@ -257,6 +255,12 @@ def issued_within_stock(shape):
                     "repealed": repealed,
                 },
             )
+
+
+@rule("W16", WARNING, "表格不可机读", "表格不可机读：原件是图片或扫描件，无法读取统计数据，请上传带文字的 Word、PDF 或网页版本。")
+def unreadable_tables(shape):
+    if shape.facts["unreadable"]:
+        yield Hit(field="tables")
 
 
 @rule("W17", WARNING, "非官方标签", "表{number}表头「{label}」不是官方名称，已按「{official}」读取。")

@@ -130,7 +130,5 @@ def validation_error(findings, fields):
         if not finding.is_error:
             continue
         key = finding.location if finding.location in fields else "__all__"
-        errors.setdefault(key, []).append(
-            ValidationError(finding.message, code=finding.code, params={"code": finding.code})
-        )
+        errors.setdefault(key, []).append(ValidationError(finding.message, code=finding.code))
     return ValidationError(errors) if errors else None

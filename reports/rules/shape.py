@@ -29,6 +29,7 @@ def empty_facts():
         "invalid_cells": {},  # {cell key: text} cells whose text is not a number (E6)
         "years": {},  # {"title"|"period"|"tables": year} where the document states its year (E4)
         "agency_names": {},  # {"title"|"body"|"signature": name} (E5)
+        "unreadable": False,  # the tables are an image or a scan (W16): nothing else can be judged
     }
 
 

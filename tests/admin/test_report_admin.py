@@ -151,3 +151,30 @@ def test_original_file_downloads_for_viewers(client, reviewer, demo):
     response = client.get(reverse("admin:reports_annualreport_source", args=[demo[1].pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith("泰山区".encode())
+
+
+def test_missing_original_file_is_404_not_500(client, reviewer, demo):
+    client.force_login(reviewer)
+    demo[1].source_file.storage.delete(demo[1].source_file.name)
+    response = client.get(reverse("admin:reports_annualreport_source", args=[demo[1].pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("applications__granted__natural_person", "3000000000"),
+        ("applications__granted__natural_person", "99999999999999999999"),
+        ("applications__granted__natural_person", "一百"),
+        ("active__fees", "999999999999.9999"),
+        ("active__fees", "0.1234567"),
+        ("problems", "正常\x00问题"),
+        ("year", "99999"),
+    ],
+)
+def test_odd_values_are_refused_with_a_message_never_a_500(client, superuser, demo, field, value):
+    client.force_login(superuser)
+    response = client.post(change_url(demo[1]), form_data(demo[1], **{field: value}))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert client.get(change_url(demo[1])).status_code == 200

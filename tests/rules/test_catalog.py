@@ -18,7 +18,7 @@ from reports.rules.shape import ReportShape
 APP = "applications"
 REVIEW = "review_litigation"
 ACTIVE = "active"
-CATALOGUE = {"E1", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "W1", "W3", "W17", "I1"}
+CATALOGUE = {"E1", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "W1", "W3", "W16", "W17", "I1"}
 
 
 # -- factory and helpers ------------------------------------------------------------------------
@@ -828,6 +828,24 @@ def test_w3_blank_in_force_reads_as_zero():
     assert [at(f) for f in only(shape, "W1")] == [(ACTIVE, "normative_documents", "in_force")]
 
 
+# -- W16 tables not machine-readable ----------------------------------------------------------
+
+
+def test_w16_unreadable_document_is_the_only_finding():
+    # A scan: no cell could be read, no section heading found; only W16 speaks for it.
+    shape = ReportShape()
+    shape.facts["unreadable"] = True
+    shape.facts["missing_sections"] = [s.key for s in v.SECTIONS]
+    shape.facts["missing_rows"] = {t.key: [r.key for r in t.rows] for t in v.TABLES}
+    findings = evaluate(shape)
+    assert [(f.code, f.severity, f.field) for f in findings] == [("W16", Severity.WARNING, "tables")]
+    assert "表格不可机读" in findings[0].message
+
+
+def test_w16_passes_for_a_readable_document():
+    assert only(consistent_report(), "W16") == []
+
+
 # -- W17 aliases --------------------------------------------------------------------------------
 
 
@@ -894,7 +912,6 @@ def test_validation_error_keys_errors_by_cell_when_the_form_shows_it():
     assert set(error.error_dict) == fields  # no W1 key, nothing left for __all__
     [e9] = error.error_dict["applications__unable_not_held__total"]
     assert e9.code == "E9"
-    assert e9.params == {"code": "E9"}
     assert "「1.本机关不掌握相关政府信息」" in e9.message
     [e8] = error.error_dict["applications__total_processed__natural_person"]
     assert e8.code == "E8"
@@ -942,3 +959,11 @@ def test_validation_error_keeps_several_errors_of_one_cell():
         ("E6", "甲"),
         ("E9", "乙"),
     ]
+
+
+def test_validation_error_renders_messages_quoting_percent_signs():
+    # An E6 message quotes the document's text, which may hold "%": it must not be %-formatted.
+    shape = consistent_report()
+    shape.facts["invalid_cells"] = {"applications__granted__natural_person": "2%"}
+    error = validation_error(evaluate(shape), {"applications__granted__natural_person"})
+    assert "「2%」" in error.messages[0]
