@@ -70,6 +70,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GOVINFO_MEDIA_ROOT", BASE_DIR / "media"))
 
-# Uploads are size-limited (spec: no input may produce a server error).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The report form posts about 200 cells, above Django's default of 1,000 fields it stays well
+# within; request bodies are capped at Django's default 2.5 MB outside file uploads.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

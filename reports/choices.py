@@ -5,9 +5,15 @@ from reports import vocabulary as v
 
 
 class Severity(models.TextChoices):
+    """In order of gravity: errors block, warnings need a reviewer's eye, info is for the record."""
+
     ERROR = "error", "错误"
     WARNING = "warning", "警告"
     INFO = "info", "提示"
+
+    @property
+    def rank(self):
+        return list(Severity).index(self)
 
 
 class ReportStatus(models.TextChoices):

@@ -2,7 +2,7 @@
 
 One form means one shape: clean() builds the ReportShape from the submitted values and the model's
 clean() runs the rule engine on it, so findings land on the exact cell field that the user typed
-into. The admin uses it today; the agency site reuses it.
+into.
 """
 from django import forms
 
@@ -13,8 +13,36 @@ from reports.rules.shape import ReportShape
 CELLS = {
     v.cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in v.TABLES for r, c in t.cells()
 }
-# Facts about the source document's tables no longer hold once every official cell is entered.
-TABLE_FACTS = ("missing_rows", "missing_columns", "aliases", "invalid_cells", "extra_rows")
+
+
+def _keep_document_facts(shape, changed):
+    """What the source document showed stays true, except where the user has now entered values.
+
+    Saving a report unchanged (a status change, say) must not change its findings; filling in a
+    column the document lacked or correcting a cell that held text ends those facts.
+    """
+    facts = shape.facts
+    facts["invalid_cells"] = {k: text for k, text in facts["invalid_cells"].items() if k not in changed}
+    for table_key, rows in facts["missing_rows"].items():
+        facts["missing_rows"][table_key] = [r for r in rows if _all_blank(shape, table_key, row=r)]
+    for table_key, columns in facts["missing_columns"].items():
+        facts["missing_columns"][table_key] = [c for c in columns if _all_blank(shape, table_key, column=c)]
+    narrative = {
+        "overall": shape.sections["overall"],
+        "problems": shape.sections["problems"] or shape.sections["improvements"],
+        "other": shape.sections["other"],
+    }
+    missing = {k for k in facts["missing_sections"] if k not in narrative}
+    missing |= {k for k, text in narrative.items() if not text}
+    facts["missing_sections"] = [s.key for s in v.SECTIONS if s.key in missing]
+
+
+def _all_blank(shape, table_key, row=None, column=None):
+    return all(
+        shape.cell(table_key, r.key, c and c.key) is None
+        for r, c in v.TABLE_BY_KEY[table_key].cells()
+        if row in (None, r.key) and column in (None, c and c.key)
+    )
 
 
 class ItemListField(forms.CharField):
@@ -51,8 +79,8 @@ def _cell_field(table_key, row, column):
 
 
 class BaseReportForm(forms.ModelForm):
-    problems = ItemListField(label=f"五、{v.PROBLEMS_LABEL}（每行一条）", required=False)
-    improvements = ItemListField(label=f"五、{v.IMPROVEMENTS_LABEL}（每行一条）", required=False)
+    problems = ItemListField(label=f"{v.PROBLEMS_LABEL}（每行一条）", required=False)
+    improvements = ItemListField(label=f"{v.IMPROVEMENTS_LABEL}（每行一条）", required=False)
 
     class Meta:
         model = AnnualReport
@@ -60,32 +88,23 @@ class BaseReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.shape = None
-        if self.instance.pk:
-            stored = self.instance.to_shape()
-            for key, cell in CELLS.items():
-                self.initial.setdefault(key, stored.cell(*cell))
-            self.initial.setdefault("problems", stored.sections["problems"])
-            self.initial.setdefault("improvements", stored.sections["improvements"])
+        self.shape = None  # the submitted report, once clean() has run
+        self.stored = self.instance.to_shape() if self.instance.pk else ReportShape()
+        for key, cell in CELLS.items():
+            self.initial.setdefault(key, self.stored.cell(*cell))
+        self.initial.setdefault("problems", self.stored.sections["problems"])
+        self.initial.setdefault("improvements", self.stored.sections["improvements"])
 
     def clean(self):
         data = super().clean()
-        shape = self.instance.to_shape() if self.instance.pk else ReportShape()
+        shape = self.stored
         agency = data.get("agency")
         shape.agency = agency.name if agency else None
         shape.year = data.get("year")
         for key, cell in CELLS.items():
             shape.set_cell(*cell, data.get(key))
         shape.sections = {key: data.get(key) or ("" if key in ("overall", "other") else []) for key in v.NARRATIVE}
-        for fact in TABLE_FACTS:
-            shape.facts[fact] = {} if isinstance(shape.facts.get(fact), dict) else []
-        # A form has every table; a narrative section is missing when left empty.
-        empty = {
-            "overall": not data.get("overall"),
-            "problems": not (data.get("problems") or data.get("improvements")),
-            "other": not data.get("other"),
-        }
-        shape.facts["missing_sections"] = [key for key, is_empty in empty.items() if is_empty]
+        _keep_document_facts(shape, set(self.changed_data))
         self.shape = self.instance.pending_shape = shape
         return data
 

@@ -1,7 +1,7 @@
 """Tables 二/三/四 laid out as printed in the official format, with findings on their cells.
 
-The admin change page, the agency site and the print view render this one structure, so the
-merged headers are described once. A value cell carries its form field when the page edits.
+Every page that shows a report renders this one structure, so the merged headers are described
+once. A value cell carries its form field when the page edits.
 """
 import dataclasses
 from dataclasses import dataclass
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from reports import vocabulary as v
 from reports.choices import Severity
 
-SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
@@ -26,8 +25,7 @@ class LayoutCell:
     @property
     def severity(self):
         """The gravest severity among the cell's findings ('' when none), for styling."""
-        present = {str(f.severity) for f in self.findings}
-        return next((str(s) for s in SEVERITY_ORDER if str(s) in present), "")
+        return str(min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank, default=""))
 
     @property
     def codes(self):
@@ -45,6 +43,7 @@ class TableLayout:
     key: str
     rows: list
     findings: list
+    note: str = ""  # text the report printed in the section beside the table
 
 
 def index_findings(findings):
@@ -83,7 +82,8 @@ class _Builder:
 
     def table(self, spec, rows):
         own = [f for f in self.findings if f.table == spec.key or f.field == spec.key]
-        return TableLayout(spec.number, spec.label, spec.key, rows, own)
+        note = self.shape.facts.get("notes", {}).get(spec.key, "")
+        return TableLayout(spec.number, spec.label, spec.key, rows, own, note)
 
     def active(self):
         t = v.ACTIVE
@@ -94,10 +94,10 @@ class _Builder:
                 rows.append([self.label(row.block, colspan=4)])
                 if row.columns:
                     rows.append(
-                        [self.label("信息内容")] + [self.head(c.label, t.key, c.key) for c in row.columns]
+                        [self.label(v.ITEM_LABEL)] + [self.head(c.label, t.key, c.key) for c in row.columns]
                     )
                 else:
-                    rows.append([self.label("信息内容"), self.label(v.ACTIVE_VALUE_HEADERS[row.key], colspan=3)])
+                    rows.append([self.label(v.ITEM_LABEL), self.label(v.ACTIVE_VALUE_HEADERS[row.key], colspan=3)])
             if row.columns:
                 rows.append([self.label(row.label)] + [self.value(t.key, row.key, c.key) for c in row.columns])
             else:

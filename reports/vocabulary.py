@@ -36,6 +36,12 @@ SECTIONS = (
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 
 
+def heading(key):
+    """A section's heading as printed: 一、总体情况."""
+    section = SECTION_BY_KEY[key]
+    return f"{section.number}、{section.label}"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -96,6 +102,8 @@ ACTIVE = Table(
         Row("fees", "行政事业性收费", "第二十条第（八）项", ("行政事业性收费", "事业性收费"), decimal=True),
     ),
 )
+# The header cell printed left of each block's column headers.
+ITEM_LABEL = "信息内容"
 # The header printed above the single-value rows of each block.
 ACTIVE_VALUE_HEADERS = {
     "licensing": "本年处理决定数量",

@@ -127,13 +127,13 @@ def test_import_is_atomic(seeds, monkeypatch):
     assert after.revisions.count() == 1
 
 
-def test_encodings_are_detected(db):
-    text = seed(1).read_text()
-    for encoding in ("gb18030", "utf-16", "utf-8-sig"):
-        outcome = import_bytes(text.encode(encoding), f"r.{encoding}.txt")
-        assert outcome.action in ("created", "unchanged", "updated"), outcome.message
-        assert outcome.report.agency.name == "泰安市泰山区卫生健康局"
-        assert outcome.report.application_rows.get(row="new_received").natural_person == 2
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16", "utf-8-sig", "utf-8"])
+def test_encodings_are_detected(db, encoding):
+    outcome = import_bytes(seed(1).read_text().encode(encoding), f"r.{encoding}.txt")
+    assert outcome.action == "created", outcome.message
+    assert outcome.report.agency.name == "泰安市泰山区卫生健康局"
+    assert outcome.report.application_rows.get(row="new_received").natural_person == 2
+    assert outcome.report.problems.count() == 3
 
 
 def test_names_match_only_at_region_boundaries(db):

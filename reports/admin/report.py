@@ -11,12 +11,16 @@ from reports.forms import ReportForm
 from reports.layout import official_tables
 from reports.models import AnnualReport
 from reports.rules.engine import evaluate
-from reports.rules.shape import ReportShape
 
 from .filters import HasErrorsFilter, RegionFilter
 
 
 NARRATIVE_MODEL_FIELDS = ("overall", "other")
+HEADINGS = {
+    **{s.key: v.heading(s.key) for s in v.SECTIONS},
+    "problems_label": v.PROBLEMS_LABEL,
+    "improvements_label": v.IMPROVEMENTS_LABEL,
+}
 
 
 @admin.register(AnnualReport)
@@ -73,16 +77,15 @@ class AnnualReportAdmin(admin.ModelAdmin):
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         if form.shape is not None:  # a submitted form: what was typed, and its findings
             shape, findings = form.shape, evaluate(form.shape)
-        elif obj is not None:
-            shape, findings = obj.to_shape(), list(obj.findings.all())
         else:
-            shape, findings = ReportShape(), []
+            shape, findings = form.stored, list(obj.findings.all()) if obj else []
         context.update(
             tables=official_tables(shape, findings, form if editable else None),
             report_findings=findings,
             report_shape=shape,
             editable=editable,
             narrative_fields={name: form[name] for name in v.NARRATIVE} if editable else {},
+            headings=HEADINGS,
             revisions=obj.revisions.select_related("created_by")[:20] if obj else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -41,8 +41,8 @@ class AnnualReport(models.Model):
     status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     scope = models.CharField("统计范围", max_length=20, choices=ReportScope.choices, default=ReportScope.SELF)
     title = models.CharField("标题", max_length=200, blank=True)
-    overall = models.TextField("一、总体情况", blank=True)
-    other = models.TextField("六、其他需要报告的事项", blank=True)
+    overall = models.TextField(v.heading("overall"), blank=True)
+    other = models.TextField(v.heading("other"), blank=True)
     source_file = models.FileField("原始文件", upload_to="sources/%Y/", blank=True)
     source_name = models.CharField("原始文件名", max_length=255, blank=True)
     source_sha256 = models.CharField("原始文件SHA-256", max_length=64, blank=True, db_index=True)
@@ -187,6 +187,10 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.message}"
+
+    @property
+    def rule_title(self):
+        return engine.RULES[self.code].title if self.code in engine.RULES else ""
 
     @classmethod
     def from_engine(cls, report, finding):

@@ -193,7 +193,7 @@ class TableReader:
             label = "".join(norm(c) for c in labels)
             if not label or "第二十条" in label:
                 continue
-            if "信息内容" in label or any(norm(c.label) in label for c in v.DOCUMENT_COLUMNS):
+            if norm(v.ITEM_LABEL) in label or any(norm(c.label) in label for c in v.DOCUMENT_COLUMNS):
                 header = [c for c in cells if norm(c)]
                 if any(norm(c.label) in {norm(h) for h in header} for c in v.DOCUMENT_COLUMNS):
                     present = self._header_columns(table, header, v.DOCUMENT_COLUMNS)

@@ -84,7 +84,7 @@ def official_rows_and_columns(shape):
             )
 
 
-SOURCE_LABELS = {"title": "标题", "period": "统计期限", "tables": "表格", "body": "正文", "signature": "落款"}
+SOURCE_LABELS = {"report": "报告年度", "title": "标题", "period": "统计期限", "body": "正文", "signature": "落款"}
 
 
 def _disagreement(stated, same):
@@ -97,7 +97,8 @@ def _disagreement(stated, same):
 
 @rule("E4", ERROR, "年度一致", "报告年度不一致：{details}。")
 def year_consistent(shape):
-    details = _disagreement(shape.facts["years"], lambda a, b: a == b)
+    # The year the report is filed under must agree with what its document states.
+    details = _disagreement({"report": shape.year, **shape.facts["years"]}, lambda a, b: a == b)
     if details:
         yield Hit(field="year", params={"details": details})
 
@@ -148,12 +149,18 @@ def blank_cells(shape):
 # -- Accounting (勾稽) --------------------------------------------------------------------------
 
 
+def _label(table, row):
+    return table.row_by_key[row].label
+
+
 @rule(
     "E7",
     ERROR,
     "新收加结转等于办结加结转下年",
-    "表三「{column}」列：一、本年新收（{new}）加二、上年结转（{old}）为{lhs}，"
-    "不等于（七）总计（{done}）加四、结转下年度继续办理（{next}）之和{rhs}。",
+    f"表三「{{column}}」列：「{_label(v.APPLICATIONS, 'new_received')}」（{{new}}）"
+    f"加「{_label(v.APPLICATIONS, 'carried_over')}」（{{old}}）为{{lhs}}，"
+    f"不等于「{_label(v.APPLICATIONS, 'total_processed')}」（{{done}}）"
+    f"加「{_label(v.APPLICATIONS, 'carried_forward')}」（{{next}}）之和{{rhs}}。",
 )
 def applications_balance(shape):
     # The table's own note: 第一项加第二项之和，等于第三项加第四项之和.
@@ -184,7 +191,8 @@ def applications_balance(shape):
     "E8",
     ERROR,
     "办理结果合计",
-    "表三「{column}」列：（七）总计为{total}，但各项办理结果之和为{sum}（{parts}）；每件申请只能计入一种结果。",
+    f"表三「{{column}}」列：「{_label(v.APPLICATIONS, 'total_processed')}」为{{total}}，"
+    "但各项办理结果之和为{sum}（{parts}）；每件申请只能计入一种结果。",
 )
 def outcomes_total(shape):
     for column in v.APPLICANT_KEYS:
@@ -213,7 +221,14 @@ def applicant_total(shape):
             yield hit
 
 
-@rule("E10", ERROR, "复议诉讼合计", "表四「{group}」：总计为{total}，但结果维持、结果纠正、其他结果、尚未审结之和为{sum}。")
+@rule(
+    "E10",
+    ERROR,
+    "复议诉讼合计",
+    "表四「{group}」：总计为{total}，但"
+    + "、".join(v.REVIEW_LITIGATION.column_by_key[c].label for c in v.RESULT_PARTS)
+    + "之和为{sum}。",
+)
 def review_total(shape):
     for group in v.REVIEW_LITIGATION.rows:
         hit = _sum_hit(
@@ -234,7 +249,8 @@ def review_total(shape):
     "W3",
     WARNING,
     "制发件数不超过现行有效加废止",
-    "表二「{row}」：本年制发件数（{issued}）大于现行有效件数（{in_force}）与本年废止件数（{repealed}）之和。",
+    f"表二「{{row}}」：{v.ISSUED.label}（{{issued}}）大于{v.IN_FORCE.label}（{{in_force}}）"
+    f"与{v.REPEALED.label}（{{repealed}}）之和。",
 )
 def issued_within_stock(shape):
     for row in ("regulations", "normative_documents"):

@@ -50,6 +50,10 @@ class Finding:
         return self.severity == Severity.ERROR
 
     @property
+    def rule_title(self):
+        return RULES[self.code].title
+
+    @property
     def location(self):
         """The form field or cell key the finding belongs to (None: the report as a whole)."""
         if self.table:
@@ -97,8 +101,7 @@ def evaluate(shape, codes=None):
             continue
         for hit in rule_.check(shape):
             findings.append(_finding(rule_, hit))
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    findings.sort(key=lambda f: order[f.severity])
+    findings.sort(key=lambda f: Severity(f.severity).rank)
     return findings
 
 

@@ -27,7 +27,7 @@ def empty_facts():
         "extra_rows": {},  # {table: [descriptions]} local rows or surplus values (I1)
         "aliases": [],  # [{table, column, label}] non-official header labels (W17)
         "invalid_cells": {},  # {cell key: text} cells whose text is not a number (E6)
-        "years": {},  # {"title"|"period"|"tables": year} where the document states its year (E4)
+        "years": {},  # {"title"|"period": year} where the document states its year (E4)
         "agency_names": {},  # {"title"|"body"|"signature": name} (E5)
         "unreadable": False,  # the tables are an image or a scan (W16): nothing else can be judged
     }
@@ -76,26 +76,6 @@ class ReportShape:
             "review_litigation": self.review_litigation,
             "findings": [f.to_json() for f in findings],
         }
-
-    @classmethod
-    def from_json(cls, data):
-        """The inverse of to_json (findings are recomputed, never trusted from input)."""
-        shape = cls(
-            agency=data.get("agency"),
-            year=data.get("year"),
-            format_version=data.get("format_version", "2021"),
-        )
-        shape.sections.update(data.get("sections") or {})
-        for table in v.TABLES:
-            given = data.get(table.key) or {}
-            for row, column in table.cells():
-                value = given.get(row.key)
-                if column is not None:
-                    value = (value or {}).get(column.key)
-                if value is not None and row.decimal:
-                    value = Decimal(str(value))
-                shape.set_cell(table.key, row.key, column and column.key, value)
-        return shape
 
 
 def _json_value(value):

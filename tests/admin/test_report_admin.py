@@ -44,8 +44,8 @@ def test_list_query_count_does_not_grow_with_reports(client, reviewer, make_repo
 def test_list_shows_agency_year_status_and_counts(client, reviewer, demo):
     client.force_login(reviewer)
     html = client.get(LIST).content.decode()
-    for column in ("机关", "报告年度", "状态", "错误数", "警告数"):
-        assert column in html
+    for column in ("agency", "region", "year", "status", "error_count", "warning_count"):
+        assert f"column-{column}" in html  # the list header cell of that column
     assert "哈尔滨市呼兰区卫生健康局" in html and "草稿" in html
     errors = re.findall(r'<td class="field-error_count">(\d+)</td>', html)
     assert sorted(map(int, errors)) == [0, 0, 0, 2, 2]
@@ -178,3 +178,24 @@ def test_odd_values_are_refused_with_a_message_never_a_500(client, superuser, de
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
     assert client.get(change_url(demo[1])).status_code == 200
+
+
+def test_saving_without_changes_keeps_the_documents_findings(client, superuser, demo):
+    """A status change must not erase what the document showed (000 lacks two columns: E3)."""
+    client.force_login(superuser)
+    report = demo[0]
+    before = sorted(report.findings.values_list("code", "column"))
+    response = client.post(change_url(report), form_data(report, scope="self"))
+    assert response.status_code == 302
+    assert sorted(report.findings.values_list("code", "column")) == before
+    # Entering the missing column's figures ends the E3 for it.
+    filled = {f"applications__{row}__legal_service": "0" for row in
+              ("new_received", "carried_over", "granted", "partially_granted", "total_processed", "carried_forward")}
+    data = form_data(report)
+    for key in data:
+        if key.endswith("__legal_service"):
+            data[key] = "0"
+    data.update(filled)
+    assert client.post(change_url(report), data).status_code == 302
+    assert ("E3", "legal_service") not in set(report.findings.values_list("code", "column"))
+    assert ("E3", "other") in set(report.findings.values_list("code", "column"))

@@ -104,3 +104,15 @@ def test_random_bytes_parse_or_refuse(data):
 @given(st.text(alphabet=st.sampled_from(list("\t\n一二三四、（）0123456789-—/无总计本年新收规章行政许可第二十条项")), max_size=600))
 def test_table_like_noise_parses_or_refuses(text):
     parse_or_refuse((TITLE + text).encode())
+
+
+def test_parser_records_where_the_year_and_agency_disagree():
+    text = SEED_TEXT.replace("本报告统计数据从2023年1月1日起至2023年12月31日止", "本报告统计数据从2022年1月1日起至2022年12月31日止")
+    text = text.replace("可直接与吴忠市利通区卫生健康局办公室联系", "可直接与吴忠市红寺堡区卫生健康局办公室联系")
+    text = text.replace("现发布《吴忠市利通区卫生健康局", "现发布《吴忠市红寺堡区卫生健康局")
+    shape = parse_or_refuse(text.encode())
+    assert shape.facts["years"] == {"title": 2023, "period": 2022}
+    assert shape.facts["agency_names"] == {"title": "利通区卫生健康局", "body": "吴忠市红寺堡区卫生健康局"}
+    codes = {f.code: f for f in evaluate(shape)}
+    assert "统计期限「2022」" in codes["E4"].message
+    assert "正文「吴忠市红寺堡区卫生健康局」" in codes["E5"].message

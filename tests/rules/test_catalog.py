@@ -247,28 +247,36 @@ def test_e4_title_and_period_disagree():
     assert "统计期限「2022」" in finding.message
 
 
-def test_e4_tables_disagree_with_title_and_period():
+def test_e4_report_year_disagrees_with_the_document():
+    # Filed (or edited) as 2021 while the document says 2023 in title and period.
     shape = consistent_report()
-    shape.facts["years"] = {"title": 2023, "period": 2023, "tables": 2022}
+    shape.facts["years"] = {"title": 2023, "period": 2023}
     finding = single(shape, "E4")
     assert finding.field == "year"
-    assert "表格「2022」" in finding.message
+    assert "报告年度「2021」" in finding.message and "标题「2023」" in finding.message
 
 
 @pytest.mark.parametrize(
     "years",
     [
-        {"title": 2023, "period": 2023},
-        {"title": 2023, "period": 2023, "tables": 2023},
-        {"title": 2023},  # one source: nothing to compare
-        {"title": 2023, "period": None},  # a source that states no year is not a disagreement
-        {},
+        {"title": 2021, "period": 2021},
+        {"title": 2021},
+        {"period": 2021},
+        {"title": 2021, "period": None},  # a source that states no year is not a disagreement
+        {},  # a document that states no year at all: the filed year stands alone
     ],
 )
 def test_e4_passes_when_years_agree(years):
     shape = consistent_report()
     shape.facts["years"] = years
     assert only(shape, "E4") == []
+
+
+def test_e4_title_and_period_disagree_without_a_filed_year():
+    shape = consistent_report()
+    shape.year = None
+    shape.facts["years"] = {"title": 2023, "period": 2022}
+    assert single(shape, "E4").field == "year"
 
 
 # -- E5 agency name -----------------------------------------------------------------------------
@@ -527,8 +535,9 @@ def test_e7_unbalanced_column(column):
     ]
     message = finding.message
     assert f"「{column_label(column)}」列" in message
-    assert "本年新收（3）" in message and "上年结转（0）" in message and "为3" in message
-    assert "（七）总计（1）" in message and "四、结转下年度继续办理（1）" in message and "之和2" in message
+    assert "「一、本年新收政府信息公开申请数量」（3）" in message and "「二、上年结转政府信息公开申请数量」（0）" in message
+    assert "为3" in message and "之和2" in message
+    assert "「（七）总计」（1）" in message and "「四、结转下年度继续办理」（1）" in message
 
 
 @pytest.mark.parametrize("column", v.APPLICANT_KEYS)
@@ -582,7 +591,7 @@ def test_e8_outcome_not_in_total(column, outcome):
     assert at(finding) == (APP, "total_processed", column)
     assert finding.cells == [(APP, "total_processed", column), (APP, outcome, column)]
     assert f"「{column_label(column)}」列" in finding.message
-    assert "（七）总计为0" in finding.message and "之和为1" in finding.message
+    assert "「（七）总计」为0" in finding.message and "之和为1" in finding.message
     assert f"{row_label(outcome)} 1" in finding.message
 
 
@@ -607,7 +616,7 @@ def test_e8_total_larger_than_outcomes():
         (APP, "granted", "natural_person"),
         (APP, "unable_not_held", "natural_person"),
     ]
-    assert "（七）总计为5" in finding.message and "之和为3" in finding.message
+    assert "「（七）总计」为5" in finding.message and "之和为3" in finding.message
     assert "（一）予以公开 2、1.本机关不掌握相关政府信息 1" in finding.message
 
 
@@ -967,3 +976,12 @@ def test_validation_error_renders_messages_quoting_percent_signs():
     shape.facts["invalid_cells"] = {"applications__granted__natural_person": "2%"}
     error = validation_error(evaluate(shape), {"applications__granted__natural_person"})
     assert "「2%」" in error.messages[0]
+
+
+@pytest.mark.parametrize("row", [r.key for r in v.ACTIVE.rows])
+def test_e3_every_missing_row_of_table_two_is_reported(row):
+    shape = consistent_report()
+    shape.facts["missing_rows"] = {"active": [row]}
+    finding = single(shape, "E3")
+    assert at(finding) == ("active", row, None)
+    assert f"「{v.ACTIVE.row_by_key[row].label}」" in finding.message
