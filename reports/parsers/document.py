@@ -53,15 +53,15 @@ def build_report(blocks):
             continue
         section = heading_section(block.text)
         if section or len(block.text) > 20:
-            tables.end_of_tables()  # a page's running header or number does not end a table
+            tables.end_of_tables()  # a page's running header does not end a table, a paragraph does
         if section and section not in parts:
             current = section
             parts[current] = []
         else:
             parts[current].append(block)
+    tables.finish()
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
-    tables.finish()
 
     shape.facts["missing_sections"] = [s.key for s in v.SECTIONS if s.key not in parts]
     title, preamble = split_title([p.text for p in parts["front"]])

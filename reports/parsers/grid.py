@@ -125,25 +125,30 @@ class TableReader:
         self.shape = shape
         self.seen = {t.key: set() for t in v.TABLES}
         self.found = set()
-        self.last = None  # the table the previous grid belonged to, for page-split continuations
-        self.applicant_columns = list(v.APPLICANT_KEYS)
+        self.open = None  # (kind, rows) of the table being collected, read once it is complete
 
     def read(self, grid):
+        """Collect a grid; a part no table claims continues the open one (a table cut by a page)."""
         for rows in split_tables(grid.rows):
             kind = classify(rows)
-            continued = kind is None and self.last is not None
-            kind = kind or self.last
+            if kind is None and self.open:
+                self.open[1].extend(rows)
+                continue
+            self.end_of_tables()
             if kind:
-                self.found.add(kind)
-                self.last = kind
-                getattr(self, f"_read_{kind}")(rows, continued)
+                self.open = (kind, list(rows))
 
     def end_of_tables(self):
-        """A paragraph between grids: the next grid starts afresh rather than continuing."""
-        self.last = None
+        """The open table is complete: read it (a paragraph or another table follows)."""
+        if self.open:
+            kind, rows = self.open
+            self.open = None
+            self.found.add(kind)
+            getattr(self, f"_read_{kind}")(rows)
 
     def finish(self):
         """Record official rows no grid contained (E3); a table never found is missing whole."""
+        self.end_of_tables()
         for table in v.TABLES:
             missing = [r.key for r in table.rows if r.key not in self.seen[table.key]]
             if missing:
@@ -186,7 +191,7 @@ class TableReader:
 
     # -- table 二 -------------------------------------------------------------------------------
 
-    def _read_active(self, rows, continued=False):
+    def _read_active(self, rows):
         table = v.ACTIVE
         for cells in rows:
             labels, values = split_row(cells)
@@ -213,21 +218,18 @@ class TableReader:
 
     # -- table 三 -------------------------------------------------------------------------------
 
-    def _read_applications(self, rows, continued=False):
+    def _read_applications(self, rows):
         table = v.APPLICATIONS
-        start = 0
-        if not continued:
-            start = next(
-                (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
-                0,
-            )
-            header = [c for cells in rows[:start] for c in cells]
-            present = self._header_columns(table, header, table.columns) if header else []
-            if present:
-                self._missing_columns(table, present, table.columns)
-            # With no readable header, the official order; a continuation keeps the first part's.
-            self.applicant_columns = present or list(v.APPLICANT_KEYS)
-        present = self.applicant_columns
+        start = next(
+            (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
+            0,
+        )
+        header = [c for cells in rows[:start] for c in cells]
+        present = self._header_columns(table, header, table.columns) if header else []
+        if present:
+            self._missing_columns(table, present, table.columns)
+        else:
+            present = list(v.APPLICANT_KEYS)  # no readable header: the official order
         for cells in rows[start:]:
             labels, values = split_row(cells)
             if not labels:
@@ -244,7 +246,7 @@ class TableReader:
 
     # -- table 四 -------------------------------------------------------------------------------
 
-    def _read_review_litigation(self, rows, continued=False):
+    def _read_review_litigation(self, rows):
         table = v.REVIEW_LITIGATION
         header_text = ""
         data = None

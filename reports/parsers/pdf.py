@@ -11,7 +11,8 @@ import re
 import pdfplumber
 
 from reports.parsers.blocks import Grid, Paragraph, ParseError
-from reports.parsers.document import heading_section
+from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
+from reports.parsers.grid import ENUMERATOR
 
 logger = logging.getLogger(__name__)
 MAX_PAGES = 300
@@ -41,6 +42,13 @@ def read_pdf(data):
     return [Paragraph(b.text) if isinstance(b, _Open) else b for b in blocks]
 
 
+def _starts_paragraph(previous, text, line, left, size):
+    """A line that begins a new paragraph although the one before filled its line."""
+    indented = line["x0"] > left + 1.5 * size  # 首行缩进
+    item = previous.endswith(tuple(SENTENCE_END)) and bool(ENUMERATOR.match(text) or ENUMERATED.match(text))
+    return indented or item or bool(heading_section(text))
+
+
 class _Open(Paragraph):
     """A paragraph whose last line reached the right margin, so the next line continues it."""
 
@@ -53,7 +61,8 @@ def _add_page(blocks, page):
         outside = outside.outside_bbox(table.bbox)
     lines = [line for line in outside.extract_text_lines() if not PAGE_NUMBER.match(line["text"].strip())]
     # Page margins are symmetric in practice: the text frame ends where the left margin mirrors.
-    right = page.width - min((line["x0"] for line in lines), default=0)
+    left = min((line["x0"] for line in lines), default=0)
+    right = page.width - left
     items += [(line["top"], line) for line in lines]
     items.sort(key=lambda item: item[0])
     for _, item in items:
@@ -63,7 +72,7 @@ def _add_page(blocks, page):
         text = item["text"].strip()
         size = item["chars"][0]["size"] if item["chars"] else 10
         reaches_margin = item["x1"] >= right - 2 * size
-        if blocks and isinstance(blocks[-1], _Open) and not heading_section(text):
+        if blocks and isinstance(blocks[-1], _Open) and not _starts_paragraph(blocks[-1].text, text, item, left, size):
             blocks[-1] = (_Open if reaches_margin else Paragraph)(blocks[-1].text + text)
         else:
             blocks.append((_Open if reaches_margin else Paragraph)(text))
