@@ -16,7 +16,8 @@ from django.db.models import Q
 from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, ReportRevision
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
-from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.parsers.archive import report_members
 from reports.names import same_agency, shorter_forms
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
@@ -71,6 +72,28 @@ def import_bytes(data, filename, user=None):
         return Outcome(filename, "failed", str(exc))
 
 
+def import_upload(data, filename, user=None):
+    """Outcomes for one uploaded file: one report, or each report inside a .zip."""
+    if Path(filename).suffix.lower() not in ARCHIVES:
+        return [import_bytes(data, filename, user)]
+    if len(data) > MAX_ARCHIVE_BYTES:
+        return [Outcome(filename, "failed", f"压缩包过大，上限为 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB。")]
+    try:
+        members = list(report_members(data, SUPPORTED, MAX_BYTES))
+    except ParseError as exc:
+        return [Outcome(filename, "failed", str(exc))]
+    outcomes = []
+    for name, content in members:
+        label = f"{filename}/{name}"
+        if isinstance(content, ParseError):
+            outcomes.append(Outcome(label, "failed", str(content)))
+        else:
+            outcome = import_bytes(content, name, user)
+            outcome.name = label
+            outcomes.append(outcome)
+    return outcomes or [Outcome(filename, "failed", "压缩包中没有文件。")]
+
+
 @transaction.atomic
 def _store(shape, data, filename, user):
     if not shape.agency:
@@ -121,24 +144,26 @@ def _store_original(data, sha256, filename):
 
 
 def collect_files(paths):
-    """Files named directly, and the supported files inside named folders (sorted)."""
+    """Files named directly, and the supported files and archives inside named folders (sorted)."""
+    wanted = (*SUPPORTED, *ARCHIVES)
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
         else:
             yield path
 
 
 def import_paths(paths, user=None):
     for path in collect_files(paths):
+        limit = MAX_ARCHIVE_BYTES if path.suffix.lower() in ARCHIVES else MAX_BYTES
         try:
-            if path.stat().st_size > MAX_BYTES:
-                yield Outcome(str(path), "failed", f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB。")
+            if path.stat().st_size > limit:
+                yield Outcome(str(path), "failed", f"文件过大，上限为 {limit // 1024 // 1024} MB。")
                 continue
             data = path.read_bytes()
         except OSError as exc:
             yield Outcome(str(path), "failed", f"无法读取文件：{exc.strerror or exc}")
             continue
-        outcome = import_bytes(data, path.name, user)
-        outcome.name = str(path)
-        yield outcome
+        for outcome in import_upload(data, path.name, user):
+            outcome.name = str(path.parent / outcome.name)
+            yield outcome

@@ -16,6 +16,7 @@ from reports.parsers.xlsx import read_xlsx
 from reports.rules.shape import ReportShape
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 100 * 1024 * 1024  # a .zip of a whole region's reports
 
 # suffix → (reader, content kinds accepted for it)
 READERS = {
@@ -31,7 +32,7 @@ LEGACY = {".doc": ".docx", ".wps": ".docx", ".et": ".xlsx", ".xls": ".xlsx"}
 SUPPORTED = (*READERS, *LEGACY)
 ARCHIVES = (".zip",)
 
-__all__ = ["ARCHIVES", "MAX_BYTES", "ParseError", "SUPPORTED", "parse_bytes", "parse_file", "sniff"]
+__all__ = ["ARCHIVES", "MAX_ARCHIVE_BYTES", "MAX_BYTES", "ParseError", "SUPPORTED", "parse_bytes", "parse_file", "sniff"]
 
 
 def sniff(data):

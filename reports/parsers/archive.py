@@ -46,3 +46,36 @@ def member_name(member):
         return member.filename.encode("cp437").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return member.filename
+
+
+MAX_REPORTS = 200
+
+
+def report_members(data, supported, max_bytes):
+    """(name, bytes or ParseError) for every report file inside an uploaded .zip.
+
+    Folders, macOS metadata and hidden files are skipped; a nested archive or an oversized
+    member is answered with its own error, so one bad member never hides the others.
+    """
+    archive = open_zip(data, "压缩包")
+    members = [
+        m
+        for m in archive.infolist()
+        if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not member_name(m).split("/")[-1].startswith(".")
+    ]
+    if len(members) > MAX_REPORTS:
+        raise ParseError(f"压缩包内文件过多（{len(members)} 个），一次最多导入 {MAX_REPORTS} 个。")
+    for member in members:
+        name = member_name(member)
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix == ".zip":
+            yield name, ParseError("不支持压缩包内再嵌套压缩包，请解压后分别上传。")
+        elif suffix not in supported:
+            yield name, ParseError(f"不支持的文件类型「{suffix or name}」。")
+        elif member.file_size > max_bytes:
+            yield name, ParseError(f"文件过大，上限为 {max_bytes // 1024 // 1024} MB。")
+        else:
+            try:
+                yield name, read_member(archive, member, max_bytes)
+            except ParseError as exc:
+                yield name, exc

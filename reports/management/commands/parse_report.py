@@ -1,15 +1,21 @@
-"""parse_report FILE [--json]: the report as read, with its findings; touches no database."""
+"""parse_report FILE [--json]: the report as read, with its findings; touches no database.
+
+A .zip is read member by member: --json then prints an array of {"file", "report"} or
+{"file", "error"} objects.
+"""
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from reports.parsers import ParseError, parse_file
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes, parse_file
+from reports.parsers.archive import report_members
 from reports.rules.engine import evaluate
 
 
 class Command(BaseCommand):
-    help = "解析一份年度报告文件并输出其内容与校验结果（不写入数据库）。"
+    help = "解析年度报告文件（或 .zip 压缩包中的每份报告）并输出内容与校验结果（不写入数据库）。"
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -18,15 +24,44 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            shape = parse_file(file)
-        except ParseError as exc:
-            self.stderr.write(f"无法解析「{file}」：{exc}")
+            if Path(file).suffix.lower() in ARCHIVES:
+                results = self._archive(file)
+            else:
+                results = [(file, parse_file(file))]
+        except (ParseError, OSError) as exc:
+            self.stderr.write(f"无法解析「{file}」：{getattr(exc, 'strerror', None) or exc}")
             sys.exit(1)
-        findings = evaluate(shape)
+        failed = [(name, shape) for name, shape in results if isinstance(shape, ParseError)]
+        for name, error in failed:
+            self.stderr.write(f"无法解析「{name}」：{error}")
+        parsed = [(name, shape, evaluate(shape)) for name, shape in results if not isinstance(shape, ParseError)]
         if options["json"]:
-            self.stdout.write(json.dumps(shape.to_json(findings), ensure_ascii=False, indent=2))
-            return
-        self.stdout.write(f"机关：{shape.agency or '未识别'}　年度：{shape.year or '未识别'}　格式：{shape.format_version}")
+            if Path(file).suffix.lower() in ARCHIVES:
+                data = [{"file": n, "report": s.to_json(f)} for n, s, f in parsed]
+                data += [{"file": n, "error": str(e)} for n, e in failed]
+            else:
+                data = parsed[0][1].to_json(parsed[0][2])
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            for name, shape, findings in parsed:
+                self._summary(name, shape, findings)
+        if failed:
+            sys.exit(1)
+
+    def _archive(self, file):
+        path = Path(file)
+        if path.stat().st_size > MAX_ARCHIVE_BYTES:
+            raise ParseError(f"压缩包过大，上限为 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB。")
+        results = []
+        for name, content in report_members(path.read_bytes(), SUPPORTED, MAX_BYTES):
+            try:
+                results.append((name, content if isinstance(content, ParseError) else parse_bytes(content, name)))
+            except ParseError as exc:
+                results.append((name, exc))
+        return results
+
+    def _summary(self, name, shape, findings):
+        self.stdout.write(f"{name}\n机关：{shape.agency or '未识别'}　年度：{shape.year or '未识别'}　格式：{shape.format_version}")
         for finding in findings:
             self.stdout.write(f"  [{finding.code} {finding.severity.label}] {finding.message}")
         if not findings:
