@@ -12,6 +12,7 @@ from reports.layout import official_tables
 from reports.models import AnnualReport
 from reports.rules.engine import evaluate
 
+from . import import_views
 from .filters import HasErrorsFilter, RegionFilter
 
 
@@ -27,6 +28,7 @@ HEADINGS = {
 class AnnualReportAdmin(admin.ModelAdmin):
     form = ReportForm
     change_form_template = "admin/reports/annualreport/change_form.html"
+    change_list_template = "admin/reports/annualreport/change_list.html"
     list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
     list_filter = ("year", "status", RegionFilter, HasErrorsFilter)
     search_fields = ("agency__name",)
@@ -50,8 +52,15 @@ class AnnualReportAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>（SHA-256 {}）', url, report.source_name, report.source_sha256)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.source_view)
-        return [path("<int:pk>/source/", view, name="reports_annualreport_source"), *super().get_urls()]
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
+
+        return [
+            path("import/", wrap(import_views.upload_view), name="reports_annualreport_import"),
+            path("import/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_import_preview"),
+            path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
+            *super().get_urls(),
+        ]
 
     def source_view(self, request, pk):
         """The original file as uploaded, to whoever may view the report."""

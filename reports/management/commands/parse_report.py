@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes, parse_file
-from reports.parsers.archive import report_members
+from reports.importing import upload_files
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, ParseError, parse_bytes, parse_file
 from reports.rules.engine import evaluate
 
 
@@ -53,11 +53,12 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_ARCHIVE_BYTES:
             raise ParseError(f"压缩包过大，上限为 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB。")
         results = []
-        for name, content in report_members(path.read_bytes(), SUPPORTED, MAX_BYTES):
+        for name, content in upload_files(path.read_bytes(), path.name):
             try:
-                results.append((name, content if isinstance(content, ParseError) else parse_bytes(content, name)))
+                shape = content if isinstance(content, ParseError) else parse_bytes(content, Path(name).name)
             except ParseError as exc:
-                results.append((name, exc))
+                shape = exc
+            results.append((name, shape))
         return results
 
     def _summary(self, name, shape, findings):

@@ -1,0 +1,177 @@
+"""导入年报 in the admin: upload → preview (nothing stored) → confirm → result.
+
+The preview shows, for every file, the detected agency and year, the tables in the official
+layout with their findings, the narrative, and whether the import would create a report,
+replace one (with the cells that change) or repeat an identical upload. The reviewer chooses the
+agency where the name matches none or several; each confirmed file is imported atomically.
+"""
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from reports import staging
+from reports import vocabulary as v
+from reports.importing import Preview, import_bytes, preview_bytes, upload_files
+from reports.layout import official_tables
+from reports.models import Agency
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
+
+MAX_FILES = 50
+NEW, OTHER = "new", "other"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern for <input multiple>)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="年报文件",
+        error_messages={"required": "请选择要导入的文件。"},
+        widget=MultipleFileInput(attrs={"accept": ",".join((*SUPPORTED, *ARCHIVES))}),
+        help_text=f"可一次选择多个文件，或上传 .zip 压缩包。支持：{'、'.join((*SUPPORTED, *ARCHIVES))}；"
+        f"单个文件不超过 {MAX_BYTES // 1024 // 1024} MB，压缩包不超过 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB。",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(f"一次最多上传 {MAX_FILES} 个文件，可将更多文件打包为 .zip 上传。")
+        for upload in files:
+            suffix = Path(upload.name).suffix.lower()
+            if suffix not in (*SUPPORTED, *ARCHIVES):
+                raise forms.ValidationError(f"「{upload.name}」的文件类型不受支持。")
+            limit = MAX_ARCHIVE_BYTES if suffix in ARCHIVES else MAX_BYTES
+            if upload.size > limit:
+                raise forms.ValidationError(f"「{upload.name}」超过 {limit // 1024 // 1024} MB 的上限。")
+        return files
+
+
+class ChoiceForm(forms.Form):
+    """The reviewer's decision for one previewed file."""
+
+    include = forms.BooleanField(label="导入", required=False)
+    agency = forms.ChoiceField(label="机关", widget=forms.RadioSelect)
+    new_name = forms.CharField(label="新建机关名称", required=False, max_length=100)
+    other_name = forms.CharField(label="已有机关的完整名称", required=False, max_length=100)
+    year = forms.IntegerField(label="报告年度", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+
+    def __init__(self, *args, item, **kwargs):
+        self.item = item
+        shape = item.shape
+        initial = {
+            "include": item.action in ("created", "updated"),
+            "agency": str(item.agency.pk) if item.agency else NEW,
+            "new_name": shape.agency or "",
+            "year": shape.year,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        choices = [(str(a.pk), f"已有：{a.name}") for a in item.candidates]
+        self.fields["agency"].choices = choices + [(NEW, "新建机关"), (OTHER, "其他已有机关")]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("include"):
+            return data
+        choice = data.get("agency")
+        if choice == NEW:
+            name = (data.get("new_name") or "").strip()
+            if not name:
+                self.add_error("new_name", "请填写新建机关的名称。")
+            elif Agency.objects.filter(name=name).exists():
+                self.add_error("new_name", "已有同名机关，请选择“其他已有机关”。")
+            data["chosen"] = Agency(name=name)
+        elif choice == OTHER:
+            data["chosen"] = Agency.objects.filter(name=(data.get("other_name") or "").strip()).first()
+            if data["chosen"] is None:
+                self.add_error("other_name", "没有这个名称的机关，请填写机关管理中的完整名称。")
+        elif choice:
+            data["chosen"] = next((a for a in self.item.candidates if str(a.pk) == choice), None)
+        if not data.get("year"):
+            self.add_error("year", "请填写报告年度。")
+        return data
+
+
+def upload_view(model_admin, request):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = [item for upload in form.cleaned_data["files"] for item in upload_files(upload.read(), upload.name)]
+        token = staging.stage(request.user, files)
+        return redirect(reverse("admin:reports_annualreport_import_preview", args=[token]))
+    context = {**model_admin.admin_site.each_context(request), "title": "导入年报", "form": form,
+               "opts": model_admin.model._meta}  # fmt: skip
+    return TemplateResponse(request, "admin/reports/annualreport/import_upload.html", context)
+
+
+def preview_view(model_admin, request, token):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    try:
+        files = staging.load(request.user, token)
+    except LookupError:
+        raise Http404("导入内容已过期或不存在，请重新上传。") from None
+    items = [
+        Preview(name, error=str(content)) if isinstance(content, ParseError) else preview_bytes(content, name)
+        for name, content in files
+    ]
+    forms_ = [
+        ChoiceForm(request.POST or None, prefix=str(i), item=item) if not item.error else None
+        for i, item in enumerate(items)
+    ]
+    if request.method == "POST" and all(f is None or f.is_valid() for f in forms_):
+        outcomes = _confirm(request, items, forms_)
+        staging.discard(token)
+        done = [o for o in outcomes if o.action != "failed"]
+        messages.success(request, f"已导入 {len(done)} 份报告。") if done else None
+        context = {**model_admin.admin_site.each_context(request), "title": "导入结果", "outcomes": outcomes,
+                   "opts": model_admin.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/reports/annualreport/import_result.html", context)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "导入预览",
+        "opts": model_admin.model._meta,
+        "entries": [
+            {
+                "item": item,
+                "form": form,
+                "tables": official_tables(item.shape, item.findings) if item.shape else [],
+                "report_shape": item.shape,
+            }
+            for item, form in zip(items, forms_)
+        ],
+        "headings": {s.key: v.heading(s.key) for s in v.SECTIONS},
+    }
+    return TemplateResponse(request, "admin/reports/annualreport/import_preview.html", context)
+
+
+def _confirm(request, items, forms_):
+    outcomes = []
+    for item, form in zip(items, forms_):
+        if form is None or not form.cleaned_data.get("include"):
+            continue
+        chosen = form.cleaned_data["chosen"]
+        outcome = import_bytes(item.data, Path(item.name).name, request.user, chosen, form.cleaned_data["year"])
+        outcome.name = item.name
+        outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,69 @@
+"""Uploaded files held between the import preview and its confirmation, outside the database.
+
+Nothing is written to the database before the reviewer confirms; the files wait on disk under a
+random token that only their uploader can use, and are removed on confirmation or after a day.
+"""
+import json
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from reports.parsers import ParseError
+
+MAX_AGE = 24 * 3600
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _root():
+    return Path(settings.MEDIA_ROOT) / "staging"
+
+
+def stage(user, files):
+    """Keep (name, bytes or ParseError) pairs for `user`; returns the token that finds them again."""
+    _expire()
+    token = secrets.token_hex(16)
+    folder = _root() / token
+    folder.mkdir(parents=True)
+    errors = {}
+    for index, (_, content) in enumerate(files):
+        if isinstance(content, ParseError):
+            errors[str(index)] = str(content)
+        else:
+            (folder / str(index)).write_bytes(content)
+    manifest = {"user": user.pk, "names": [name for name, _ in files], "errors": errors}
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def load(user, token):
+    """The (name, bytes) pairs staged under `token` by `user`; LookupError if there are none."""
+    folder = _root() / token if TOKEN.match(token or "") else None
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, TypeError, ValueError) as exc:
+        raise LookupError(token) from exc
+    if manifest["user"] != user.pk:
+        raise LookupError(token)
+    errors = manifest["errors"]
+    return [
+        (name, ParseError(errors[str(i)]) if str(i) in errors else (folder / str(i)).read_bytes())
+        for i, name in enumerate(manifest["names"])
+    ]
+
+
+def discard(token):
+    if TOKEN.match(token or ""):
+        shutil.rmtree(_root() / token, ignore_errors=True)
+
+
+def _expire():
+    if not _root().exists():
+        return
+    cutoff = time.time() - MAX_AGE
+    for folder in _root().iterdir():
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,163 @@
+"""导入年报: upload → preview (nothing stored) → confirm → result."""
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports import staging
+from reports.models import Agency, AnnualReport, ReportRevision
+
+from ..conftest import make_user, seed
+
+UPLOAD = reverse("admin:reports_annualreport_import")
+
+
+def upload(client, *files):
+    return client.post(UPLOAD, {"files": [SimpleUploadedFile(name, data) for name, data in files]})
+
+
+def preview_url(response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def choices(html):
+    """The form values the preview page starts with, as a browser would submit them."""
+    data = {}
+    for name, value in re.findall(r'<input type="(?:text|number)" name="([^"]+)" value="([^"]*)"', html):
+        data[name] = value
+    for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]* checked', html):
+        data[name] = "on"
+    for name, value in re.findall(r'<input type="radio" name="([^"]+)" value="([^"]*)"[^>]* checked', html):
+        data[name] = value
+    return data
+
+
+@pytest.fixture
+def clerk(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def test_only_users_who_may_add_reports_import(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(UPLOAD).status_code == 403
+    assert "导入年报" not in client.get(reverse("admin:reports_annualreport_changelist")).content.decode()
+
+
+def test_upload_preview_confirm_stores_nothing_until_confirmed(clerk):
+    assert "导入年报" in clerk.get(reverse("admin:reports_annualreport_changelist")).content.decode()
+    url = preview_url(upload(clerk, (seed(2).name, seed(2).read_bytes()), (seed(1).name, seed(1).read_bytes())))
+    page = clerk.get(url).content.decode()
+    assert not AnnualReport.objects.exists() and not Agency.objects.exists()
+    assert page.count('class="import-action">新建') == 2
+    assert "呼兰区卫生健康局" in page and "识别结果" in page
+    # The tables in the official layout, with the findings on their cells.
+    assert re.search(r'data-cell="applications__unable_not_held__total"[^>]*class="value finding-error"', page)
+    assert "表三「1.本机关不掌握相关政府信息」行" in page
+
+    result = clerk.post(url, choices(page))
+    assert result.status_code == 200
+    assert AnnualReport.objects.count() == 2
+    assert "已导入" in result.content.decode() or "新建" in result.content.decode()
+    assert clerk.get(url).status_code == 404  # staging discarded
+
+
+def test_identical_reupload_is_recognised_and_not_preselected(clerk):
+    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
+    clerk.post(url, choices(clerk.get(url).content.decode()))
+    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
+    page = clerk.get(url).content.decode()
+    assert 'class="import-action">未变化' in page and "完全相同" in page
+    assert "0-include" not in choices(page)
+    clerk.post(url, choices(page))
+    assert ReportRevision.objects.count() == 1
+
+
+def test_replacement_shows_the_cells_that_change(clerk):
+    url = preview_url(upload(clerk, (seed(2).name, seed(2).read_bytes())))
+    clerk.post(url, choices(clerk.get(url).content.decode()))
+    corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
+    url = preview_url(upload(clerk, ("呼兰区更正.txt", corrected)))
+    page = clerk.get(url).content.decode()
+    assert 'class="import-action">更新' in page
+    assert "以下 1 处有变化" in page
+    assert "表三「1.本机关不掌握相关政府信息」行「自然人」列</td><td>8</td><td>0</td>" in page
+    clerk.post(url, choices(page))
+    report = AnnualReport.objects.get()
+    assert report.application_rows.get(row="unable_not_held").natural_person == 0
+    assert report.revisions.count() == 2
+
+
+def test_ambiguous_agency_must_be_chosen(clerk):
+    first = Agency.objects.create(name="甲市利通区卫生健康局")
+    Agency.objects.create(name="乙市利通区卫生健康局")
+    text = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局").encode()
+    url = preview_url(upload(clerk, ("利通.txt", text)))
+    page = clerk.get(url).content.decode()
+    assert "该名称对应多个机关" in page and "已有：甲市利通区卫生健康局" in page
+    data = choices(page)
+    data["0-include"] = "on"
+    data["0-new_name"] = ""
+    response = clerk.post(url, data)  # 新建 without a name: refused, nothing stored
+    assert "请填写新建机关的名称" in response.content.decode() and not AnnualReport.objects.exists()
+    data["0-agency"] = str(first.pk)
+    clerk.post(url, data)
+    assert AnnualReport.objects.get().agency == first
+    assert Agency.objects.count() == 2
+
+
+def test_unknown_agency_is_created_with_the_reviewers_name(clerk):
+    url = preview_url(upload(clerk, (seed(3).name, seed(3).read_bytes())))
+    page = clerk.get(url).content.decode()
+    assert "机关库中没有匹配的机关" in page
+    data = choices(page)
+    data["0-new_name"] = "忻州市原平市卫生健康局"
+    clerk.post(url, data)
+    assert AnnualReport.objects.get().agency.name == "忻州市原平市卫生健康局"
+
+
+def test_year_can_be_set_when_the_document_states_none(clerk):
+    text = seed(4).read_text().replace("2021年", "本年")
+    url = preview_url(upload(clerk, ("榆阳区.txt", text.encode())))
+    data = choices(clerk.get(url).content.decode())
+    assert "请填写报告年度" in clerk.post(url, {**data, "0-year": ""}).content.decode()
+    clerk.post(url, {**data, "0-year": "2021"})
+    assert AnnualReport.objects.get().year == 2021
+
+
+def test_bad_uploads_are_refused_clearly(clerk, monkeypatch):
+    response = upload(clerk, ("病毒.exe", b"MZ"))
+    assert response.status_code == 200 and "文件类型不受支持" in response.content.decode()
+    monkeypatch.setattr("reports.admin.import_views.MAX_BYTES", 10)
+    response = upload(clerk, (seed(1).name, seed(1).read_bytes()))
+    assert "MB 的上限" in response.content.decode()
+    assert clerk.post(UPLOAD, {}).status_code == 200
+
+
+def test_zip_upload_previews_each_member_and_its_failures(clerk):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bundle:
+        bundle.writestr("a/泰山区.txt", seed(1).read_bytes())
+        bundle.writestr("坏文件.pdf", b"not a pdf")
+    url = preview_url(upload(clerk, ("一批.zip", out.getvalue())))
+    page = clerk.get(url).content.decode()
+    assert "一批.zip/a/泰山区.txt" in page and 'class="import-action">新建' in page
+    assert "一批.zip/坏文件.pdf" in page and "无法导入" in page
+    clerk.post(url, choices(page))
+    assert AnnualReport.objects.count() == 1
+
+
+def test_staged_uploads_belong_to_their_uploader(clerk, client, db):
+    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
+    other = make_user("bob", superuser=True)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    for token in ("0" * 32, "not-a-token"):
+        assert client.get(f"{UPLOAD}{token}/").status_code == 404
+    for token in ("../../etc", "..", "", url.rstrip("/").split("/")[-1] + "/../x"):
+        with pytest.raises(LookupError):
+            staging.load(other, token)
