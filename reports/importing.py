@@ -231,11 +231,23 @@ def changed_cells(stored, new):
                 changes.append((v.cell_label(*cell), stored.cell(*cell), new.cell(*cell)))
     for key, label in (("overall", v.heading("overall")), ("other", v.heading("other"))):
         if stored.sections[key] != new.sections[key]:
-            changes.append((label, "（原文字）", "（新文字）"))
+            changes.append((label, *_first_difference(stored.sections[key], new.sections[key])))
     for key, label in (("problems", v.PROBLEMS_LABEL), ("improvements", v.IMPROVEMENTS_LABEL)):
         if stored.sections[key] != new.sections[key]:
             changes.append((label, f"{len(stored.sections[key])} 条", f"{len(new.sections[key])} 条"))
     return changes
+
+
+def _first_difference(old, new, context=12):
+    """The two texts around the first place they differ: …已收取 / …未收取."""
+    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    begin = max(0, start - context)
+
+    def excerpt(text):
+        end = start + context
+        return ("…" if begin else "") + text[begin:end] + ("…" if end < len(text) else "")
+
+    return excerpt(old), excerpt(new)
 
 
 def collect_files(paths):

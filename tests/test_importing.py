@@ -159,3 +159,13 @@ def test_implausible_year_is_refused(db):
     outcome = import_bytes(text.encode(), "old.txt")
     assert outcome.action == "failed" and "1900" in outcome.message
     assert not AnnualReport.objects.exists()
+
+
+def test_changed_narrative_is_shown_where_it_first_differs(seeds):
+    from reports.importing import preview_bytes
+
+    text = seed(2).read_text().replace("无涉及《政府信息公开信息处理费管理办法》", "有涉及《政府信息公开信息处理费管理办法》")
+    [change] = preview_bytes(text.encode(), "x.txt").changes
+    label, old, new = change
+    assert label == "六、其他需要报告的事项"
+    assert old.startswith("2023年，无涉及") and new.startswith("2023年，有涉及")
