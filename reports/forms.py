@@ -11,7 +11,7 @@ from reports.models import AnnualReport, ReportRevision
 from reports.rules.shape import ReportShape
 
 CELLS = {
-    v.cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in v.TABLES for r, c in t.cells()
+    v.cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in v.ALL_TABLES for r, c in t.cells()
 }
 
 
@@ -63,8 +63,9 @@ class ItemListField(forms.CharField):
 
 def _cell_field(table_key, row, column):
     label = v.cell_label(table_key, row.key, column and column.key)
-    attrs = {"class": "cell", "inputmode": "decimal" if row.decimal else "numeric", "aria-label": label}
-    if row.decimal:
+    decimal = row.is_decimal(column)
+    attrs = {"class": "cell", "inputmode": "decimal" if decimal else "numeric", "aria-label": label}
+    if decimal:
         return forms.DecimalField(
             label=label,
             required=False,
@@ -124,7 +125,7 @@ class BaseReportForm(forms.ModelForm):
 def _cell_fields():
     return {
         v.cell_key(table.key, row.key, column and column.key): _cell_field(table.key, row, column)
-        for table in v.TABLES
+        for table in v.ALL_TABLES
         for row, column in table.cells()
     }
 

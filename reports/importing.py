@@ -224,7 +224,7 @@ def preview_bytes(data, filename, agency=None, year=None):
 def changed_cells(stored, new):
     """(printed label, stored value, new value) for every cell and narrative that differs."""
     changes = []
-    for table in v.TABLES:
+    for table in v.ALL_TABLES:
         for row, column in table.cells():
             cell = (table.key, row.key, column and column.key)
             if stored.cell(*cell) != new.cell(*cell):

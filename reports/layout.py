@@ -43,6 +43,7 @@ class TableLayout:
     key: str
     rows: list
     findings: list
+    section: str  # the section the table belongs to (table 二 of either format: "active")
     note: str = ""  # text the report printed in the section beside the table
 
 
@@ -82,26 +83,28 @@ class _Builder:
 
     def table(self, spec, rows):
         own = [f for f in self.findings if f.table == spec.key or f.field == spec.key]
-        note = self.shape.facts.get("notes", {}).get(spec.key, "")
-        return TableLayout(spec.number, spec.label, spec.key, rows, own, note)
+        section = next(s.key for s in v.SECTIONS if s.number == spec.number)
+        note = self.shape.facts.get("notes", {}).get(section, "")
+        return TableLayout(spec.number, spec.label, spec.key, rows, own, section, note)
 
     def active(self):
-        t = v.ACTIVE
+        """Table 二 of the shape's format: a block per 第二十条 item, each with its own columns."""
+        t = v.tables_for(self.shape.format_version)[0]
+        width = 1 + max(len(r.columns) or 1 for r in t.rows)
         rows, previous_block = [], None
         for row in t.rows:
+            columns = row.columns or (None,)
+            spans = [1] * (len(columns) - 1) + [width - len(columns)]  # the last fills the row
             if row.block != previous_block:
                 previous_block = row.block
-                rows.append([self.label(row.block, colspan=4)])
-                if row.columns:
-                    rows.append(
-                        [self.label(v.ITEM_LABEL)] + [self.head(c.label, t.key, c.key) for c in row.columns]
-                    )
-                else:
-                    rows.append([self.label(v.ITEM_LABEL), self.label(v.ACTIVE_VALUE_HEADERS[row.key], colspan=3)])
-            if row.columns:
-                rows.append([self.label(row.label)] + [self.value(t.key, row.key, c.key) for c in row.columns])
-            else:
-                rows.append([self.label(row.label), self.value(t.key, row.key, colspan=3)])
+                rows.append([self.label(row.block, colspan=width)])
+                heads = [
+                    self.head(c.label, t.key, c.key, colspan=span) if c else self.label(v.ACTIVE_VALUE_HEADERS[row.key], colspan=span)
+                    for c, span in zip(columns, spans)
+                ]
+                rows.append([self.label(v.ITEM_LABEL)] + heads)
+            values = [self.value(t.key, row.key, c and c.key, colspan=span) for c, span in zip(columns, spans)]
+            rows.append([self.label(row.label)] + values)
         return self.table(t, rows)
 
     def _applicant_columns(self):
@@ -114,7 +117,7 @@ class _Builder:
         return [(c, aliases.get(c.key, label)) for c, label in columns if c.key not in missing]
 
     def applications(self):
-        t = v.APPLICATIONS
+        t = v.tables_for(self.shape.format_version)[1]
         printed = self._applicant_columns()
         columns = [c for c, _ in printed]
         legal_persons = [(c, label) for c, label in printed if c.key in v.LEGAL_PERSON_PARTS]
@@ -133,7 +136,7 @@ class _Builder:
         block_sizes = {}
         for row in t.rows:
             block_sizes[row.block] = block_sizes.get(row.block, 0) + 1
-        outcome_rows = len(v.OUTCOME_KEYS) + 1  # the 21 outcomes and （七）总计
+        outcome_rows = sum(r.block == v.OUTCOMES_BLOCK for r in t.rows)  # the outcomes and （七）总计
         started = set()
         for row in t.rows:
             cells = []

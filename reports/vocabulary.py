@@ -47,6 +47,8 @@ class Column:
     key: str
     label: str
     aliases: tuple = ()  # non-official header labels seen in real reports (read, but W17)
+    signed: bool = False  # 2019's 本年增/减 may be negative
+    decimal: bool = False  # an amount (万元), not a count
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Row:
     match: tuple = ()  # distinctive fragments that identify the row in a messy label
     columns: tuple = ()  # for table 二: the row's own columns; empty means one value
     decimal: bool = False
+
+    def is_decimal(self, column):
+        return self.decimal or bool(column and column.decimal)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,36 @@ ACTIVE_VALUE_HEADERS = {
     "enforcement": "本年处理决定数量",
     "fees": "本年收费金额（单位：万元）",
 }
+
+# Table 二 of the 2019 trial format (国办公开办函〔2019〕60号), kept in its own fields: its
+# columns count other things than 2021's and must never be forced into them (spec §2).
+MADE = Column("made", "本年新制作数量")
+PUBLISHED = Column("published", "本年新公开数量")
+TOTAL_PUBLIC = Column("total_public", "对外公开总数量")
+PREVIOUS_ITEMS = Column("previous_items", "上一年项目数量")
+CHANGE = Column("change", "本年增/减", signed=True)
+DECISIONS = Column("decisions", "处理决定数量")
+PROCUREMENT_ITEMS = Column("items", "采购项目数量")
+PROCUREMENT_AMOUNT = Column("amount", "采购总金额", decimal=True)
+ITEM_COLUMNS_2019 = (PREVIOUS_ITEMS, CHANGE, DECISIONS)
+
+ACTIVE_2019 = Table(
+    key="active_2019",
+    number="二",
+    label="主动公开政府信息情况",
+    rows=(
+        Row("regulations", "规章", "第二十条第（一）项", ("规章",), (MADE, PUBLISHED, TOTAL_PUBLIC)),
+        Row("normative_documents", "规范性文件", "第二十条第（一）项", ("规范性文件",), (MADE, PUBLISHED, TOTAL_PUBLIC)),
+        Row("licensing", "行政许可", "第二十条第（五）项", ("行政许可",), ITEM_COLUMNS_2019),
+        Row("other_services", "其他对外管理服务事项", "第二十条第（五）项", ("对外管理服务",), ITEM_COLUMNS_2019),
+        Row("penalty", "行政处罚", "第二十条第（六）项", ("行政处罚",), ITEM_COLUMNS_2019),
+        Row("enforcement", "行政强制", "第二十条第（六）项", ("行政强制",), ITEM_COLUMNS_2019),
+        Row("fees", "行政事业性收费", "第二十条第（八）项", ("事业性收费",), (PREVIOUS_ITEMS, CHANGE)),
+        Row("procurement", "政府集中采购", "第二十条第（九）项", ("集中采购",), (PROCUREMENT_ITEMS, PROCUREMENT_AMOUNT)),
+    ),
+)
+# Header labels only the 2019 table 二 prints: how a document shows its format.
+LABELS_2019 = tuple(c.label for c in (MADE, PUBLISHED, TOTAL_PUBLIC, PREVIOUS_ITEMS, PROCUREMENT_ITEMS))
 
 # ---------------------------------------------------------------------------------------------
 # Table 三 — 依申请 matrix. Columns are applicant types; 法人或其他组织 is a merged header group.
@@ -192,6 +227,19 @@ APPLICATIONS = Table(
 APPLICATION_KEYS = tuple(r.key for r in APPLICATIONS.rows)
 # The 21 outcome rows that must add up to 三（七）总计 (E8): every application counted once.
 OUTCOME_KEYS = APPLICATION_KEYS[2:-2]
+# 2019: （六）其他处理 is one row, stored as other_other; the two 2021 rows do not exist.
+NOT_IN_2019 = ("other_no_correction", "other_fee_unpaid")
+APPLICATIONS_2019 = Table(
+    key="applications",
+    number="三",
+    label=APPLICATIONS.label,
+    columns=APPLICANT_COLUMNS,
+    rows=tuple(
+        Row("other_other", OTHER_HANDLING, OUTCOMES_BLOCK, ("其他处理", "其他")) if r.key == "other_other" else r
+        for r in APPLICATIONS.rows
+        if r.key not in NOT_IN_2019
+    ),
+)
 
 # ---------------------------------------------------------------------------------------------
 # Table 四 — 复议/诉讼: three groups of five result columns, one data row.
@@ -218,7 +266,20 @@ REVIEW_LITIGATION = Table(
 )
 
 TABLES = (ACTIVE, APPLICATIONS, REVIEW_LITIGATION)
-TABLE_BY_KEY = {t.key: t for t in TABLES}
+TABLES_2019 = (ACTIVE_2019, APPLICATIONS_2019, REVIEW_LITIGATION)
+# Every table a shape holds (a 2021 report leaves active_2019 blank and the other way round).
+ALL_TABLES = (ACTIVE, ACTIVE_2019, APPLICATIONS, REVIEW_LITIGATION)
+TABLE_BY_KEY = {t.key: t for t in ALL_TABLES}
+
+
+def tables_for(format_version):
+    """The official tables of a format version (spec §2: 2019 differs in 二 and 三（六）)."""
+    return TABLES_2019 if format_version == "2019" else TABLES
+
+
+def format_for_year(year):
+    """The format a report year must use: the trial format for 2019–2020 (E2)."""
+    return "2019" if year and year <= 2020 else "2021"
 
 # Narrative fields of the JSON form (spec §7) and the section each belongs to.
 NARRATIVE = {"overall": "overall", "problems": "problems", "improvements": "problems", "other": "other"}
@@ -238,7 +299,7 @@ def cell_label(table_key, row_key=None, column_key=None):
     if row_key:
         row = table.row_by_key[row_key]
         text += f"「{row.label}」"
-        if table is ACTIVE and row.block:
+        if table in (ACTIVE, ACTIVE_2019) and row.block:
             text = f"表{table.number}{row.block}「{row.label}」"
         text += "行"
     if column_key:

@@ -1,10 +1,18 @@
 """The records core: one module per concern (who reports, the report, its sections)."""
 from .agency import Agency, Profile, Region
 from .annual_report import AnnualReport, Finding, ReportRevision
-from .sections import ActiveDisclosure, ApplicationRow, Improvement, Problem, ReviewLitigationRow
+from .sections import (
+    ActiveDisclosure,
+    ActiveDisclosure2019,
+    ApplicationRow,
+    Improvement,
+    Problem,
+    ReviewLitigationRow,
+)
 
 __all__ = [
     "ActiveDisclosure",
+    "ActiveDisclosure2019",
     "Agency",
     "AnnualReport",
     "ApplicationRow",

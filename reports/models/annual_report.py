@@ -9,7 +9,7 @@ from reports.choices import GATED_STATUSES, FormatVersion, ReportScope, ReportSt
 from reports.rules import engine
 from reports.rules.shape import ReportShape, empty_facts
 
-from .sections import ActiveDisclosure, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
+from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
 
 
 # 条例 (2008) introduced the annual report; no report can be older.
@@ -19,7 +19,7 @@ FIRST_YEAR, LAST_YEAR = 2008, 2100
 class AnnualReportQuerySet(models.QuerySet):
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
-        return self.select_related("agency", "agency__region", "active").prefetch_related(
+        return self.select_related("agency", "agency__region", *TABLE_TWO_MODELS).prefetch_related(
             "application_rows", "review_rows", "problems", "improvements"
         )
 
@@ -75,13 +75,14 @@ class AnnualReport(models.Model):
             "improvements": [i.text for i in self.improvements.all()],
             "other": self.other,
         }
-        try:
-            active = self.active if self.pk else None
-        except ActiveDisclosure.DoesNotExist:
-            active = None
-        for row, column in v.ACTIVE.cells():
-            value = getattr(active, active_field(row.key, column and column.key)) if active else None
-            shape.set_cell(v.ACTIVE.key, row.key, column and column.key, value)
+        for key, model in TABLE_TWO_MODELS.items():
+            try:
+                stored = getattr(self, key) if self.pk else None
+            except model.DoesNotExist:
+                stored = None
+            for row, column in v.TABLE_BY_KEY[key].cells():
+                value = getattr(stored, active_field(row.key, column and column.key)) if stored else None
+                shape.set_cell(key, row.key, column and column.key, value)
         for item in self.application_rows.all():
             shape.applications[item.row] = {c: getattr(item, c) for c in v.APPLICANT_KEYS}
         for item in self.review_rows.all():
@@ -97,13 +98,18 @@ class AnnualReport(models.Model):
         self.other = shape.sections.get("other") or ""
         self.source_facts = shape.facts
         self.save()
-        ActiveDisclosure.objects.update_or_create(
-            report=self,
-            defaults={
-                active_field(row.key, column and column.key): shape.cell(v.ACTIVE.key, row.key, column and column.key)
-                for row, column in v.ACTIVE.cells()
-            },
-        )
+        own = {t.key for t in v.tables_for(shape.format_version)}
+        for key, model in TABLE_TWO_MODELS.items():
+            if key not in own:  # the other format's table 二 has no place in this report
+                model.objects.filter(report=self).delete()
+                continue
+            model.objects.update_or_create(
+                report=self,
+                defaults={
+                    active_field(row.key, column and column.key): shape.cell(key, row.key, column and column.key)
+                    for row, column in v.TABLE_BY_KEY[key].cells()
+                },
+            )
         self._replace(
             ApplicationRow,
             [ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS],
@@ -120,7 +126,8 @@ class AnnualReport(models.Model):
             self._replace(model, [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)])
         # Drop what the prefetch cache holds: it describes the rows just replaced.
         getattr(self, "_prefetched_objects_cache", {}).clear()
-        self._state.fields_cache.pop("active", None)
+        for key in TABLE_TWO_MODELS:
+            self._state.fields_cache.pop(key, None)
 
     def _replace(self, model, objects):
         model.objects.filter(report=self).delete()
@@ -164,7 +171,7 @@ class AnnualReport(models.Model):
 # The locations a ValidationError may be keyed by: what the report form shows.
 FORM_FIELDS = frozenset(
     ["agency", "year", "overall", "other", "problems", "improvements"]
-    + [v.cell_key(t.key, r.key, c and c.key) for t in v.TABLES for r, c in t.cells()]
+    + [v.cell_key(t.key, r.key, c and c.key) for t in v.ALL_TABLES for r, c in t.cells()]
 )
 
 

@@ -22,32 +22,45 @@ def _active_label(row, column):
     return f"{row.label}·{column.label}" if column else f"{row.label}·{v.ACTIVE_VALUE_HEADERS[row.key]}"
 
 
-class ActiveDisclosure(models.Model):
-    """二、主动公开政府信息情况 (2021 format)."""
-
-    report = models.OneToOneField("AnnualReport", on_delete=models.CASCADE, related_name="active")
-    regulations_issued = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.ISSUED))
-    regulations_repealed = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.REPEALED))
-    regulations_in_force = count(_active_label(v.ACTIVE.row_by_key["regulations"], v.IN_FORCE))
-    normative_documents_issued = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.ISSUED))
-    normative_documents_repealed = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.REPEALED))
-    normative_documents_in_force = count(_active_label(v.ACTIVE.row_by_key["normative_documents"], v.IN_FORCE))
-    licensing = count(_active_label(v.ACTIVE.row_by_key["licensing"], None))
-    penalty = count(_active_label(v.ACTIVE.row_by_key["penalty"], None))
-    enforcement = count(_active_label(v.ACTIVE.row_by_key["enforcement"], None))
-    fees = models.DecimalField(
-        _active_label(v.ACTIVE.row_by_key["fees"], None),
-        max_digits=v.FEE_DIGITS,
-        decimal_places=v.FEE_PLACES,
-        null=True,
-        blank=True,
+def _table_two_model(name, table, related_name, doc, verbose_name):
+    """A model with one field per cell of a table-二 layout, named and labelled by the vocabulary."""
+    fields = {}
+    for row, column in table.cells():
+        label = _active_label(row, column)
+        if row.is_decimal(column):
+            field = models.DecimalField(
+                label, max_digits=v.FEE_DIGITS, decimal_places=v.FEE_PLACES, null=True, blank=True
+            )
+        else:
+            field = count(label)
+        fields[active_field(row.key, column and column.key)] = field
+    meta = type("Meta", (), {"verbose_name": verbose_name, "verbose_name_plural": verbose_name})
+    return type(
+        name,
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "__doc__": doc,
+            "report": models.OneToOneField("AnnualReport", on_delete=models.CASCADE, related_name=related_name),
+            "Meta": meta,
+            "__str__": lambda self: f"{self.report}·{verbose_name}",
+            **fields,
+        },
     )
 
-    class Meta:
-        verbose_name = verbose_name_plural = "主动公开政府信息情况"
 
-    def __str__(self):
-        return f"{self.report}·表二"
+ActiveDisclosure = _table_two_model(
+    "ActiveDisclosure", v.ACTIVE, "active", "二、主动公开政府信息情况 (2021 format).", "主动公开政府信息情况"
+)
+ActiveDisclosure2019 = _table_two_model(
+    "ActiveDisclosure2019",
+    v.ACTIVE_2019,
+    "active_2019",
+    "二、主动公开政府信息情况 in the 2019 trial format, kept apart from 2021's columns.",
+    "主动公开政府信息情况（2019年试行格式）",
+)
+# Each table-二 layout and the model holding it, by the shape's table key.
+TABLE_TWO_MODELS = {v.ACTIVE.key: ActiveDisclosure, v.ACTIVE_2019.key: ActiveDisclosure2019}
 
 
 class ApplicationRow(models.Model):

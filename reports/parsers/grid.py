@@ -123,7 +123,7 @@ class TableReader:
 
     def __init__(self, shape):
         self.shape = shape
-        self.seen = {t.key: set() for t in v.TABLES}
+        self.seen = {t.key: set() for t in v.ALL_TABLES}
         self.found = set()
         self.open = None  # (kind, rows) of the table being collected, read once it is complete
 
@@ -149,7 +149,7 @@ class TableReader:
     def finish(self):
         """Record official rows no grid contained (E3); a table never found is missing whole."""
         self.end_of_tables()
-        for table in v.TABLES:
+        for table in v.tables_for(self.shape.format_version):
             missing = [r.key for r in table.rows if r.key not in self.seen[table.key]]
             if missing:
                 self.shape.facts["missing_rows"][table.key] = missing
@@ -159,7 +159,7 @@ class TableReader:
     def _store(self, table, row, columns, values):
         self.seen[table.key].add(row.key)
         for column, cell in zip(columns, values):
-            value, invalid = parse_value(cell, row.decimal)
+            value, invalid = parse_value(cell, row.is_decimal(table.column_by_key.get(column)))
             self.shape.set_cell(table.key, row.key, column, value)
             if invalid is not None:
                 self.shape.facts["invalid_cells"][v.cell_key(table.key, row.key, column)] = invalid
@@ -192,15 +192,18 @@ class TableReader:
     # -- table 二 -------------------------------------------------------------------------------
 
     def _read_active(self, rows):
-        table = v.ACTIVE
+        text = "".join(norm(c) for cells in rows for c in cells)
+        if any(norm(label) in text for label in v.LABELS_2019):
+            self.shape.format_version = "2019"  # the trial format's own columns (spec §2)
+        table = v.ACTIVE_2019 if self.shape.format_version == "2019" else v.ACTIVE
         for cells in rows:
             labels, values = split_row(cells)
             label = "".join(norm(c) for c in labels)
             if not label or "第二十条" in label:
                 continue
-            if norm(v.ITEM_LABEL) in label or any(norm(c.label) in label for c in v.DOCUMENT_COLUMNS):
+            if norm(v.ITEM_LABEL) in label or any(norm(c.label) in label for c in table.column_by_key.values()):
                 header = [c for c in cells if norm(c)]
-                if any(norm(c.label) in {norm(h) for h in header} for c in v.DOCUMENT_COLUMNS):
+                if table is v.ACTIVE and any(norm(c.label) in {norm(h) for h in header} for c in v.DOCUMENT_COLUMNS):
                     present = self._header_columns(table, header, v.DOCUMENT_COLUMNS)
                     self._missing_columns(table, present, v.DOCUMENT_COLUMNS)
                 continue
@@ -219,7 +222,7 @@ class TableReader:
     # -- table 三 -------------------------------------------------------------------------------
 
     def _read_applications(self, rows):
-        table = v.APPLICATIONS
+        table = v.tables_for(self.shape.format_version)[1]
         start = next(
             (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
             0,

@@ -5,7 +5,7 @@ says; W1 reports the blank itself, and a row or column the document lacks altoge
 business only, so the arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
-from reports.choices import Severity
+from reports.choices import FormatVersion, Severity
 from reports.names import same_agency
 from reports.rules.engine import Hit, rule
 
@@ -66,7 +66,7 @@ def sections_present(shape):
 def official_rows_and_columns(shape):
     if shape.facts["unreadable"]:
         return
-    for table in v.TABLES:
+    for table in v.tables_for(shape.format_version):
         for row_key in shape.facts["missing_rows"].get(table.key, ()):
             label = table.row_by_key[row_key].label
             yield Hit(table.key, row_key, params={"number": table.number, "kind": "行", "label": label})
@@ -110,20 +110,37 @@ def agency_consistent(shape):
         yield Hit(field="agency", params={"details": details})
 
 
+@rule("E2", ERROR, "格式版本与年度相符", "报告年度为{year}年，应使用{expected}，但统计表为{actual}。")
+def format_matches_year(shape):
+    expected = v.format_for_year(shape.year)
+    if shape.year and not shape.facts["unreadable"] and shape.format_version != expected:
+        yield Hit(
+            field="format_version",
+            params={
+                "year": shape.year,
+                "expected": FormatVersion(expected).label,
+                "actual": FormatVersion(shape.format_version).label,
+            },
+        )
+
+
 # -- Values -----------------------------------------------------------------------------------
 
 
 @rule("E6", ERROR, "数值合法", "{cell}填写为「{text}」，应为{expected}。")
 def valid_numbers(shape):
     invalid = shape.facts["invalid_cells"]
-    for table in v.TABLES:
+    for table in v.tables_for(shape.format_version):
         for row, column in table.cells():
             key = v.cell_key(table.key, row.key, column and column.key)
             value = shape.cell(table.key, row.key, column and column.key)
-            expected = "非负金额（万元）" if row.decimal else "非负整数"
+            signed = bool(column and column.signed)  # 2019's 本年增/减
+            expected = ("金额（万元）" if row.is_decimal(column) else "整数") if signed else (
+                "非负金额（万元）" if row.is_decimal(column) else "非负整数"
+            )
             if key in invalid:
                 text = invalid[key]
-            elif value is not None and value < 0:
+            elif value is not None and value < 0 and not signed:
                 text = str(value)
             else:
                 continue
@@ -135,7 +152,7 @@ def blank_cells(shape):
     if shape.facts["unreadable"]:
         return
     invalid = shape.facts["invalid_cells"]
-    for table in v.TABLES:
+    for table in v.tables_for(shape.format_version):
         for row, column in table.cells():
             column_key = column and column.key
             if (

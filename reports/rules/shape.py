@@ -42,6 +42,7 @@ class ReportShape:
         default_factory=lambda: {"overall": "", "problems": [], "improvements": [], "other": ""}
     )
     active: dict = field(default_factory=lambda: empty_table(v.ACTIVE))
+    active_2019: dict = field(default_factory=lambda: empty_table(v.ACTIVE_2019))
     applications: dict = field(default_factory=lambda: empty_table(v.APPLICATIONS))
     review_litigation: dict = field(default_factory=lambda: empty_table(v.REVIEW_LITIGATION))
     facts: dict = field(default_factory=empty_facts)
@@ -66,14 +67,14 @@ class ReportShape:
         return bool(column_key) and column_key in self.facts["missing_columns"].get(table_key, ())
 
     def to_json(self, findings=()):
+        """Spec §7; a 2019 report carries its table 二 under active_2019 instead of active."""
+        tables = {t.key: getattr(self, t.key) for t in v.tables_for(self.format_version)}
         return {
             "agency": self.agency,
             "year": self.year,
             "format_version": self.format_version,
             "sections": self.sections,
-            "active": {k: _json_value(x) for k, x in self.active.items()},
-            "applications": self.applications,
-            "review_litigation": self.review_litigation,
+            **{key: _json_value(values) for key, values in tables.items()},
             "findings": [f.to_json() for f in findings],
         }
 

@@ -18,7 +18,7 @@ from reports.rules.shape import ReportShape
 APP = "applications"
 REVIEW = "review_litigation"
 ACTIVE = "active"
-CATALOGUE = {"E1", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "W1", "W3", "W16", "W17", "I1"}
+CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "W1", "W3", "W16", "W17", "I1"}
 
 
 # -- factory and helpers ------------------------------------------------------------------------
@@ -231,6 +231,24 @@ def test_e3_one_finding_per_missing_row_and_column():
 
 def test_e3_passes_when_all_rows_and_columns_present():
     assert only(consistent_report(), "E3") == []
+
+
+# -- E2 format version ------------------------------------------------------------------------
+
+
+def test_e2_2021_tables_in_a_2020_report():
+    shape = consistent_report()
+    shape.year = 2020
+    finding = single(shape, "E2")
+    assert (finding.field, finding.severity) == ("format_version", Severity.ERROR)
+    assert "报告年度为2020年" in finding.message and "2019年试行格式" in finding.message
+
+
+@pytest.mark.parametrize("year, version", [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2024, "2021")])
+def test_e2_passes_when_the_format_fits_the_year(year, version):
+    shape = consistent_report()
+    shape.year, shape.format_version = year, version
+    assert only(shape, "E2") == []
 
 
 # -- E4 year ------------------------------------------------------------------------------------
