@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "import_export",
     "reports",
 ]
 
@@ -73,3 +74,10 @@ MEDIA_ROOT = Path(os.environ.get("GOVINFO_MEDIA_ROOT", BASE_DIR / "media"))
 # The report form posts about 200 cells, above Django's default of 1,000 fields it stays well
 # within; request bodies are capped at Django's default 2.5 MB outside file uploads.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# django-import-export (registries and statistics sheets): import needs the add permission,
+# export the view permission; every import runs in a transaction, so its preview stores nothing.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -1,11 +1,16 @@
 """The agency registry and the 行政区划 tree."""
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
 from reports.models import Agency, Profile, Region
+from reports.resources import AgencyResource, RegionResource
+
+from .formats import TableFormats
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [RegionResource]
     list_display = ("name", "code", "parent")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
@@ -13,7 +18,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [AgencyResource]
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)
     search_fields = ("name",)

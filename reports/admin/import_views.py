@@ -118,7 +118,7 @@ def upload_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         files = [item for upload in form.cleaned_data["files"] for item in upload_files(upload.read(), upload.name)]
         token = staging.stage(request.user, files)
-        return redirect(reverse("admin:reports_annualreport_import_preview", args=[token]))
+        return redirect(reverse("admin:reports_annualreport_upload_preview", args=[token]))
     context = {**model_admin.admin_site.each_context(request), "title": "导入年报", "form": form,
                "opts": model_admin.model._meta}  # fmt: skip
     return TemplateResponse(request, "admin/reports/annualreport/import_upload.html", context)

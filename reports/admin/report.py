@@ -1,6 +1,7 @@
 """The reviewer's report admin: a filterable list, and each report laid out as published."""
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from import_export.admin import ImportExportMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -10,10 +11,12 @@ from reports import vocabulary as v
 from reports.forms import ReportForm
 from reports.layout import official_tables
 from reports.models import AnnualReport
+from reports.resources import ReportStatisticsResource
 from reports.rules.engine import evaluate
 
 from . import import_views
 from .filters import HasErrorsFilter, RegionFilter
+from .formats import TableFormats
 
 
 NARRATIVE_MODEL_FIELDS = ("overall", "other")
@@ -25,8 +28,9 @@ HEADINGS = {
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
+    resource_classes = [ReportStatisticsResource]
     change_form_template = "admin/reports/annualreport/change_form.html"
     change_list_template = "admin/reports/annualreport/change_list.html"
     list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
@@ -56,8 +60,8 @@ class AnnualReportAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
-            path("import/", wrap(import_views.upload_view), name="reports_annualreport_import"),
-            path("import/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_import_preview"),
+            path("upload/", wrap(import_views.upload_view), name="reports_annualreport_upload"),
+            path("upload/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_upload_preview"),
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             *super().get_urls(),
         ]

@@ -12,7 +12,7 @@ from reports.models import Agency, AnnualReport, ReportRevision
 
 from ..conftest import make_user, seed
 
-UPLOAD = reverse("admin:reports_annualreport_import")
+UPLOAD = reverse("admin:reports_annualreport_upload")
 
 
 def upload(client, *files):

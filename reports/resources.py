@@ -1,0 +1,141 @@
+"""django-import-export resources for the data that really is row-shaped.
+
+- the 行政区划 and agency registries (.xlsx/.csv with region codes), and
+- a statistics sheet with one row per report and one column per cell, named by the canonical
+  keys, for offices that collect the figures in a spreadsheet.
+
+A report document is not row-shaped and is imported by reports.importing; statistics rows still
+end in the same place: stored as written, findings refreshed, a revision kept.
+"""
+from import_export import fields, resources, widgets
+
+from reports import vocabulary as v
+from reports.choices import AgencyKind
+from reports.models import Agency, AnnualReport, Region, ReportRevision
+from reports.parsers.grid import parse_value
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its key or as its Chinese label (部门), exported as the label."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.by_text = {**{str(label): value for value, label in choices}, **{value: value for value, _ in choices}}
+        self.labels = dict(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text not in self.by_text:
+            raise ValueError(f"「{text}」不是有效的选项，可填：{'、'.join(map(str, self.labels.values()))}。")
+        return self.by_text[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.labels.get(value, value or ""))
+
+
+class RegionResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="行政区划代码")
+    name = fields.Field(attribute="name", column_name="名称")
+    parent = fields.Field(
+        attribute="parent", column_name="上级区划代码", widget=widgets.ForeignKeyWidget(Region, field="code")
+    )
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "parent")
+        import_id_fields = ("code",)
+        # A parent must come before its children: rows are imported in file order.
+
+
+class AgencyResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="机关名称")
+    kind = fields.Field(attribute="kind", column_name="机关类型", widget=ChoiceWidget(AgencyKind.choices))
+    region = fields.Field(
+        attribute="region", column_name="行政区划代码", widget=widgets.ForeignKeyWidget(Region, field="code")
+    )
+    region_name = fields.Field(attribute="region__name", column_name="行政区划名称", readonly=True)
+
+    class Meta:
+        model = Agency
+        fields = ("name", "kind", "region", "region_name")
+        import_id_fields = ("name",)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+
+CELL_KEYS = {
+    v.cell_key(t.key, r.key, c and c.key): (t.key, r, c) for t in v.ALL_TABLES for r, c in t.cells()
+}
+
+
+class StatisticsBehaviour:
+    """How statistics rows are read and written; the fields are built below from the vocabulary."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._shape = (None, None)  # the last exported report's shape, read once per row
+
+    def get_queryset(self):
+        return AnnualReport.objects.with_sections()
+
+    def shape_of(self, report):
+        if self._shape[0] != report.pk:
+            self._shape = (report.pk, report.to_shape())
+        return self._shape[1]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """The row's cells, as written, become the report's; blank stays blank (not 0)."""
+        shape = instance.to_shape()
+        shape.format_version = instance.format_version
+        for key, (table_key, row_spec, column) in CELL_KEYS.items():
+            if key not in row:
+                continue
+            text = "" if row[key] is None else str(row[key])
+            value, invalid = parse_value(text, row_spec.is_decimal(column))
+            shape.set_cell(table_key, row_spec.key, column and column.key, value)
+            shape.facts["invalid_cells"].pop(key, None)
+            if invalid is not None:
+                shape.facts["invalid_cells"][key] = invalid
+        instance.apply_shape(shape)
+        findings = instance.refresh_findings()
+        ReportRevision.objects.create(
+            report=instance,
+            created_by=self.user if getattr(self.user, "pk", None) else None,
+            source="统计表导入",
+            data={**shape.to_json(findings), "facts": shape.facts},
+        )
+
+
+def _cell_export(key):
+    table_key, row, column = CELL_KEYS[key]
+
+    def export(resource, report):
+        return resource.shape_of(report).cell(table_key, row.key, column and column.key)
+
+    return export
+
+
+class StatisticsMeta:
+    model = AnnualReport
+    fields = ("agency", "year", "format_version", *CELL_KEYS)
+    import_id_fields = ("agency", "year")
+    skip_diff = True  # 200 columns: a per-row diff in the preview would be unreadable
+
+
+# One read-only Field per cell (its values are applied in after_save_instance), exported from
+# the report's shape, built from the vocabulary like the report form. The fields must exist when
+# the metaclass reads Meta.fields, hence one type() call.
+ReportStatisticsResource = type(
+    "ReportStatisticsResource",
+    (StatisticsBehaviour, resources.ModelResource),
+    {
+        "__module__": __name__,
+        "__doc__": "One row per report, one column per cell named by its canonical key.",
+        "Meta": StatisticsMeta,
+        "agency": fields.Field(attribute="agency", column_name="agency", widget=widgets.ForeignKeyWidget(Agency, "name")),
+        **{key: fields.Field(column_name=key, readonly=True) for key in CELL_KEYS},
+        **{f"dehydrate_{key}": _cell_export(key) for key in CELL_KEYS},
+    },
+)

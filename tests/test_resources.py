@@ -1,0 +1,115 @@
+"""Row-shaped data through django-import-export: registries and the statistics sheet."""
+from decimal import Decimal
+
+import tablib
+from django.urls import reverse
+
+from reports.models import Agency, AnnualReport, Region
+from reports.resources import AgencyResource, RegionResource, ReportStatisticsResource
+
+
+def dataset(headers, *rows):
+    return tablib.Dataset(*rows, headers=headers)
+
+
+def test_region_and_agency_registries_import_with_region_codes(db):
+    regions = dataset(
+        ["行政区划代码", "名称", "上级区划代码"],
+        ["640000", "宁夏回族自治区", ""],
+        ["640300", "吴忠市", "640000"],
+        ["640302", "利通区", "640300"],
+    )
+    result = RegionResource().import_data(regions, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Region.objects.get(code="640302").path == "/640000/640300/640302/"
+
+    agencies = dataset(
+        ["机关名称", "机关类型", "行政区划代码"],
+        ["吴忠市利通区卫生健康局", "部门", "640302"],
+        ["吴忠市利通区人民政府", "人民政府", "640302"],
+        ["利通区某某中心", "other", "640302"],
+    )
+    result = AgencyResource().import_data(agencies, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    assert dict(Agency.objects.values_list("name", "kind")) == {
+        "吴忠市利通区卫生健康局": "department",
+        "吴忠市利通区人民政府": "government",
+        "利通区某某中心": "other",
+    }
+    exported = AgencyResource().export()
+    assert exported.headers == ["机关名称", "机关类型", "行政区划代码", "行政区划名称"]
+    assert ["吴忠市利通区卫生健康局", "部门", "640302", "利通区"] in [list(r) for r in exported]
+
+
+def test_registry_rows_with_unknown_codes_or_kinds_are_refused(db):
+    result = AgencyResource().import_data(
+        dataset(["机关名称", "机关类型", "行政区划代码"], ["甲局", "部门", "999999"], ["乙局", "委员会", ""]),
+        dry_run=False,
+    )
+    assert result.has_validation_errors()
+    messages = " ".join(str(e) for row in result.invalid_rows for e in row.error_dict.values())
+    assert "不是有效的选项" in messages
+    assert not Agency.objects.exists()
+
+
+def test_statistics_sheet_round_trips_and_updates_as_written(demo):
+    exported = ReportStatisticsResource().export()
+    assert exported.headers[:3] == ["agency", "year", "format_version"]
+    assert "applications__unable_not_held__natural_person" in exported.headers
+    assert len(exported) == 5
+    rows = {(r[0], str(r[1])): dict(zip(exported.headers, r)) for r in exported}
+    hulan = rows[("哈尔滨市呼兰区卫生健康局", "2023")]
+    assert hulan["applications__unable_not_held__natural_person"] == 8
+    assert rows[("原平市卫生健康局", "2024")]["active__regulations__in_force"] is None
+
+    # An office corrects one figure, blanks another and types text into a third.
+    hulan.update(
+        applications__unable_not_held__natural_person=0,
+        active__penalty="",
+        active__fees="约2万",
+    )
+    sheet = dataset(exported.headers, [hulan[h] for h in exported.headers])
+    result = ReportStatisticsResource().import_data(sheet, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    report = AnnualReport.objects.get(pk=demo[2].pk)
+    shape = report.to_shape()
+    assert shape.applications["unable_not_held"]["natural_person"] == 0
+    assert shape.active["penalty"] is None and shape.active["licensing"] == 160
+    codes = set(report.findings.values_list("code", "row"))
+    assert ("E6", "fees") in codes and ("W1", "penalty") in codes and ("E9", "unable_not_held") not in codes
+    assert report.revisions.first().source == "统计表导入"
+
+
+def test_statistics_dry_run_stores_nothing(demo):
+    exported = ReportStatisticsResource().export()
+    row = dict(zip(exported.headers, exported[0]))
+    row["active__licensing"] = 999
+    ReportStatisticsResource().import_data(dataset(exported.headers, list(row.values())), dry_run=True)
+    assert not AnnualReport.objects.filter(active__licensing=999).exists()
+
+
+def test_statistics_row_for_an_unknown_agency_is_an_error(db):
+    sheet = dataset(["agency", "year", "format_version", "active__licensing"], ["不存在的局", "2023", "2021", "5"])
+    result = ReportStatisticsResource().import_data(sheet, dry_run=False)
+    assert result.has_errors() or result.has_validation_errors()
+    assert not AnnualReport.objects.exists()
+
+
+def test_new_report_from_a_statistics_row_keeps_blanks_blank(db):
+    Agency.objects.create(name="泰安市泰山区卫生健康局")
+    sheet = dataset(["agency", "year", "format_version", "active__fees", "active__penalty"],
+                    ["泰安市泰山区卫生健康局", "2022", "2021", "1.2345", "126"])  # fmt: skip
+    ReportStatisticsResource().import_data(sheet, dry_run=False)
+    shape = AnnualReport.objects.get().to_shape()
+    assert (shape.active["fees"], shape.active["penalty"], shape.active["licensing"]) == (Decimal("1.2345"), 126, None)
+
+
+def test_admin_offers_import_to_adders_and_export_to_viewers(client, superuser, reviewer, demo):
+    import_url = reverse("admin:reports_annualreport_import")
+    export_url = reverse("admin:reports_annualreport_export")
+    client.force_login(superuser)
+    assert client.get(import_url).status_code == 200
+    assert client.get(reverse("admin:reports_agency_import")).status_code == 200
+    client.force_login(reviewer)
+    assert client.get(import_url).status_code == 403
+    assert client.get(export_url).status_code == 200
