@@ -112,8 +112,7 @@ class BaseReportForm(forms.ModelForm):
     def _save_m2m(self):
         super()._save_m2m()
         report = self.instance
-        report.apply_shape(self.shape)
-        findings = report.refresh_findings()
+        findings = report.apply_shape(self.shape)
         ReportRevision.objects.create(
             report=report,
             created_by=getattr(self, "user", None),

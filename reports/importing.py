@@ -137,9 +137,7 @@ def _store(shape, data, filename, user, agency=None, year=None):
     report.source_name = Path(filename).name[:255]
     report.source_sha256 = sha256
     report.source_file.name = _store_original(data, sha256, filename)
-    report.save()
-    report.apply_shape(shape)
-    findings = report.refresh_findings(evaluate(shape))
+    findings = report.apply_shape(shape, fresh=action == "created")
     ReportRevision.objects.create(
         report=report,
         created_by=user,

@@ -98,8 +98,7 @@ class StatisticsBehaviour:
             shape.facts["invalid_cells"].pop(key, None)
             if invalid is not None:
                 shape.facts["invalid_cells"][key] = invalid
-        instance.apply_shape(shape)
-        findings = instance.refresh_findings()
+        findings = instance.apply_shape(shape)
         ReportRevision.objects.create(
             report=instance,
             created_by=self.user if getattr(self.user, "pk", None) else None,

@@ -112,18 +112,19 @@ def test_bad_input_fails_clearly_and_stores_nothing(db, data, name, message):
 
 
 def test_import_is_atomic(seeds, monkeypatch):
-    """A failure half-way through saving leaves the stored report exactly as it was."""
+    """A failure at the last step of saving leaves the stored report exactly as it was."""
     before = seeds[2].to_shape()
 
-    def broken(self, findings=None):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(AnnualReport, "refresh_findings", broken)
+    monkeypatch.setattr(ReportRevision.objects, "create", broken)
     corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)
     with pytest.raises(RuntimeError):
         import_bytes(corrected.encode(), "x.txt")
     after = AnnualReport.objects.get(pk=seeds[2].pk)
     assert after.to_shape().applications == before.applications
+    assert after.error_count == 2 and after.findings.count() == 2
     assert after.revisions.count() == 1
 
 

@@ -91,28 +91,37 @@ class AnnualReport(models.Model):
         return shape
 
     @transaction.atomic
-    def apply_shape(self, shape):
-        """Store the shape's values in this (saved) report's section rows, replacing what was there."""
+    def apply_shape(self, shape, fresh=False):
+        """Store the shape as this report, replacing its sections, with the findings it yields.
+
+        `fresh`: the report has no section rows yet (a new report), so nothing needs deleting.
+        Returns the findings.
+        """
+        findings = engine.evaluate(shape)
         self.format_version = shape.format_version
         self.overall = shape.sections.get("overall") or ""
         self.other = shape.sections.get("other") or ""
         self.source_facts = shape.facts
+        self._count(findings)
         self.save()
         own = {t.key for t in v.tables_for(shape.format_version)}
         for key, model in TABLE_TWO_MODELS.items():
             if key not in own:  # the other format's table 二 has no place in this report
-                model.objects.filter(report=self).delete()
+                if not fresh:
+                    model.objects.filter(report=self).delete()
                 continue
-            model.objects.update_or_create(
-                report=self,
-                defaults={
-                    active_field(row.key, column and column.key): shape.cell(key, row.key, column and column.key)
-                    for row, column in v.TABLE_BY_KEY[key].cells()
-                },
-            )
+            values = {
+                active_field(row.key, column and column.key): shape.cell(key, row.key, column and column.key)
+                for row, column in v.TABLE_BY_KEY[key].cells()
+            }
+            if fresh:
+                model.objects.create(report=self, **values)
+            else:
+                model.objects.update_or_create(report=self, defaults=values)
         self._replace(
             ApplicationRow,
             [ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS],
+            fresh,
         )
         self._replace(
             ReviewLitigationRow,
@@ -120,17 +129,21 @@ class AnnualReport(models.Model):
                 ReviewLitigationRow(report=self, group=g.key, **shape.review_litigation[g.key])
                 for g in v.REVIEW_LITIGATION.rows
             ],
+            fresh,
         )
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
             items = shape.sections.get(key) or []
-            self._replace(model, [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)])
+            self._replace(model, [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)], fresh)
+        self._replace(Finding, [Finding.from_engine(self, f) for f in findings], fresh)
         # Drop what the prefetch cache holds: it describes the rows just replaced.
         getattr(self, "_prefetched_objects_cache", {}).clear()
         for key in TABLE_TWO_MODELS:
             self._state.fields_cache.pop(key, None)
+        return findings
 
-    def _replace(self, model, objects):
-        model.objects.filter(report=self).delete()
+    def _replace(self, model, objects, fresh):
+        if not fresh:
+            model.objects.filter(report=self).delete()
         model.objects.bulk_create(objects)
 
     # -- rules ---------------------------------------------------------------------------------
@@ -139,18 +152,20 @@ class AnnualReport(models.Model):
         return engine.evaluate(shape or self.to_shape())
 
     @transaction.atomic
-    def refresh_findings(self, findings=None):
-        """Store the findings of a validation run (the shape's, or a fresh one) and their counts."""
-        findings = self.evaluate() if findings is None else findings
-        Finding.objects.filter(report=self).delete()
-        Finding.objects.bulk_create(Finding.from_engine(self, f) for f in findings)
-        self.error_count = sum(f.severity == Severity.ERROR for f in findings)
-        self.warning_count = sum(f.severity == Severity.WARNING for f in findings)
-        self.validated_at = timezone.now()
+    def refresh_findings(self):
+        """Re-run every rule over the stored report (after a rule changed) and store the result."""
+        findings = self.evaluate()
+        self._replace(Finding, [Finding.from_engine(self, f) for f in findings], fresh=False)
+        self._count(findings)
         AnnualReport.objects.filter(pk=self.pk).update(
             error_count=self.error_count, warning_count=self.warning_count, validated_at=self.validated_at
         )
         return findings
+
+    def _count(self, findings):
+        self.error_count = sum(f.severity == Severity.ERROR for f in findings)
+        self.warning_count = sum(f.severity == Severity.WARNING for f in findings)
+        self.validated_at = timezone.now()
 
     def clean(self):
         """Errors block submission and approval (spec §5); a draft may hold anything as published.

@@ -6,6 +6,7 @@ identity from it (parsers.document) is shared by all formats.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass
@@ -31,6 +32,10 @@ SPACES = re.compile(r"\s+")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 
 
+@lru_cache(maxsize=8192)
 def norm(text):
-    """Label form for matching: NFKC (full-width → half-width), no whitespace, no debris."""
+    """Label form for matching: NFKC (full-width → half-width), no whitespace, no debris.
+
+    Cached: a report's cells repeat the same few texts ("0", the column labels) hundreds of times.
+    """
     return SPACES.sub("", unicodedata.normalize("NFKC", BOOKMARK.sub("", text or "")))

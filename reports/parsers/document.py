@@ -16,8 +16,17 @@ SENTENCE_END = "。！？；：…”」』）)!?;:."
 MAX_HEADING = 40
 
 
+# Every section heading contains one of these; most lines are rejected without normalising.
+HEADING_HINTS = ("总体", "主动公开", "收到和处理", "行政诉讼", "问题", "其他需要")
+
+
 def heading_section(text):
     """The section key a line is the heading of, or None."""
+    if not text or len(text) > 2 * MAX_HEADING:
+        return None
+    compact = "".join(text.split())  # headings are sometimes letter-spaced: 总 体 情 况
+    if not any(hint in compact for hint in HEADING_HINTS):
+        return None
     text = norm(text)
     if not text or len(text) > MAX_HEADING:
         return None

@@ -14,6 +14,7 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日.{0,12}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
 )
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 SUFFIXES = ("人民政府", "委员会", "办公室", "管理局", "局", "委", "办", "厅", "中心", "街道办事处")
 REGION = re.compile(r"(省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)")
 NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
@@ -67,13 +68,13 @@ def body_name(text, title_name):
 def _candidates(text):
     """Region-qualified names ending in the suffix the report's 我局/我委… implies."""
     suffixes = {s for word, s in SELF_WORDS.items() if f"我{word}" in text or f"本{word}" in text}
+    ending = re.compile("|".join(sorted(map(re.escape, suffixes or SUFFIXES), key=len, reverse=True)))
     found = Counter()
-    for run in re.findall(r"[\u4e00-\u9fff]+", text):
-        for suffix in suffixes or SUFFIXES:
-            for match in re.finditer(re.escape(suffix), run):
-                name = _clean(LEADING_WORDS.sub("", run[: match.end()]))
-                if name:
-                    found[name] += 1
+    for run in CJK_RUN.findall(text):
+        for match in ending.finditer(run):
+            name = _clean(LEADING_WORDS.sub("", run[: match.end()]))
+            if name:
+                found[name] += 1
     return found
 
 

@@ -116,3 +116,20 @@ def test_parser_records_where_the_year_and_agency_disagree():
     codes = {f.code: f for f in evaluate(shape)}
     assert "统计期限「2022」" in codes["E4"].message
     assert "正文「吴忠市红寺堡区卫生健康局」" in codes["E5"].message
+
+
+@pytest.mark.parametrize(
+    "line, section",
+    [
+        ("一、总 体 情 况", "overall"),
+        ("三、收到和处理政府信息公开申请", "applications"),
+        ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "review_litigation"),
+        ("五、政府信息公开工作存在的主要问题及改进措施", "problems"),
+        ("2.依申请公开政府信息情况。2023年，我局未收到申请。", None),
+        ("四、结转下年度继续办理", None),
+    ],
+)
+def test_heading_variants(line, section):
+    from reports.parsers.document import heading_section
+
+    assert heading_section(line) == section

@@ -1,0 +1,197 @@
+"""Import benchmark (run on demand; figures are printed, nothing is asserted).
+
+    .venv/bin/python bench/import_bench.py [--reports 300] [--parse 60] [--databases sqlite,postgres]
+
+1. A generated corpus: the five seed reports re-issued under distinct agency names and years.
+2. Parsing alone, files/s per format (.txt .html .docx .xlsx .pdf).
+3. End to end into SQLite (a file, as in production) and PostgreSQL (a throwaway database at
+   DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/govinfo_bench): reports/s
+   for text and HTML through reports.importing, and, in the same process, the baseline: the
+   same cell values loaded through plain django-import-export ModelResources, one row per
+   table row. Prints the ratio, and the process's peak resident memory after each run.
+
+Targets (issue 3): ≥ 100 reports/s end to end for text and HTML, ≥ 20× the baseline.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import resource
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govinfo.settings")
+
+SEED_PLACES = ["利通区", "泰山区", "呼兰区", "原平市", "榆阳区"]
+NAME_CHARACTERS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土"
+
+
+def place(i, seed_place):
+    """A distinct place name per report, of the seed's kind (…区 or …市)."""
+    n = len(NAME_CHARACTERS)
+    return "".join(NAME_CHARACTERS[(i // n**k) % n] for k in range(3)) + seed_place[-1]
+
+
+def corpus(count):
+    """(filename, text bytes) for `count` reports: each seed under new names, cycling."""
+    from tests.conftest import seed
+
+    texts = [seed(k).read_text() for k in range(5)]
+    for i in range(count):
+        k = i % 5
+        yield f"r{i:05d}.txt", texts[k].replace(SEED_PLACES[k], place(i, SEED_PLACES[k])).encode()
+
+
+def rate(count, seconds):
+    return count / seconds if seconds else float("inf")
+
+
+# -- parsing only ------------------------------------------------------------------------------
+
+
+def bench_parse(count):
+    import django
+
+    django.setup()
+    from reports.parsers import parse_bytes
+    from tests.fixtures.render import WRITERS, to_text
+
+    shapes = [parse_bytes(data, name) for name, data in corpus(count)]
+    print(f"\n解析（仅读取，不写库），每种格式 {count} 份：")
+    for suffix, write in {".txt": to_text, ".html": WRITERS[".html"], **WRITERS}.items():
+        files = [write(shape) for shape in shapes]
+        started = time.perf_counter()
+        for data in files:
+            parse_bytes(data, "x" + suffix)
+        seconds = time.perf_counter() - started
+        print(f"  {suffix:6} {rate(count, seconds):8.1f} 份/秒")
+
+
+# -- end to end, one database per process --------------------------------------------------------
+
+
+def bench_end_to_end(count, database):
+    """Runs in its own process with DATABASE_URL set; prints one JSON line of figures."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # A file, as in production (the test default would be in memory).
+        connection.settings_dict["TEST"]["NAME"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp())
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        figures = {"database": database}
+        from tests.fixtures.render import WRITERS
+
+        from reports.parsers import parse_bytes
+
+        texts = list(corpus(count))
+        pages = [(n.replace(".txt", ".html"), WRITERS[".html"](parse_bytes(d, n))) for n, d in texts]
+        for label, files in (("text", texts), ("html", pages)):
+            figures[label], figures[f"{label}_peak_mb"] = _ours(files)
+            _clear()
+        figures["baseline"], figures["baseline_peak_mb"] = _baseline([parse_bytes(d, n) for n, d in texts])
+        print(json.dumps(figures))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def peak_mb():
+    """The process's peak resident memory so far (tracemalloc would slow the runs it measures)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _ours(files):
+    from reports.importing import import_bytes
+
+    started = time.perf_counter()
+    for name, data in files:
+        outcome = import_bytes(data, name)
+        assert outcome.action == "created", outcome.message
+    return rate(len(files), time.perf_counter() - started), peak_mb()
+
+
+def _clear():
+    from reports.models import Agency, AnnualReport
+
+    AnnualReport.objects.all().delete()
+    Agency.objects.all().delete()
+
+
+def _baseline(shapes):
+    """The same cells through plain ModelResources: reports, then each section's rows."""
+    import tablib
+    from import_export import resources
+
+    from reports import vocabulary as v
+    from reports.models import ActiveDisclosure, Agency, AnnualReport, ApplicationRow, ReviewLitigationRow
+    from reports.models.sections import active_field
+
+    def resource(model_, fields_, key):
+        meta = type("Meta", (), {"model": model_, "fields": fields_, "import_id_fields": key})
+        return type(f"{model_.__name__}Resource", (resources.ModelResource,), {"Meta": meta})()
+
+    Agency.objects.bulk_create(Agency(name=s.agency) for s in shapes)
+    agencies = dict(Agency.objects.values_list("name", "pk"))
+    started = time.perf_counter()
+    report_rows = tablib.Dataset(*[(agencies[s.agency], s.year) for s in shapes], headers=["agency", "year"])
+    resource(AnnualReport, ("agency", "year"), ("agency", "year")).import_data(report_rows, dry_run=False)
+    ids = {(a, y): pk for pk, a, y in AnnualReport.objects.values_list("pk", "agency", "year")}
+    active_fields = [active_field(r.key, c and c.key) for r, c in v.ACTIVE.cells()]
+    active, applications, reviews = [], [], []
+    for s in shapes:
+        report = ids[(agencies[s.agency], s.year)]
+        active.append([report] + [s.cell("active", r.key, c and c.key) for r, c in v.ACTIVE.cells()])
+        applications += [[report, key] + [s.applications[key][c] for c in v.APPLICANT_KEYS] for key in v.APPLICATION_KEYS]
+        reviews += [[report, g.key] + [s.review_litigation[g.key][c] for c in v.RESULT_KEYS] for g in v.REVIEW_LITIGATION.rows]
+    for model_, fields_, key, rows in (
+        (ActiveDisclosure, ["report", *active_fields], ("report",), active),
+        (ApplicationRow, ["report", "row", *v.APPLICANT_KEYS], ("report", "row"), applications),
+        (ReviewLitigationRow, ["report", "group", *v.RESULT_KEYS], ("report", "group"), reviews),
+    ):
+        result = resource(model_, tuple(fields_), key).import_data(tablib.Dataset(*rows, headers=fields_), dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors()
+    return rate(len(shapes), time.perf_counter() - started), peak_mb()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=300, help="reports per end-to-end run")
+    parser.add_argument("--parse", type=int, default=60, help="files per format for parsing alone")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--end-to-end", dest="e2e", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.e2e:
+        return bench_end_to_end(args.reports, args.e2e)
+    bench_parse(args.parse)
+    urls = {
+        "sqlite": "sqlite:///" + str(Path(tempfile.mkdtemp()) / "unused.sqlite3"),
+        "postgres": os.environ.get("DATABASE_URL_BENCH", "postgres://postgres@127.0.0.1:5432/govinfo_bench"),
+    }
+    print(f"\n端到端导入 {args.reports} 份（解析、校验、写库、保存原件与历史版本）：")
+    for database in args.databases.split(","):
+        env = {**os.environ, "DATABASE_URL": urls[database]}
+        command = [sys.executable, __file__, "--end-to-end", database, "--reports", str(args.reports)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(f"  {database}: 失败\n{done.stderr[-2000:]}")
+            continue
+        f = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  {database:9} 文本 {f['text']:7.1f} 份/秒（进程峰值 {f['text_peak_mb']:.0f} MB）"
+            f"  网页 {f['html']:7.1f} 份/秒（{f['html_peak_mb']:.0f} MB）"
+            f"  基线 ModelResource {f['baseline']:6.1f} 份/秒（{f['baseline_peak_mb']:.0f} MB）"
+            f"  倍数 文本 {f['text'] / f['baseline']:.1f}× 网页 {f['html'] / f['baseline']:.1f}×"
+        )
+
+
+if __name__ == "__main__":
+    main()
