@@ -11,13 +11,13 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from reports import vocabulary as v
 from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, ReportRevision
-from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.parsers.archive import report_members
 from reports.names import same_agency, shorter_forms
@@ -99,26 +99,66 @@ def upload_files(data, filename):
 
 def import_upload(data, filename, user=None):
     """Outcomes for one uploaded file: one report, or each report inside a .zip."""
-    outcomes = []
-    for name, content in upload_files(data, filename):
-        if isinstance(content, ParseError):
-            outcomes.append(Outcome(name, "failed", str(content)))
-        else:
-            outcome = import_bytes(content, Path(name).name, user)
-            outcome.name = name
-            outcomes.append(outcome)
-    return outcomes
+    return list(_import_files(upload_files(data, filename), user))
 
 
-@transaction.atomic
-def _store(shape, data, filename, user, agency=None, year=None):
-    shape.year = year or shape.year
+def _import_files(files, user):
+    """Outcomes, in order, for (name, bytes or ParseError) pairs, read and imported a batch at
+    a time so that memory stays flat however many files there are."""
+    for batch in _batches(files):
+        readable = [(name, content) for name, content in batch if not isinstance(content, ParseError)]
+        imported = iter(_import_batch(readable, user))
+        for name, content in batch:
+            yield Outcome(name, "failed", str(content)) if isinstance(content, ParseError) else next(imported)
+
+
+def _batches(items):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _check(shape, agency=None):
+    """Refuse what cannot be stored before anything is written."""
     if not (agency or shape.agency):
         raise ImportRefused("未能从标题、正文或落款中识别出机关名称。")
     if not shape.year:
         raise ImportRefused("未能从标题、统计期限或正文中识别出报告年度。")
     if not FIRST_YEAR <= shape.year <= LAST_YEAR:
         raise ImportRefused(f"识别出的报告年度 {shape.year} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间。")
+
+
+def _new_report(agency, shape, data, sha256, filename):
+    """An unsaved report for `shape`, its original file kept."""
+    return AnnualReport(
+        agency=agency,
+        year=shape.year,
+        title=shape.facts.get("title", "")[:200],
+        source_name=Path(filename).name[:255],
+        source_sha256=sha256,
+        source_file=_store_original(data, sha256, filename),
+    )
+
+
+def _revision(report, shape, findings, user, sha256):
+    return ReportRevision(
+        report=report,
+        created_by=user,
+        source=f"导入 {report.source_name}",
+        source_sha256=sha256,
+        data={**shape.to_json(findings), "facts": shape.facts},
+    )
+
+
+@transaction.atomic
+def _store(shape, data, filename, user, agency=None, year=None):
+    shape.year = year or shape.year
+    _check(shape, agency)
     sha256 = hashlib.sha256(data).hexdigest()
     if agency is not None and agency.pk is None:
         agency.save()  # a new agency the reviewer named: created with the report or not at all
@@ -132,20 +172,100 @@ def _store(shape, data, filename, user, agency=None, year=None):
         # New figures have not been through review: the report goes back to the agency's draft.
         message = f"原状态为「{report.get_status_display()}」，已改回草稿，需重新报送和审核。"
         report.status = ReportStatus.DRAFT
-    report = report or AnnualReport(agency=agency, year=shape.year)
-    report.title = shape.facts.get("title", "")[:200]
-    report.source_name = Path(filename).name[:255]
-    report.source_sha256 = sha256
-    report.source_file.name = _store_original(data, sha256, filename)
+    if report:
+        report.title = shape.facts.get("title", "")[:200]
+        report.source_name = Path(filename).name[:255]
+        report.source_sha256 = sha256
+        report.source_file.name = _store_original(data, sha256, filename)
+    else:
+        report = _new_report(agency, shape, data, sha256, filename)
     findings = report.apply_shape(shape, fresh=action == "created")
-    ReportRevision.objects.create(
-        report=report,
-        created_by=user,
-        source=f"导入 {report.source_name}",
-        source_sha256=sha256,
-        data={**shape.to_json(findings), "facts": shape.facts},
-    )
+    _revision(report, shape, findings, user, sha256).save()
     return Outcome(filename, action, message, report)
+
+
+# -- many files at once ----------------------------------------------------------------------
+
+BATCH = 200
+
+
+def import_many(files, user=None):
+    """Outcomes, in order, for many (name, bytes) files: the new reports of each batch are written
+    in bulk, one transaction per batch. Each file is still atomic: parsing and every refusal
+    happen before the batch writes, replacements go through the single-file path inside the
+    batch, and should the database refuse a batch, its files are imported again one by one."""
+    for batch in _batches(files):
+        yield from _import_batch(batch, user)
+
+
+def _import_batch(files, user):
+    outcomes, ready = {}, []
+    for index, (name, data) in enumerate(files):
+        try:
+            shape = parse_bytes(data, Path(name).name)
+            _check(shape)
+            ready.append((index, name, data, shape, hashlib.sha256(data).hexdigest()))
+        except (ParseError, ImportRefused) as exc:
+            outcomes[index] = Outcome(name, "failed", str(exc))
+    try:
+        with transaction.atomic():
+            for index, name, data, shape, _ in _bulk_create(ready, user, outcomes):
+                outcomes[index] = _store_or_refuse(shape, data, name, user)
+    except DatabaseError:
+        for index, name, data, _, _ in ready:
+            outcomes[index] = import_bytes(data, Path(name).name, user)
+            outcomes[index].name = name
+    return [outcomes[index] for index in range(len(files))]
+
+
+def _store_or_refuse(shape, data, name, user):
+    try:
+        outcome = _store(shape, data, Path(name).name, user)
+    except ImportRefused as exc:
+        outcome = Outcome(name, "failed", str(exc))
+    outcome.name = name
+    return outcome
+
+
+def _bulk_create(ready, user, outcomes):
+    """Write the batch's new reports in bulk; returns the files that replace or repeat a report
+    (their agency and year already stored, or met twice in the batch) for the single path."""
+    agencies = {}
+    for name in {norm(shape.agency) for _, _, _, shape, _ in ready}:
+        candidates = agency_candidates(name)
+        agencies[name] = candidates[0] if len(candidates) == 1 else (None if not candidates else candidates)
+    Agency.objects.bulk_create([Agency(name=n) for n, a in agencies.items() if a is None])
+    agencies.update({a.name: a for a in Agency.objects.filter(name__in=[n for n, a in agencies.items() if a is None])})
+    known = {
+        (r.agency_id, r.year)
+        for r in AnnualReport.objects.filter(
+            agency__in=[a for a in agencies.values() if isinstance(a, Agency)],
+            year__in={shape.year for _, _, _, shape, _ in ready},
+        ).only("agency_id", "year")
+    }
+    new, later = [], []
+    for item in ready:
+        index, name, data, shape, sha256 = item
+        agency = agencies[norm(shape.agency)]
+        if isinstance(agency, list):
+            names = "、".join(a.name for a in agency)
+            outcomes[index] = Outcome(name, "failed", f"机关名称「{shape.agency}」可对应多个机关（{names}），请先确认机关。")
+        elif (agency.pk, shape.year) in known:
+            later.append(item)
+        else:
+            known.add((agency.pk, shape.year))
+            report = _new_report(agency, shape, data, sha256, Path(name).name)
+            new.append((index, name, shape, sha256, report, report.set_shape(shape)))
+    AnnualReport.objects.bulk_create([report for *_, report, _ in new])
+    rows = {model: [] for model in SECTION_MODELS}
+    for index, name, shape, sha256, report, findings in new:
+        for model, objects in report.section_rows(shape, findings).items():
+            rows[model] += objects
+        rows.setdefault(ReportRevision, []).append(_revision(report, shape, findings, user, sha256))
+        outcomes[index] = Outcome(name, "created", "", report)
+    for model, objects in rows.items():
+        model.objects.bulk_create(objects, batch_size=500)
+    return later
 
 
 def _store_original(data, sha256, filename):
@@ -259,16 +379,22 @@ def collect_files(paths):
 
 
 def import_paths(paths, user=None):
+    """Outcomes for the files and folders named, in batches (see import_many)."""
+    yield from _import_files(_read_paths(paths), user)
+
+
+def _read_paths(paths):
     for path in collect_files(paths):
         limit = MAX_ARCHIVE_BYTES if path.suffix.lower() in ARCHIVES else MAX_BYTES
         try:
             if path.stat().st_size > limit:
-                yield Outcome(str(path), "failed", f"文件过大，上限为 {limit // 1024 // 1024} MB。")
-                continue
+                raise ParseError(f"文件过大，上限为 {limit // 1024 // 1024} MB。")
             data = path.read_bytes()
         except OSError as exc:
-            yield Outcome(str(path), "failed", f"无法读取文件：{exc.strerror or exc}")
+            yield str(path), ParseError(f"无法读取文件：{exc.strerror or exc}")
             continue
-        for outcome in import_upload(data, path.name, user):
-            outcome.name = str(path.parent / outcome.name)
-            yield outcome
+        except ParseError as exc:
+            yield str(path), exc
+            continue
+        for name, content in upload_files(data, path.name):
+            yield str(path.parent / name), content

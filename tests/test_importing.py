@@ -118,7 +118,7 @@ def test_import_is_atomic(seeds, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ReportRevision.objects, "create", broken)
+    monkeypatch.setattr(ReportRevision, "save", broken)
     corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)
     with pytest.raises(RuntimeError):
         import_bytes(corrected.encode(), "x.txt")
@@ -170,3 +170,48 @@ def test_changed_narrative_is_shown_where_it_first_differs(seeds):
     label, old, new = change
     assert label == "六、其他需要报告的事项"
     assert old.startswith("2023年，无涉及") and new.startswith("2023年，有涉及")
+
+
+def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds):
+    from reports.importing import import_many
+
+    Agency.objects.create(name="甲市利通区卫生健康局")  # with 吴忠市利通区…: 利通区… is ambiguous
+    corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
+    new = seed(1).read_text().replace("泰山区", "岱岳区").encode()
+    ambiguous = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局").encode()
+    files = [
+        ("new.txt", new),
+        ("broken.txt", b"not a report"),
+        ("corrected.txt", corrected),
+        ("same-again.txt", new.replace("2022年12月31日".encode(), "2022年12月31日。".encode())),
+        ("ambiguous.txt", ambiguous),
+        ("identical.txt", seed(3).read_bytes()),
+    ]
+    outcomes = list(import_many(files))
+    assert [(o.name, o.action) for o in outcomes] == [
+        ("new.txt", "created"),
+        ("broken.txt", "failed"),
+        ("corrected.txt", "updated"),
+        ("same-again.txt", "updated"),  # the same agency and year twice in a batch: the later wins
+        ("ambiguous.txt", "failed"),
+        ("identical.txt", "unchanged"),
+    ]
+    assert "多个机关" in outcomes[4].message
+    created = AnnualReport.objects.get(agency__name="泰安市岱岳区卫生健康局")
+    assert created.revisions.count() == 2 and created.error_count == 0
+    assert created.application_rows.count() == 25 and created.active.penalty == 126
+    assert AnnualReport.objects.get(pk=seeds[2].pk).application_rows.get(row="unable_not_held").natural_person == 0
+
+
+def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):
+    from django.db import IntegrityError
+
+    from reports.importing import import_many
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("simulated conflict")
+
+    monkeypatch.setattr(AnnualReport.objects, "bulk_create", refuse)
+    outcomes = list(import_many([(seed(n).name, seed(n).read_bytes()) for n in range(5)]))
+    assert [o.action for o in outcomes] == ["created"] * 5
+    assert AnnualReport.objects.count() == 5 and ReportRevision.objects.count() == 5

@@ -90,6 +90,38 @@ class AnnualReport(models.Model):
         shape.facts = {**empty_facts(), **(self.source_facts or {})}
         return shape
 
+    def set_shape(self, shape):
+        """Put the shape's report-level values on this (unsaved) instance; returns its findings."""
+        findings = engine.evaluate(shape)
+        self.format_version = shape.format_version
+        self.overall = shape.sections.get("overall") or ""
+        self.other = shape.sections.get("other") or ""
+        self.source_facts = shape.facts
+        self._count(findings)
+        return findings
+
+    def section_rows(self, shape, findings):
+        """Every row stored beside the report for `shape`, unsaved, by model (for bulk inserts)."""
+        own = {t.key for t in v.tables_for(shape.format_version)}
+        rows = {model: [] for model in SECTION_MODELS}
+        for key, model in TABLE_TWO_MODELS.items():
+            if key in own:  # the other format's table 二 has no place in this report
+                cells = v.TABLE_BY_KEY[key].cells()
+                values = {active_field(r.key, c and c.key): shape.cell(key, r.key, c and c.key) for r, c in cells}
+                rows[model].append(model(report=self, **values))
+        rows[ApplicationRow] = [
+            ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS
+        ]
+        rows[ReviewLitigationRow] = [
+            ReviewLitigationRow(report=self, group=g.key, **shape.review_litigation[g.key])
+            for g in v.REVIEW_LITIGATION.rows
+        ]
+        for model, key in ((Problem, "problems"), (Improvement, "improvements")):
+            items = shape.sections.get(key) or []
+            rows[model] = [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)]
+        rows[Finding] = [Finding.from_engine(self, f) for f in findings]
+        return rows
+
     @transaction.atomic
     def apply_shape(self, shape, fresh=False):
         """Store the shape as this report, replacing its sections, with the findings it yields.
@@ -97,54 +129,17 @@ class AnnualReport(models.Model):
         `fresh`: the report has no section rows yet (a new report), so nothing needs deleting.
         Returns the findings.
         """
-        findings = engine.evaluate(shape)
-        self.format_version = shape.format_version
-        self.overall = shape.sections.get("overall") or ""
-        self.other = shape.sections.get("other") or ""
-        self.source_facts = shape.facts
-        self._count(findings)
+        findings = self.set_shape(shape)
         self.save()
-        own = {t.key for t in v.tables_for(shape.format_version)}
-        for key, model in TABLE_TWO_MODELS.items():
-            if key not in own:  # the other format's table 二 has no place in this report
-                if not fresh:
-                    model.objects.filter(report=self).delete()
-                continue
-            values = {
-                active_field(row.key, column and column.key): shape.cell(key, row.key, column and column.key)
-                for row, column in v.TABLE_BY_KEY[key].cells()
-            }
-            if fresh:
-                model.objects.create(report=self, **values)
-            else:
-                model.objects.update_or_create(report=self, defaults=values)
-        self._replace(
-            ApplicationRow,
-            [ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS],
-            fresh,
-        )
-        self._replace(
-            ReviewLitigationRow,
-            [
-                ReviewLitigationRow(report=self, group=g.key, **shape.review_litigation[g.key])
-                for g in v.REVIEW_LITIGATION.rows
-            ],
-            fresh,
-        )
-        for model, key in ((Problem, "problems"), (Improvement, "improvements")):
-            items = shape.sections.get(key) or []
-            self._replace(model, [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)], fresh)
-        self._replace(Finding, [Finding.from_engine(self, f) for f in findings], fresh)
-        # Drop what the prefetch cache holds: it describes the rows just replaced.
+        for model, objects in self.section_rows(shape, findings).items():
+            if not fresh:
+                model.objects.filter(report=self).delete()
+            model.objects.bulk_create(objects)
+        # Drop what the caches hold: they describe the rows just replaced.
         getattr(self, "_prefetched_objects_cache", {}).clear()
         for key in TABLE_TWO_MODELS:
             self._state.fields_cache.pop(key, None)
         return findings
-
-    def _replace(self, model, objects, fresh):
-        if not fresh:
-            model.objects.filter(report=self).delete()
-        model.objects.bulk_create(objects)
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -155,7 +150,8 @@ class AnnualReport(models.Model):
     def refresh_findings(self):
         """Re-run every rule over the stored report (after a rule changed) and store the result."""
         findings = self.evaluate()
-        self._replace(Finding, [Finding.from_engine(self, f) for f in findings], fresh=False)
+        Finding.objects.filter(report=self).delete()
+        Finding.objects.bulk_create(Finding.from_engine(self, f) for f in findings)
         self._count(findings)
         AnnualReport.objects.filter(pk=self.pk).update(
             error_count=self.error_count, warning_count=self.warning_count, validated_at=self.validated_at
@@ -227,6 +223,10 @@ class Finding(models.Model):
             field=finding.field or "",
             cells=[list(c) for c in finding.cells],
         )
+
+
+# What AnnualReport.section_rows fills: the section models and the findings.
+SECTION_MODELS = (*TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Finding)
 
 
 class ReportRevision(models.Model):
