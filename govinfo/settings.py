@@ -32,6 +32,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "govinfo.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:list"
+LOGOUT_REDIRECT_URL = "login"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

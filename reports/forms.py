@@ -99,9 +99,9 @@ class BaseReportForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         shape = self.stored
-        agency = data.get("agency")
+        agency = data.get("agency") or (self.instance.agency if self.instance.agency_id else None)
         shape.agency = agency.name if agency else None
-        shape.year = data.get("year")
+        shape.year = data.get("year", self.instance.year)
         for key, cell in CELLS.items():
             shape.set_cell(*cell, data.get(key))
         shape.sections = {key: data.get(key) or ("" if key in ("overall", "other") else []) for key in v.NARRATIVE}
@@ -130,3 +130,54 @@ def _cell_fields():
 
 
 ReportForm = type("ReportForm", (BaseReportForm,), {"__module__": __name__, **_cell_fields()})
+
+
+def compute_totals(shape):
+    """Every 总计 of tables 三 and 四 as the sum of its parts (blank parts count 0; a row or
+    column left wholly blank stays blank)."""
+
+    def total(values):
+        return None if all(x is None for x in values) else sum(x or 0 for x in values)
+
+    applications = v.tables_for(shape.format_version)[1]
+    for row in applications.rows:
+        cells = shape.applications[row.key]
+        cells["total"] = total([cells[c] for c in v.APPLICANT_PARTS])
+    outcomes = v.outcome_keys(shape.format_version)
+    for column in v.APPLICANT_KEYS:
+        shape.applications["total_processed"][column] = total([shape.applications[r][column] for r in outcomes])
+    for cells in shape.review_litigation.values():
+        cells["total"] = total([cells[c] for c in v.RESULT_PARTS])
+
+
+class AgencyReportForm(ReportForm):
+    """The agency's own form: its figures and narrative only; every 总计 computed, never typed
+    (the page's script shows them as the clerk types, the server decides)."""
+
+    class Meta(BaseReportForm.Meta):
+        fields = ["title", "overall", "other"]
+
+    def __init__(self, *args, user=None, prefill=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if prefill is not None:  # 上传文件填充: the parsed file's values, not yet saved
+            for key, cell in CELLS.items():
+                self.initial[key] = prefill.cell(*cell)
+            for key in v.NARRATIVE:
+                self.initial[key] = prefill.sections[key]
+        for key in TOTAL_CELLS:
+            self.fields[key].disabled = True  # shown, computed, never taken from the request
+            self.fields[key].widget.attrs["class"] = "cell total"
+
+    def clean(self):
+        data = super().clean()
+        compute_totals(self.shape)
+        for key in TOTAL_CELLS:
+            data[key] = self.shape.cell(*CELLS[key])
+        return data
+
+
+TOTAL_CELLS = [
+    key for key, (table, row, column) in CELLS.items()
+    if table in ("applications", "review_litigation") and (column == "total" or row == "total_processed")
+]  # fmt: skip

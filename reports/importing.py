@@ -17,7 +17,7 @@ from django.db.models import Q
 from reports import vocabulary as v
 from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, ReportRevision
-from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS, deadline_for
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.parsers.archive import report_members
 from reports.names import same_agency, shorter_forms
@@ -138,6 +138,7 @@ def _new_report(agency, shape, data, sha256, filename):
     return AnnualReport(
         agency=agency,
         year=shape.year,
+        deadline=deadline_for(shape.year, agency.kind),  # bulk inserts do not call save()
         title=shape.facts.get("title", "")[:200],
         source_name=Path(filename).name[:255],
         source_sha256=sha256,

@@ -34,6 +34,19 @@ ROLES = {
     + _perms(("view", "add", "change"), ("user",)),
 }
 STAFF_ROLES = (REVIEWER, LEADER, SYSTEM_ADMIN)
+SUPERUSER = "超级管理员"
+
+
+def role_of(user):
+    """The user's role name (a superuser is 超级管理员), or None for a user without one."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return SUPERUSER
+    if not hasattr(user, "_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._role = next((role for role in ROLES if role in names), None)
+    return user._role
 
 
 def ensure_groups():

@@ -277,6 +277,13 @@ def tables_for(format_version):
     return TABLES_2019 if format_version == "2019" else TABLES
 
 
+def outcome_keys(format_version):
+    """The outcome rows of table 三 whose sum is （七）总计 (E8), as the format prints them."""
+    return tuple(
+        r.key for r in tables_for(format_version)[1].rows if r.block == OUTCOMES_BLOCK and r.key != "total_processed"
+    )
+
+
 def format_for_year(year):
     """The format a report year must use: the trial format for 2019–2020 (E2)."""
     return "2019" if year and year <= 2020 else "2021"

@@ -44,6 +44,10 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
         ("原始文件与校验", {"fields": ("source", "error_count", "warning_count", "validated_at")}),
     )
 
+    def get_queryset(self, request):
+        # The one scoping rule: a reviewer's office sees its region subtree, and nothing else.
+        return super().get_queryset(request).visible_to(request.user)
+
     @admin.display(description="行政区划", ordering="agency__region__name")
     def region(self, report):
         return report.agency.region or "—"

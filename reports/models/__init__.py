@@ -1,6 +1,7 @@
 """The records core: one module per concern (who reports, the report, its sections)."""
 from .agency import Agency, Profile, Region
 from .annual_report import AnnualReport, Finding, ReportRevision
+from .submission import Transition, WarningExplanation
 from .sections import (
     ActiveDisclosure,
     ActiveDisclosure2019,
@@ -23,4 +24,6 @@ __all__ = [
     "Region",
     "ReportRevision",
     "ReviewLitigationRow",
+    "Transition",
+    "WarningExplanation",
 ]

@@ -65,6 +65,8 @@ class Agency(models.Model):
         if self._state.adding and self.name.endswith("人民政府"):
             self.kind = AgencyKind.GOVERNMENT
         super().save(*args, **kwargs)
+        for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
+            report.save(update_fields=["deadline"])
 
 
 class Profile(models.Model):

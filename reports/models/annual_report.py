@@ -1,19 +1,30 @@
 """The annual report, its findings and its revisions."""
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from reports import roles
 from reports import vocabulary as v
-from reports.choices import GATED_STATUSES, FormatVersion, ReportScope, ReportStatus, Severity
+from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine
 from reports.rules.shape import ReportShape, empty_facts
 
+from .agency import Profile
 from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
 
 
 # 条例 (2008) introduced the annual report; no report can be older.
 FIRST_YEAR, LAST_YEAR = 2008, 2100
+
+
+def deadline_for(year, kind):
+    """条例 第五十条: departments publish by 31 January of the next year, 本级政府 by 31 March."""
+    if not year:
+        return None
+    return date(year + 1, 3, 31) if kind == AgencyKind.GOVERNMENT else date(year + 1, 1, 31)
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -26,6 +37,28 @@ class AnnualReportQuerySet(models.QuerySet):
     def in_region(self, region):
         """Reports of the agencies in `region`'s subtree (a reviewer's office covers a subtree)."""
         return self.filter(agency__region__path__startswith=region.path)
+
+    def visible_to(self, user):
+        """The reports `user` may see: the one scoping rule of the admin, agency site and exports.
+
+        填报员 see their agency's; 审核员 and 领导 their office's region subtree (all regions when
+        none is set); a superuser everything; anyone else nothing.
+        """
+        role = roles.role_of(user)
+        if role == roles.SUPERUSER:
+            return self
+        profile = Profile.objects.filter(user=user).select_related("region").first()
+        if role == roles.AGENCY_CLERK:
+            return self.filter(agency_id=profile.agency_id) if profile and profile.agency_id else self.none()
+        if role in (roles.REVIEWER, roles.LEADER):
+            return self.in_region(profile.region) if profile and profile.region_id else self
+        return self.none()
+
+    def overdue(self, today=None):
+        """Not submitted by the deadline: still unsubmitted after it, or submitted late."""
+        today = today or timezone.localdate()
+        late = models.Q(submitted_at__isnull=True, deadline__lt=today) | models.Q(submitted_at__date__gt=models.F("deadline"))
+        return self.filter(late)
 
 
 class AnnualReport(models.Model):
@@ -50,6 +83,8 @@ class AnnualReport(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)
     warning_count = models.PositiveIntegerField("警告数", default=0)
     validated_at = models.DateTimeField("校验时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
+    deadline = models.DateField("报送期限", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -63,6 +98,12 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.agency.name}{self.year}年度报告"
+
+    def save(self, *args, **kwargs):
+        self.deadline = deadline_for(self.year, self.agency.kind)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "deadline"}
+        super().save(*args, **kwargs)
 
     # -- the report as one shape -----------------------------------------------------------------
 

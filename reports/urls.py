@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.my_reports, name="list"),
+    path("new/", views.start_report, name="start"),
+    path("<int:pk>/", views.edit_report, name="edit"),
+    path("<int:pk>/submit/", views.submit_report, name="submit"),
+    path("<int:pk>/print/", views.print_report, name="print"),
+]

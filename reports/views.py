@@ -1,0 +1,155 @@
+"""The agency site: 我的年报, the edit page in the official layout, submission, the print view.
+
+Plain views over the same form, layout, rules and workflow as the admin. Every report is looked
+up through AnnualReport.objects.visible_to(user), so a clerk reaches only their agency's.
+"""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports import roles, workflow
+from reports import vocabulary as v
+from reports.forms import AgencyReportForm
+from reports.layout import official_tables
+from reports.models import AnnualReport, Profile
+from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.rules.engine import evaluate
+
+HEADINGS = {
+    **{s.key: v.heading(s.key) for s in v.SECTIONS},
+    "problems_label": v.PROBLEMS_LABEL,
+    "improvements_label": v.IMPROVEMENTS_LABEL,
+}
+
+
+def _report(request, pk):
+    return get_object_or_404(AnnualReport.objects.visible_to(request.user).with_sections(), pk=pk)
+
+
+def _agency(user):
+    profile = Profile.objects.filter(user=user).select_related("agency").first()
+    return profile.agency if profile else None
+
+
+@login_required
+def my_reports(request):
+    reports = AnnualReport.objects.visible_to(request.user).select_related("agency").order_by("-year")
+    agency = _agency(request.user)
+    year = timezone.localdate().year - 1  # reports describe the previous calendar year
+    can_start = (
+        agency is not None
+        and roles.role_of(request.user) == roles.AGENCY_CLERK
+        and not reports.filter(agency=agency, year=year).exists()
+    )
+    return render(request, "reports/my_reports.html", {"reports": reports, "agency": agency, "year": year,
+                                                        "can_start": can_start})  # fmt: skip
+
+
+@login_required
+@require_POST
+def start_report(request):
+    """This year's report for the clerk's agency, 上年结转 carried from last year's 结转下年度."""
+    agency = _agency(request.user)
+    if agency is None or roles.role_of(request.user) != roles.AGENCY_CLERK:
+        raise PermissionDenied
+    year = timezone.localdate().year - 1
+    try:
+        report = AnnualReport.objects.create(agency=agency, year=year, format_version=v.format_for_year(year))
+    except IntegrityError:  # the database's one-report-per-agency-year: it exists already
+        return redirect("reports:edit", AnnualReport.objects.get(agency=agency, year=year).pk)
+    shape = report.to_shape()
+    previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
+    if previous:
+        carried = previous.to_shape().applications["carried_forward"]
+        shape.applications["carried_over"] = dict(carried)
+    report.apply_shape(shape, fresh=True)
+    return redirect("reports:edit", report.pk)
+
+
+class FillForm(forms.Form):
+    file = forms.FileField(label="上传文件填充")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限。")
+        try:
+            return parse_bytes(upload.read(), upload.name)
+        except ParseError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+@login_required
+def edit_report(request, pk):
+    report = _report(request, pk)
+    if not workflow.may_edit(report, request.user):
+        return redirect("reports:print", report.pk)
+    form = AgencyReportForm(request.POST or None, instance=report, user=request.user)
+    fill = FillForm()
+    if request.method == "POST" and "fill" in request.POST:
+        fill = FillForm(request.POST, request.FILES)
+        if fill.is_valid():
+            form = AgencyReportForm(instance=report, user=request.user, prefill=fill.cleaned_data["file"])
+            messages.info(request, "已从文件读取各项数据，请核对后点击“保存草稿”。")
+    elif request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "草稿已保存。")
+        return redirect("reports:edit", report.pk)
+    shape = form.shape or form.stored
+    findings = evaluate(shape)
+    return render(request, "reports/edit.html", {
+        "report": report, "form": form, "fill": fill, "findings": findings, "report_shape": shape,
+        "tables": official_tables(shape, findings, form), "editable": True, "headings": HEADINGS,
+        "narrative_fields": {name: form[name] for name in v.NARRATIVE},
+        "accepted": ",".join(SUPPORTED),
+        "outcomes": ",".join(v.outcome_keys(shape.format_version)),
+    })  # fmt: skip
+
+
+class ExplanationForm(forms.Form):
+    text = forms.CharField(label="上报说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+@login_required
+def submit_report(request, pk):
+    report = _report(request, pk)
+    if not workflow.may_move(report, workflow.S.SUBMITTED, request.user):
+        raise PermissionDenied
+    findings = report.evaluate()
+    errors = [f for f in findings if f.is_error]
+    warnings = [f for f in findings if f.severity == "warning"]
+    explained = {(e.code, e.location): e.text for e in report.explanations.all()}
+    entries = [
+        (f, ExplanationForm(request.POST or None, prefix=f"w{i}", initial={"text": explained.get((f.code, f.location or ""), "")}))
+        for i, f in enumerate(warnings)
+    ]  # fmt: skip
+    if request.method == "POST" and not errors and all(form.is_valid() for _, form in entries):
+        for finding, form in entries:
+            workflow.explain(report, finding, form.cleaned_data["text"])
+        try:
+            workflow.move(report, workflow.S.SUBMITTED, request.user)
+        except workflow.TransitionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "报告已报送，等待审核。")
+            return redirect("reports:list")
+    return render(request, "reports/submit.html", {"report": report, "errors": errors, "entries": entries})
+
+
+@login_required
+def print_report(request, pk):
+    report = _report(request, pk)
+    shape = report.to_shape()
+    findings = list(report.findings.all())
+    return render(request, "reports/print.html", {
+        "report": report, "report_shape": shape, "tables": official_tables(shape, findings),
+        "headings": HEADINGS, "editable": False, "findings": findings,
+        "transitions": report.transitions.select_related("user"), "may_edit": workflow.may_edit(report, request.user),
+        "may_submit": workflow.may_move(report, workflow.S.SUBMITTED, request.user),
+    })  # fmt: skip
+
