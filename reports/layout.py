@@ -136,7 +136,7 @@ class _Builder:
         block_sizes = {}
         for row in t.rows:
             block_sizes[row.block] = block_sizes.get(row.block, 0) + 1
-        outcome_rows = sum(r.block == v.OUTCOMES_BLOCK for r in t.rows)  # the outcomes and （七）总计
+        outcome_rows = len(v.outcome_keys(self.shape.format_version)) + 1  # the outcomes and （七）总计
         started = set()
         for row in t.rows:
             cells = []

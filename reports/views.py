@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -58,10 +57,12 @@ def start_report(request):
     if agency is None or roles.role_of(request.user) != roles.AGENCY_CLERK:
         raise PermissionDenied
     year = timezone.localdate().year - 1
-    try:
-        report = AnnualReport.objects.create(agency=agency, year=year, format_version=v.format_for_year(year))
-    except IntegrityError:  # the database's one-report-per-agency-year: it exists already
-        return redirect("reports:edit", AnnualReport.objects.get(agency=agency, year=year).pk)
+    # get_or_create relies on the database's one-report-per-agency-year constraint under races.
+    report, created = AnnualReport.objects.get_or_create(
+        agency=agency, year=year, defaults={"format_version": v.format_for_year(year)}
+    )
+    if not created:
+        return redirect("reports:edit", report.pk)
     shape = report.to_shape()
     previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
     if previous:

@@ -225,8 +225,6 @@ APPLICATIONS = Table(
     ),
 )
 APPLICATION_KEYS = tuple(r.key for r in APPLICATIONS.rows)
-# The 21 outcome rows that must add up to 三（七）总计 (E8): every application counted once.
-OUTCOME_KEYS = APPLICATION_KEYS[2:-2]
 # 2019: （六）其他处理 is one row, stored as other_other; the two 2021 rows do not exist.
 NOT_IN_2019 = ("other_no_correction", "other_fee_unpaid")
 APPLICATIONS_2019 = Table(
@@ -278,10 +276,13 @@ def tables_for(format_version):
 
 
 def outcome_keys(format_version):
-    """The outcome rows of table 三 whose sum is （七）总计 (E8), as the format prints them."""
-    return tuple(
-        r.key for r in tables_for(format_version)[1].rows if r.block == OUTCOMES_BLOCK and r.key != "total_processed"
-    )
+    """The outcome rows of table 三 whose sum is （七）总计 (E8), as the format prints them: every
+    row under 三、本年度办理结果 (its sub-blocks included) but the 总计 itself."""
+    return tuple(r.key for r in tables_for(format_version)[1].rows if r.block and r.key != "total_processed")
+
+
+# The 21 outcome rows of the 2021 format: every application counted in exactly one (E8).
+OUTCOME_KEYS = outcome_keys("2021")
 
 
 def format_for_year(year):

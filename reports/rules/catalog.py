@@ -217,7 +217,7 @@ def outcomes_total(shape):
             shape,
             APP,
             ("total_processed", column),
-            [(r, column) for r in v.OUTCOME_KEYS],
+            [(r, column) for r in v.outcome_keys(shape.format_version)],
             column=v.APPLICATIONS.column_by_key[column].label,
         )
         if hit:

@@ -199,3 +199,13 @@ def test_saving_without_changes_keeps_the_documents_findings(client, superuser, 
     assert client.post(change_url(report), data).status_code == 302
     assert ("E3", "legal_service") not in set(report.findings.values_list("code", "column"))
     assert ("E3", "other") in set(report.findings.values_list("code", "column"))
+
+
+def test_outcome_block_spans_all_its_rows(client, reviewer, demo):
+    """三、本年度办理结果 spans the 21 outcome rows and （七）总计 (22); in 2019 format, 20."""
+    client.force_login(reviewer)
+    html = client.get(change_url(demo[1])).content.decode()
+    assert re.search(r'<th rowspan="22">三、本年度办理结果</th>', html)
+    from reports import vocabulary as v
+
+    assert len(v.OUTCOME_KEYS) == 21 and len(v.outcome_keys("2019")) == 19
