@@ -20,6 +20,28 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset.in_region(region) if region else queryset.none()
 
 
+class UnexplainedWarningsFilter(admin.SimpleListFilter):
+    title = "警告是否已说明"
+    parameter_name = "unexplained"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "有未说明的警告")]
+
+    def queryset(self, request, queryset):
+        return queryset.with_unexplained_warnings() if self.value() == "yes" else queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "是否逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "逾期未报送或逾期报送")]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
 class HasErrorsFilter(admin.SimpleListFilter):
     title = "是否有错误"
     parameter_name = "has_errors"

@@ -7,15 +7,19 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from reports import roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
+from reports.importing import changed_cells
 from reports.layout import official_tables
 from reports.models import AnnualReport
 from reports.resources import ReportStatisticsResource
 from reports.rules.engine import evaluate
+from reports.rules.shape import ReportShape
 
 from . import import_views
-from .filters import HasErrorsFilter, RegionFilter
+from . import review
+from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
 
 
@@ -34,7 +38,8 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     change_form_template = "admin/reports/annualreport/change_form.html"
     change_list_template = "admin/reports/annualreport/change_list.html"
     list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
-    list_filter = ("year", "status", RegionFilter, HasErrorsFilter)
+    list_filter = ("year", "status", RegionFilter, HasErrorsFilter, UnexplainedWarningsFilter, OverdueFilter)
+    actions = [review.approve, review.send_back]
     search_fields = ("agency__name",)
     list_select_related = ("agency", "agency__region")
     autocomplete_fields = ("agency",)
@@ -43,6 +48,9 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
         (None, {"fields": ("agency", "year", "status", "scope", "format_version", "title")}),
         ("原始文件与校验", {"fields": ("source", "error_count", "warning_count", "validated_at")}),
     )
+
+    def has_review_permission(self, request):
+        return roles.role_of(request.user) in (roles.REVIEWER, roles.SUPERUSER)
 
     def get_queryset(self, request):
         # The one scoping rule: a reviewer's office sees its region subtree, and nothing else.
@@ -67,6 +75,8 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
             path("upload/", wrap(import_views.upload_view), name="reports_annualreport_upload"),
             path("upload/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_upload_preview"),
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
+            path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
+            path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
             *super().get_urls(),
         ]
 
@@ -103,7 +113,20 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
             editable=editable,
             narrative_fields={name: form[name] for name in v.NARRATIVE} if editable else {},
             headings=HEADINGS,
-            revisions=obj.revisions.select_related("created_by")[:20] if obj else [],
+            revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
+            moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],
+            explanations=obj.explanations.all() if obj else [],
+            transitions=obj.transitions.select_related("user") if obj else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+
+
+def _with_changes(revisions):
+    """Each revision with the cells it changed against the one before it (newest first)."""
+    revisions = list(revisions)
+    for newer, older in zip(revisions, revisions[1:]):
+        newer.changes = changed_cells(ReportShape.from_json(older.data), ReportShape.from_json(newer.data))
+    if revisions:
+        revisions[-1].is_first = True
+    return revisions

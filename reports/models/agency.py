@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from reports import roles
 from reports.choices import AgencyKind
 
 
@@ -43,6 +44,33 @@ class Region(models.Model):
         return self.path.count("/") - 2
 
 
+def scope_of(user):
+    """What `user` may see, written once: ("all", None), ("agency", agency id), ("region",
+    Region) or ("none", None). 填报员 see their agency; 审核员 and 领导 their office's region
+    subtree (every region when none is set); a superuser everything."""
+    role = roles.role_of(user)
+    if role == roles.SUPERUSER:
+        return "all", None
+    profile = Profile.objects.filter(user=user).select_related("region").first() if role else None
+    if role == roles.AGENCY_CLERK:
+        return ("agency", profile.agency_id) if profile and profile.agency_id else ("none", None)
+    if role in (roles.REVIEWER, roles.LEADER):
+        return ("region", profile.region) if profile and profile.region_id else ("all", None)
+    return "none", None
+
+
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        kind, value = scope_of(user)
+        if kind == "all":
+            return self
+        if kind == "agency":
+            return self.filter(pk=value)
+        if kind == "region":
+            return self.filter(region__path__startswith=value.path)
+        return self.none()
+
+
 class Agency(models.Model):
     """A 机关 that publishes one report a year (a 局, a 乡镇 government, a 区 government…)."""
 
@@ -51,6 +79,8 @@ class Agency(models.Model):
         Region, verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT, related_name="agencies"
     )
     kind = models.CharField("机关类型", max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "机关"

@@ -6,13 +6,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
-from reports import roles
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine
 from reports.rules.shape import ReportShape, empty_facts
 
-from .agency import Profile
+from .agency import scope_of
 from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
 
 
@@ -44,15 +43,26 @@ class AnnualReportQuerySet(models.QuerySet):
         填报员 see their agency's; 审核员 and 领导 their office's region subtree (all regions when
         none is set); a superuser everything; anyone else nothing.
         """
-        role = roles.role_of(user)
-        if role == roles.SUPERUSER:
+        kind, value = scope_of(user)
+        if kind == "all":
             return self
-        profile = Profile.objects.filter(user=user).select_related("region").first()
-        if role == roles.AGENCY_CLERK:
-            return self.filter(agency_id=profile.agency_id) if profile and profile.agency_id else self.none()
-        if role in (roles.REVIEWER, roles.LEADER):
-            return self.in_region(profile.region) if profile and profile.region_id else self
+        if kind == "agency":
+            return self.filter(agency_id=value)
+        if kind == "region":
+            return self.in_region(value)
         return self.none()
+
+    def with_unexplained_warnings(self):
+        """Reports with a warning the agency has not explained (a reviewer looks at these first)."""
+        from .submission import WarningExplanation
+
+        explained = WarningExplanation.objects.filter(
+            report=models.OuterRef("report"), code=models.OuterRef("code"), location=models.OuterRef("location")
+        ).exclude(text="")
+        unexplained = Finding.objects.filter(report=models.OuterRef("pk"), severity=Severity.WARNING).exclude(
+            models.Exists(explained)
+        )
+        return self.filter(models.Exists(unexplained))
 
     def overdue(self, today=None):
         """Not submitted by the deadline: still unsubmitted after it, or submitted late."""
@@ -238,6 +248,8 @@ class Finding(models.Model):
     row = models.CharField("行", max_length=40, blank=True)
     column = models.CharField("列", max_length=40, blank=True)
     field = models.CharField("字段", max_length=40, blank=True)
+    # The cell key or field the finding belongs to (what a WarningExplanation refers to).
+    location = models.CharField("位置", max_length=80, blank=True, db_index=True)
     cells = models.JSONField("涉及单元格", default=list, blank=True)
 
     class Meta:
@@ -262,6 +274,7 @@ class Finding(models.Model):
             row=finding.row or "",
             column=finding.column or "",
             field=finding.field or "",
+            location=finding.location or "",
             cells=[list(c) for c in finding.cells],
         )
 

@@ -78,6 +78,23 @@ class ReportShape:
             "findings": [f.to_json() for f in findings],
         }
 
+    @classmethod
+    def from_json(cls, data):
+        """The inverse of to_json (with the facts a revision keeps); findings are recomputed."""
+        shape = cls(agency=data.get("agency"), year=data.get("year"), format_version=data.get("format_version", "2021"))
+        shape.sections.update(data.get("sections") or {})
+        for table in v.ALL_TABLES:
+            given = data.get(table.key) or {}
+            for row, column in table.cells():
+                value = given.get(row.key)
+                if column is not None:
+                    value = (value or {}).get(column.key)
+                if value is not None and row.is_decimal(column):
+                    value = Decimal(str(value))
+                shape.set_cell(table.key, row.key, column and column.key, value)
+        shape.facts.update(data.get("facts") or {})
+        return shape
+
 
 def _json_value(value):
     """Decimals travel as strings so 万元 amounts keep every digit."""

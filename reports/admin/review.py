@@ -1,0 +1,114 @@
+"""The reviewer's work in the admin: transitions (one report or many), and 报送进度.
+
+Every move goes through reports.workflow, so the admin's buttons, its bulk actions and the agency
+site obey the same rules; a report a bulk action cannot move is listed with the reason.
+"""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import workflow
+from reports.choices import ReportStatus
+from reports.models import Agency, Region
+from reports.models.annual_report import deadline_for
+
+NOT_STARTED = "未填报"
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False)
+
+
+def move_view(model_admin, request, pk):
+    """POST from a report's page: make one transition with the reviewer's comment."""
+    report = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    target = request.POST.get("to_status")
+    if request.method != "POST" or target not in ReportStatus.values:
+        raise PermissionDenied
+    try:
+        workflow.move(report, target, request.user, request.POST.get("comment", ""))
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{workflow.ACTION_LABELS[target]}：{report}")
+    return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
+
+
+def bulk_move(model_admin, request, queryset, target):
+    """The intermediate page of the 审核通过 / 退回修改 actions: a comment, then each report moved
+    or listed as skipped with the reason."""
+    form = CommentForm(request.POST if "confirm" in request.POST else None)
+    if "confirm" in request.POST and form.is_valid():
+        moved, skipped = [], []
+        for report in queryset.select_related("agency"):
+            try:
+                workflow.move(report, target, request.user, form.cleaned_data["comment"])
+                moved.append(report)
+            except workflow.TransitionRefused as exc:
+                skipped.append((report, str(exc)))
+        label = workflow.ACTION_LABELS[target]
+        if moved:
+            messages.success(request, f"已{label} {len(moved)} 份报告。")
+        for report, reason in skipped:
+            messages.warning(request, f"未{label}「{report}」：{reason}")
+        return None  # back to the list
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"{workflow.ACTION_LABELS[target]}：确认",
+        "opts": model_admin.model._meta,
+        "reports": queryset.select_related("agency"),
+        "form": form,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "needs_comment": target == ReportStatus.RETURNED,
+    }
+    return TemplateResponse(request, "admin/reports/annualreport/bulk_move.html", context)
+
+
+@admin.action(description="审核通过所选报告", permissions=["review"])
+def approve(model_admin, request, queryset):
+    return bulk_move(model_admin, request, queryset, ReportStatus.APPROVED)
+
+
+@admin.action(description="退回修改所选报告", permissions=["review"])
+def send_back(model_admin, request, queryset):
+    return bulk_move(model_admin, request, queryset, ReportStatus.RETURNED)
+
+
+def progress_view(model_admin, request):
+    """报送进度 for a year and a region: every agency, its report's status, submission, overdue."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - 1
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    agencies = Agency.objects.visible_to(request.user).select_related("region").order_by("region__path", "name")
+    reports = model_admin.get_queryset(request).filter(year=year)
+    if region:
+        agencies = agencies.filter(region__path__startswith=region.path)
+        reports = reports.in_region(region)
+    by_agency = {r.agency_id: r for r in reports}
+    late = set(reports.overdue(today).values_list("pk", flat=True))
+    rows, counts = [], {label: 0 for label in [*ReportStatus.labels, NOT_STARTED]}
+    for agency in agencies:
+        report = by_agency.get(agency.pk)
+        deadline = report.deadline if report else deadline_for(year, agency.kind)
+        overdue = report.pk in late if report else today > deadline
+        counts[report.get_status_display() if report else NOT_STARTED] += 1
+        rows.append({"agency": agency, "report": report, "deadline": deadline, "overdue": overdue})
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"{year}年度报送进度",
+        "opts": model_admin.model._meta,
+        "rows": rows,
+        "counts": counts,
+        "year": year,
+        "region": region,
+        "regions": Region.objects.all(),
+        "overdue_count": sum(r["overdue"] for r in rows),
+    }
+    return TemplateResponse(request, "admin/reports/annualreport/progress.html", context)
