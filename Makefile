@@ -6,7 +6,11 @@ PORT ?= 8000
 # A throwaway database name per run; pytest-django creates test_<name> and drops it afterwards.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/govinfo_ci_$(shell date +%s)_$$PPID
 
-.PHONY: demo test test-sqlite test-postgres install install-test
+# The browser test drives Debian's Chromium (Playwright never downloads a browser of its own);
+# a CJK font makes its screenshots readable.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test test-sqlite test-postgres install install-test browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,17 +26,23 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei > /dev/null
+
+browser: $(CHROMIUM)
+
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-test
+test: install-test browser
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
-test-sqlite: install-test
+test-sqlite: install-test browser
 	$(BIN)/python -m pytest
 
-test-postgres: install-test
+test-postgres: install-test browser
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest

@@ -1,0 +1,117 @@
+"""The whole story in a real browser (Playwright driving Debian's Chromium).
+
+An agency clerk fills in this year's report, sees an E7 error on its cell, fixes it, explains a
+warning and submits; the reviewer returns it with a comment; the clerk fixes and resubmits; the
+reviewer approves. Screenshots of each step go to test-artifacts/.
+"""
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import sync_playwright
+
+from reports.models import AnnualReport
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# The launch flags that work on these machines (no sandbox as root, no background networking).
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    assert Path(CHROMIUM).exists(), "Chromium is installed by `make test` (apt-get install chromium)"
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def login(page, base, username, password, admin=False):
+    page.goto(f"{base}/admin/login/" if admin else f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]" if admin else "button[type=submit]")
+
+
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DEMO_PASSWORD", "e2e-secret-pw")
+    call_command("setup_demo", stdout=StringIO())
+    base, year = live_server.url, timezone.localdate().year - 1
+
+    clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    login(clerk, base, "taishan", "e2e-secret-pw")
+    clerk.click("#start-report")
+    report = AnnualReport.objects.get(agency__name="泰安市泰山区卫生健康局", year=year)
+    clerk.fill("textarea[name=overall]", "本年度依法推进政府信息公开工作，主动公开、依申请公开、政府信息管理、平台建设和监督保障均按要求开展。")
+    clerk.fill("textarea[name=problems]", "政策解读形式较为单一。")
+    clerk.fill("textarea[name=improvements]", "丰富政策解读形式，增加图解和视频解读。")
+    clerk.fill("textarea[name=other]", "本年度未收取信息处理费。")
+    for button in clerk.query_selector_all("button.fill-zero"):
+        button.click()
+    clerk.fill("input[name=active__fees]", "")  # left blank: a W1 warning to explain
+    clerk.fill("input[name=applications__new_received__natural_person]", "2")
+    assert clerk.input_value("input[name=applications__new_received__total]") == "2"  # computed as typed
+    clerk.click("#save-draft")
+    cell = clerk.locator('td[data-cell="applications__carried_forward__natural_person"]')
+    assert "finding-error" in cell.get_attribute("class") and "E7" in cell.inner_text()
+    shot(clerk, "1-clerk-sees-E7")
+
+    clerk.fill("input[name=applications__granted__natural_person]", "2")
+    clerk.click("#save-draft")
+    assert clerk.locator("td.finding-error").count() == 0
+    clerk.click("#go-submit")
+    assert clerk.locator(".explanation").count() == 1
+    clerk.fill(".explanation textarea", "本年度未发生行政事业性收费，原表该栏留空。")
+    shot(clerk, "2-clerk-explains-warning")
+    clerk.click("#confirm-submit")
+    assert "已报送" in clerk.inner_text("#my-reports")
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+    reviewer = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    login(reviewer, base, "reviewer", "e2e-secret-pw", admin=True)
+    reviewer.goto(f"{base}/admin/reports/annualreport/{report.pk}/change/")
+    assert "本年度未发生行政事业性收费" in reviewer.inner_text("#review")
+    reviewer.fill("textarea[form=move-form]", "请在第六部分补充落实政务公开工作要点的情况。")
+    reviewer.click("button.move-returned")
+    assert "退回修改" in reviewer.inner_text("#review")
+    shot(reviewer, "3-reviewer-returns")
+
+    clerk.goto(f"{base}/reports/")
+    assert "退回修改" in clerk.inner_text("#my-reports")
+    clerk.goto(f"{base}/reports/{report.pk}/")
+    assert "请在第六部分补充" in clerk.inner_text(".returned")
+    clerk.fill("textarea[name=other]", "本年度未收取信息处理费。按照年度政务公开工作要点，各项任务均已落实。")
+    clerk.click("#save-draft")
+    clerk.click("#go-submit")
+    assert clerk.input_value(".explanation textarea").startswith("本年度未发生")  # kept from before
+    clerk.click("#confirm-submit")
+    shot(clerk, "4-clerk-resubmits")
+
+    reviewer.goto(f"{base}/admin/reports/annualreport/{report.pk}/change/")
+    reviewer.click("button.move-approved")
+    assert "审核通过" in reviewer.inner_text("#review")
+    shot(reviewer, "5-reviewer-approves")
+    report.refresh_from_db()
+    assert report.status == "approved"
+    assert [t.to_status for t in report.transitions.order_by("created_at", "id")] == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
