@@ -12,6 +12,22 @@ SEEDS = Path(__file__).resolve().parent.parent / "reports" / "demo" / "seeds"
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_sessions(django_db_setup, django_db_blocker):
+    """The session-wide live server keeps a PostgreSQL session open until after the test
+    database is dropped; end such sessions first, so that no test database is left behind."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     """Stored originals go to a per-test folder, never into the developer's media/; fast hashing."""
