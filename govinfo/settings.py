@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "import_export",
     "reports",
 ]
@@ -50,6 +51,8 @@ TEMPLATES = [
     },
 ]
 WSGI_APPLICATION = "govinfo.wsgi.application"
+# Widgets find their templates where pages do (templates/), besides Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -45,16 +45,31 @@ def _all_blank(shape, table_key, row=None, column=None):
     )
 
 
+class ItemListWidget(forms.Widget):
+    """五's items as a list: one text box per item and a spare empty one (so it works without
+    scripts); the page's script adds 添加一条 and 删除 buttons."""
+
+    template_name = "reports/widgets/item_list.html"
+
+    def format_value(self, value):
+        items = value if isinstance(value, (list, tuple)) else (value or "").splitlines()
+        return [item for item in items if str(item).strip()] + [""]
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
 class ItemListField(forms.CharField):
-    """五's problems or improvements: one item per line."""
+    """五's problems or improvements: separate items, in order."""
 
-    widget = forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+    widget = ItemListWidget
 
     def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+        lines = value if isinstance(value, (list, tuple)) else (value or "").splitlines()
+        return [str(line).strip() for line in lines if str(line).strip()]
 
     def run_validators(self, value):
         for item in value:  # each item is checked as text (null characters, length)
@@ -80,8 +95,8 @@ def _cell_field(table_key, row, column):
 
 
 class BaseReportForm(forms.ModelForm):
-    problems = ItemListField(label=f"{v.PROBLEMS_LABEL}（每行一条）", required=False)
-    improvements = ItemListField(label=f"{v.IMPROVEMENTS_LABEL}（每行一条）", required=False)
+    problems = ItemListField(label=v.PROBLEMS_LABEL, required=False)
+    improvements = ItemListField(label=v.IMPROVEMENTS_LABEL, required=False)
 
     class Meta:
         model = AnnualReport

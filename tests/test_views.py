@@ -97,3 +97,16 @@ def test_print_view_shows_the_official_layout_and_history(client, demo):
     for text in ("一、总体情况", "第二十条第（一）项", "申请人情况", "复议后起诉", "126", "打印"):
         assert text in page
     assert "<input" not in re.sub(r"<form.*?</form>", "", page, flags=re.S)  # nothing editable
+
+
+def test_problems_and_improvements_are_lists_of_items(client, demo):
+    login(client, "taishan")
+    report = demo[1]
+    page = client.get(reverse("reports:edit", args=[report.pk])).content.decode()
+    assert page.count('<textarea name="problems"') == 3 + 1  # three items and a spare empty box
+    data = form_data(report)
+    data["problems"] = ["第一条问题。", "", "第二条问题。"]
+    data["improvements"] = ["唯一的措施。"]
+    assert client.post(reverse("reports:edit", args=[report.pk]), data).status_code == 302
+    sections = AnnualReport.objects.get(pk=report.pk).to_shape().sections
+    assert sections["problems"] == ["第一条问题。", "第二条问题。"] and sections["improvements"] == ["唯一的措施。"]

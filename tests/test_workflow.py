@@ -64,12 +64,12 @@ def test_a_reviewer_outside_the_region_sees_nothing_of_it(client, people, demo):
 
 
 ADMIN = {
-    # persona: (changelist, change page, change POST)
-    "clerk": (302, 302, 302),  # not staff: the admin sends them to its login
-    "reviewer": (200, 200, 403),
-    "leader": (200, 200, 403),
-    "sysadmin": (403, 403, 403),
-    "superuser": (200, 200, 200),
+    # persona: (changelist, change page, change POST, 导入年报, 报送进度, statistics export)
+    "clerk": (302, 302, 302, 302, 302, 302),  # not staff: the admin sends them to its login
+    "reviewer": (200, 200, 403, 403, 200, 200),
+    "leader": (200, 200, 403, 403, 200, 200),
+    "sysadmin": (403, 403, 403, 403, 403, 403),
+    "superuser": (200, 200, 200, 200, 200, 200),
 }
 
 
@@ -81,6 +81,9 @@ def test_admin_by_role(client, people, report, persona):
         client.get(reverse("admin:reports_annualreport_changelist")).status_code,
         client.get(change).status_code,
         client.post(change, {}).status_code,
+        client.get(reverse("admin:reports_annualreport_upload")).status_code,
+        client.get(reverse("admin:reports_annualreport_progress")).status_code,
+        client.get(reverse("admin:reports_annualreport_export")).status_code,
     )
     assert codes == ADMIN[persona]
 

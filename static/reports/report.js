@@ -47,6 +47,26 @@
     });
   }
   form.addEventListener("input", recompute);
+
+  // 五: add and remove items (without scripts, a spare empty box is there to fill in).
+  function removable(li) {
+    var button = li.querySelector(".remove-item");
+    button.hidden = false;
+    button.addEventListener("click", function () { li.parentNode.removeChild(li); });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("ol.item-list li"), removable);
+  Array.prototype.forEach.call(document.querySelectorAll("button.add-item"), function (add) {
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var list = document.querySelector('ol.item-list[data-name="' + add.getAttribute("data-name") + '"]');
+      var li = document.createElement("li");
+      li.innerHTML = '<textarea rows="2" class="item"></textarea> <button type="button" class="remove-item">删除</button>';
+      li.querySelector("textarea").name = add.getAttribute("data-name");
+      list.appendChild(li);
+      removable(li);
+      li.querySelector("textarea").focus();
+    });
+  });
   Array.prototype.forEach.call(document.querySelectorAll("button.fill-zero"), function (button) {
     button.addEventListener("click", function () {
       var table = document.querySelector('table.official[data-table="' + button.getAttribute("data-table") + '"]');

@@ -60,6 +60,8 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     clerk.fill("textarea[name=overall]", "本年度依法推进政府信息公开工作，主动公开、依申请公开、政府信息管理、平台建设和监督保障均按要求开展。")
     clerk.fill("textarea[name=problems]", "政策解读形式较为单一。")
     clerk.fill("textarea[name=improvements]", "丰富政策解读形式，增加图解和视频解读。")
+    clerk.click('button.add-item[data-name="improvements"]')
+    clerk.locator("textarea[name=improvements]").last.fill("每季度开展一次政务公开培训。")
     clerk.fill("textarea[name=other]", "本年度未收取信息处理费。")
     for button in clerk.query_selector_all("button.fill-zero"):
         button.click()
@@ -109,6 +111,7 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     shot(reviewer, "5-reviewer-approves")
     report.refresh_from_db()
     assert report.status == "approved"
+    assert report.to_shape().sections["improvements"] == ["丰富政策解读形式，增加图解和视频解读。", "每季度开展一次政务公开培训。"]
     assert [t.to_status for t in report.transitions.order_by("created_at", "id")] == [
         "submitted",
         "returned",
