@@ -44,31 +44,29 @@ class Region(models.Model):
         return self.path.count("/") - 2
 
 
-def scope_of(user):
-    """What `user` may see, written once: ("all", None), ("agency", agency id), ("region",
-    Region) or ("none", None). 填报员 see their agency; 审核员 and 领导 their office's region
-    subtree (every region when none is set); a superuser everything."""
+NOTHING = models.Q(pk__in=[])
+
+
+def scope_of(user, to_agency=""):
+    """The filter of what `user` may see, written once. 填报员 see their agency; 审核员 and 领导
+    their office's region subtree (every region when none is set); a superuser everything.
+    `to_agency` is the lookup path from the filtered model to Agency ("agency__" for reports)."""
     role = roles.role_of(user)
     if role == roles.SUPERUSER:
-        return "all", None
+        return models.Q()
     profile = Profile.objects.filter(user=user).select_related("region").first() if role else None
-    if role == roles.AGENCY_CLERK:
-        return ("agency", profile.agency_id) if profile and profile.agency_id else ("none", None)
+    if role == roles.AGENCY_CLERK and profile and profile.agency_id:
+        return models.Q(**{f"{to_agency}pk": profile.agency_id})
     if role in (roles.REVIEWER, roles.LEADER):
-        return ("region", profile.region) if profile and profile.region_id else ("all", None)
-    return "none", None
+        if profile and profile.region_id:
+            return models.Q(**{f"{to_agency}region__path__startswith": profile.region.path})
+        return models.Q()
+    return NOTHING
 
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        kind, value = scope_of(user)
-        if kind == "all":
-            return self
-        if kind == "agency":
-            return self.filter(pk=value)
-        if kind == "region":
-            return self.filter(region__path__startswith=value.path)
-        return self.none()
+        return self.filter(scope_of(user))
 
 
 class Agency(models.Model):

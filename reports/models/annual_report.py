@@ -43,14 +43,7 @@ class AnnualReportQuerySet(models.QuerySet):
         填报员 see their agency's; 审核员 and 领导 their office's region subtree (all regions when
         none is set); a superuser everything; anyone else nothing.
         """
-        kind, value = scope_of(user)
-        if kind == "all":
-            return self
-        if kind == "agency":
-            return self.filter(agency_id=value)
-        if kind == "region":
-            return self.in_region(value)
-        return self.none()
+        return self.filter(scope_of(user, to_agency="agency__"))
 
     def with_unexplained_warnings(self):
         """Reports with a warning the agency has not explained (a reviewer looks at these first)."""
