@@ -3,6 +3,7 @@
 The file's extension and its content must agree (magic bytes), except where real portals
 disagree harmlessly: a "Word" .doc that is really a saved web page is read as one.
 """
+import logging
 from pathlib import Path
 
 from reports.parsers import identity, legacy
@@ -15,6 +16,7 @@ from reports.parsers.text import decode, read_text
 from reports.parsers.xlsx import read_xlsx
 from reports.rules.shape import ReportShape
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 100 * 1024 * 1024  # a .zip of a whole region's reports
 
@@ -84,6 +86,13 @@ def _parse(reader, data, filename):
     except Unreadable:
         shape = ReportShape()
         shape.facts["unreadable"] = True
+    except ParseError:
+        raise
+    except Exception as exc:
+        # Third-party readers raise many types on damaged or hostile files (malformed XML inside a
+        # valid zip, dangling references); to the clerk they all mean "this file cannot be read".
+        logger.info("unreadable %s: %r", filename, exc)
+        raise ParseError("文件内容已损坏或格式异常，无法读取；请在原软件中打开后重新保存再上传。") from exc
     identity.from_filename(shape, Path(filename).stem)
     return shape
 

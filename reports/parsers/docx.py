@@ -14,6 +14,7 @@ from reports.parsers.archive import open_zip
 from reports.parsers.blocks import Grid, Paragraph, ParseError
 
 MAX_TABLE_ROWS = 2000
+MAX_SPAN = 64  # no official table is wider; a hostile file may claim millions
 
 
 def read_docx(data):
@@ -36,11 +37,11 @@ def read_docx(data):
 def _grid(tbl):
     rows = []
     for tr in tbl.tr_lst[:MAX_TABLE_ROWS]:
-        cells = [""] * tr.grid_before
-        for tc in tr.tc_lst:
+        cells = [""] * min(tr.grid_before, MAX_SPAN)
+        for tc in tr.tc_lst[:MAX_SPAN]:
             text = "" if tc.vMerge == "continue" else _text(tc)
             cells.append(text)
-            cells.extend([""] * (tc.grid_span - 1))
+            cells.extend([""] * (min(tc.grid_span, MAX_SPAN) - 1))
         rows.append(cells)
     return rows
 

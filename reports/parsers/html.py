@@ -19,8 +19,9 @@ BLOCK_TAGS = {
     "blockquote", "pre", "center", "header", "footer", "dd", "dt", "dl", "form", "body",
 }  # fmt: skip
 DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "svg")
-MAX_SPAN = 100
+MAX_SPAN = 64  # no official table is wider or longer than this in one cell
 MAX_TABLE_ROWS = 2000
+MAX_CELLS = 20000  # a hostile page could otherwise claim rowspan × colspan cells at will
 
 
 def decode_html(data):
@@ -115,13 +116,16 @@ def _walk(body):
 def _grid(table):
     """rowspan/colspan expanded: text in the first position, the spanned positions empty."""
     rows, pending = [], {}  # pending: (row, column) positions a rowspan from above occupies
-    for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_TABLE_ROWS]):
+    trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_TABLE_ROWS]
+    for r, tr in enumerate(trs):
         cells, c = [], 0
         for td in tr.xpath("./td|./th"):
             while (r, c) in pending:
                 cells.append(pending.pop((r, c)))
                 c += 1
-            colspan, rowspan = _span(td, "colspan"), _span(td, "rowspan")
+            colspan, rowspan = _span(td, "colspan"), min(_span(td, "rowspan"), len(trs) - r)
+            if len(pending) + c + colspan * rowspan > MAX_CELLS:
+                raise ParseError("网页中的表格过大或结构异常，无法读取。")
             cells.append(" ".join(td.text_content().split()))
             cells.extend([""] * (colspan - 1))
             for dr in range(1, rowspan):

@@ -215,3 +215,32 @@ def test_too_many_files_in_a_zip_are_refused(db, monkeypatch):
     monkeypatch.setattr(archive, "MAX_REPORTS", 2)
     [outcome] = import_upload(_zip({f"{i}.txt": b"x" for i in range(3)}), "many.zip")
     assert outcome.action == "failed" and "过多" in outcome.message
+
+
+def _docx_with(pattern, replacement):
+    with zipfile.ZipFile(io.BytesIO(RENDERED[".docx"])) as book:
+        xml = book.read("word/document.xml").decode()
+    changed = re.sub(pattern, replacement, xml, count=1)
+    assert changed != xml
+    return replace_member(RENDERED[".docx"], "word/document.xml", changed)
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (lambda: replace_member(RENDERED[".xlsx"], "xl/worksheets/sheet1.xml", "<worksheet"), "broken.xlsx"),
+        (lambda: _docx_with(r"<w:tc>", '<w:tc><w:tcPr><w:gridSpan w:val="abc"/></w:tcPr>'), "span.docx"),
+    ],
+)
+def test_malformed_xml_inside_a_valid_container_is_a_clear_error(data, name):
+    with pytest.raises(ParseError, match="损坏或格式异常"):
+        parse_bytes(data(), name)
+
+
+def test_absurd_spans_cannot_exhaust_memory():
+    huge = _docx_with(r"<w:tc>", '<w:tc><w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>')
+    parse_or_refuse(huge, "huge.docx")  # finishes: the span is clamped
+    cells = '<td rowspan="100" colspan="100">1</td>' * 200
+    page = "<html><body><h1>一、总体情况</h1><table>" + f"<tr>{cells}</tr>" * 200 + "</table></body></html>"
+    with pytest.raises(ParseError, match="表格过大"):
+        parse_bytes(page.encode(), "spans.html")
