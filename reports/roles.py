@@ -24,8 +24,9 @@ LEADER = "领导"
 SYSTEM_ADMIN = "系统管理员"
 
 ROLES = {
-    # An agency enters its own report (scoping to its agency comes with the agency site).
-    AGENCY_CLERK: _perms(("view", "add", "change"), REPORT_MODELS[:6]) + _perms(("view",), ("finding",)),
+    # An agency works on the agency site only (reports/views.py decides what it may do there);
+    # admin permissions would let a clerk made staff bypass the workflow.
+    AGENCY_CLERK: [],
     # A 政务公开办 reviewer reads everything in its region; it does not change an agency's figures.
     REVIEWER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
     LEADER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),

@@ -152,3 +152,18 @@ def test_the_agency_cannot_edit_after_submitting(client, people, report):
     assert not workflow.may_edit(report, people["clerk"])
     workflow.move(report, S.RETURNED, people["reviewer"], comment="补充说明")
     assert workflow.may_edit(report, people["clerk"])
+
+
+def test_a_system_administrator_cannot_make_anyone_superuser(client, people):
+    admin_user = people["sysadmin"]
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[admin_user.pk])
+    page = client.get(url).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    client.post(url, {"username": "sysadmin", "is_superuser": "on", "is_staff": "on", "is_active": "on",
+                      "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"})  # fmt: skip
+    admin_user.refresh_from_db()
+    assert not admin_user.is_superuser
+    superuser = people["superuser"]
+    assert client.get(reverse("admin:auth_user_change", args=[superuser.pk])).status_code in (302, 403)
+    assert client.post(reverse("admin:auth_user_change", args=[superuser.pk]), {"username": "x"}).status_code == 403

@@ -43,7 +43,8 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     search_fields = ("agency__name",)
     list_select_related = ("agency", "agency__region")
     autocomplete_fields = ("agency",)
-    readonly_fields = ("source", "error_count", "warning_count", "validated_at")
+    # The status changes only through reports.workflow (the buttons below), never by editing.
+    readonly_fields = ("status", "source", "error_count", "warning_count", "validated_at")
     fieldsets = (
         (None, {"fields": ("agency", "year", "status", "scope", "format_version", "title")}),
         ("原始文件与校验", {"fields": ("source", "error_count", "warning_count", "validated_at")}),

@@ -112,17 +112,25 @@ def form_data(report, **changes):
     return data
 
 
-def test_submitting_with_errors_is_refused_on_the_cell(client, superuser, demo):
+def test_a_submitted_report_cannot_be_saved_with_errors_on_its_cells(client, superuser, demo):
     client.force_login(superuser)
     report = demo[2]
-    response = client.post(change_url(report), form_data(report, status="submitted"))
+    AnnualReport.objects.filter(pk=report.pk).update(status="submitted")
+    response = client.post(change_url(report), form_data(report))
     assert response.status_code == 200  # the form again, with errors
     errors = response.context["adminform"].form.errors.as_data()
     assert [e.code for e in errors["applications__unable_not_held__total"]] == ["E9"]
     assert [e.code for e in errors["applications__total_processed__natural_person"]] == ["E8"]
     css, content = cell(response.content.decode(), "applications__unable_not_held__total")
     assert "finding-error" in css and "cell-error" in content
-    assert AnnualReport.objects.get(pk=report.pk).status == "draft"
+
+
+def test_status_changes_only_through_the_workflow(client, superuser, demo):
+    client.force_login(superuser)
+    page = client.get(change_url(demo[1])).content.decode()
+    assert 'name="status"' not in page
+    client.post(change_url(demo[1]), {**form_data(demo[1]), "status": "published"})
+    assert AnnualReport.objects.get(pk=demo[1].pk).status == "draft"
 
 
 def test_draft_saves_as_typed_and_refreshes_findings(client, superuser, demo):
@@ -139,11 +147,11 @@ def test_draft_saves_as_typed_and_refreshes_findings(client, superuser, demo):
 
     data = form_data(report, applications__total_processed__natural_person="8",
                      applications__total_processed__total="8", applications__new_received__natural_person="8",
-                     applications__new_received__total="8", status="submitted")
+                     applications__new_received__total="8")
     response = client.post(change_url(report), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     report.refresh_from_db()
-    assert report.status == "submitted" and report.error_count == 0
+    assert report.status == "draft" and report.error_count == 0
 
 
 def test_original_file_downloads_for_viewers(client, reviewer, demo):
