@@ -15,7 +15,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from reports import vocabulary as v
-from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, ReportRevision
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS, deadline_for
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
@@ -168,11 +167,7 @@ def _store(shape, data, filename, user, agency=None, year=None):
     if report and report.source_sha256 == sha256:
         return Outcome(filename, "unchanged", "与已存储的原始文件完全相同。", report)
     action = "updated" if report else "created"
-    message = ""
-    if report and report.status != ReportStatus.DRAFT:
-        # New figures have not been through review: the report goes back to the agency's draft.
-        message = f"原状态为「{report.get_status_display()}」，已改回草稿，需重新报送和审核。"
-        report.status = ReportStatus.DRAFT
+    message = report.reopen() if report else ""
     if report:
         report.title = shape.facts.get("title", "")[:200]
         report.source_name = Path(filename).name[:255]
@@ -192,9 +187,10 @@ BATCH = 200
 
 def import_many(files, user=None):
     """Outcomes, in order, for many (name, bytes) files: the new reports of each batch are written
-    in bulk, one transaction per batch. Each file is still atomic: parsing and every refusal
-    happen before the batch writes, replacements go through the single-file path inside the
-    batch, and should the database refuse a batch, its files are imported again one by one."""
+    in bulk, one transaction per batch. Each file is stored whole or not at all: parsing and
+    every refusal happen before the batch writes, replacements go through the single-file path
+    inside the batch, and should the database refuse a batch, its files are imported again one
+    by one, each in its own transaction."""
     for batch in _batches(files):
         yield from _import_batch(batch, user)
 
@@ -214,9 +210,19 @@ def _import_batch(files, user):
                 outcomes[index] = _store_or_refuse(shape, data, name, user)
     except DatabaseError:
         for index, name, data, _, _ in ready:
-            outcomes[index] = import_bytes(data, Path(name).name, user)
-            outcomes[index].name = name
+            outcomes[index] = _import_alone(data, name, user)
     return [outcomes[index] for index in range(len(files))]
+
+
+def _import_alone(data, name, user):
+    """One file in its own transaction, after its batch was refused; a database error that
+    persists is this file's failure, not the end of the import."""
+    try:
+        outcome = import_bytes(data, Path(name).name, user)
+    except DatabaseError as exc:
+        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
+    outcome.name = name
+    return outcome
 
 
 def _store_or_refuse(shape, data, name, user):
@@ -231,12 +237,14 @@ def _store_or_refuse(shape, data, name, user):
 def _bulk_create(ready, user, outcomes):
     """Write the batch's new reports in bulk; returns the files that replace or repeat a report
     (their agency and year already stored, or met twice in the batch) for the single path."""
-    agencies = {}
-    for name in {norm(shape.agency) for _, _, _, shape, _ in ready}:
-        candidates = agency_candidates(name)
-        agencies[name] = candidates[0] if len(candidates) == 1 else (None if not candidates else candidates)
-    Agency.objects.bulk_create([Agency(name=n) for n, a in agencies.items() if a is None])
-    agencies.update({a.name: a for a in Agency.objects.filter(name__in=[n for n, a in agencies.items() if a is None])})
+    agencies = {}  # name → Agency, or the refusal; in file order, so a later spelling finds it
+    for _, _, _, shape, _ in ready:
+        name = norm(shape.agency)
+        if name not in agencies:
+            try:
+                agencies[name] = match_agency(name, create=True)
+            except ImportRefused as exc:
+                agencies[name] = exc
     known = {
         (r.agency_id, r.year)
         for r in AnnualReport.objects.filter(
@@ -248,9 +256,8 @@ def _bulk_create(ready, user, outcomes):
     for item in ready:
         index, name, data, shape, sha256 = item
         agency = agencies[norm(shape.agency)]
-        if isinstance(agency, list):
-            names = "、".join(a.name for a in agency)
-            outcomes[index] = Outcome(name, "failed", f"机关名称「{shape.agency}」可对应多个机关（{names}），请先确认机关。")
+        if isinstance(agency, ImportRefused):
+            outcomes[index] = Outcome(name, "failed", str(agency))
         elif (agency.pk, shape.year) in known:
             later.append(item)
         else:

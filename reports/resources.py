@@ -98,6 +98,7 @@ class StatisticsBehaviour:
             shape.facts["invalid_cells"].pop(key, None)
             if invalid is not None:
                 shape.facts["invalid_cells"][key] = invalid
+        instance.reopen()  # figures changed outside the workflow must be reviewed again
         findings = instance.apply_shape(shape)
         ReportRevision.objects.create(
             report=instance,

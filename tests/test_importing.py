@@ -215,3 +215,34 @@ def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):
     outcomes = list(import_many([(seed(n).name, seed(n).read_bytes()) for n in range(5)]))
     assert [o.action for o in outcomes] == ["created"] * 5
     assert AnnualReport.objects.count() == 5 and ReportRevision.objects.count() == 5
+
+
+def test_a_batch_resolves_agencies_like_a_single_import(db):
+    """Two spellings of one new agency make one agency; a 人民政府 is one (its deadline too)."""
+    from datetime import date
+
+    from reports.importing import import_many
+
+    full = seed(0).read_bytes()
+    short = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局").replace("2023", "2022").encode()
+    government = seed(1).read_text().replace("泰山区卫生健康局", "泰山区人民政府").encode()
+    outcomes = list(import_many([("full.txt", full), ("short.txt", short), ("gov.txt", government)]))
+    assert [o.action for o in outcomes] == ["created", "created", "created"], [o.message for o in outcomes]
+    assert Agency.objects.filter(name__endswith="利通区卫生健康局").count() == 1
+    town = AnnualReport.objects.get(agency__name="泰安市泰山区人民政府")
+    assert town.agency.kind == "government" and town.deadline == date(2023, 3, 31)
+
+
+def test_a_database_that_keeps_refusing_fails_files_not_the_import(db, monkeypatch):
+    from django.db import DatabaseError
+
+    from reports.importing import import_many
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(AnnualReport.objects, "bulk_create", refuse)
+    monkeypatch.setattr(ReportRevision, "save", refuse)
+    outcomes = list(import_many([(seed(n).name, seed(n).read_bytes()) for n in range(3)]))
+    assert [o.action for o in outcomes] == ["failed"] * 3 and "disk full" in outcomes[0].message
+    assert not AnnualReport.objects.exists()

@@ -113,3 +113,13 @@ def test_admin_offers_import_to_adders_and_export_to_viewers(client, superuser, 
     client.force_login(reviewer)
     assert client.get(import_url).status_code == 403
     assert client.get(export_url).status_code == 200
+
+
+def test_statistics_changing_a_reviewed_report_reopens_it(demo):
+    AnnualReport.objects.filter(pk=demo[1].pk).update(status="approved")
+    exported = ReportStatisticsResource().export()
+    row = next(dict(zip(exported.headers, r)) for r in exported if r[0] == "泰安市泰山区卫生健康局")
+    row["active__penalty"] = 999
+    ReportStatisticsResource().import_data(dataset(exported.headers, list(row.values())), dry_run=False)
+    report = AnnualReport.objects.get(pk=demo[1].pk)
+    assert report.status == "draft" and report.to_shape().active["penalty"] == 999

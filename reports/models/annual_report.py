@@ -134,6 +134,15 @@ class AnnualReport(models.Model):
         shape.facts = {**empty_facts(), **(self.source_facts or {})}
         return shape
 
+    def reopen(self):
+        """New figures have not been through review: back to the agency's draft (not saved).
+        Returns the message for the person importing, or "" when it was a draft already."""
+        if self.status == ReportStatus.DRAFT:
+            return ""
+        message = f"原状态为「{self.get_status_display()}」，已改回草稿，需重新报送和审核。"
+        self.status = ReportStatus.DRAFT
+        return message
+
     def set_shape(self, shape):
         """Put the shape's report-level values on this (unsaved) instance; returns its findings."""
         findings = engine.evaluate(shape)
