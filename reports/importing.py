@@ -161,7 +161,9 @@ def _store(shape, data, filename, user, agency=None, year=None):
     _check(shape, agency)
     sha256 = hashlib.sha256(data).hexdigest()
     if agency is not None and agency.pk is None:
-        agency.save()  # a new agency the reviewer named: created with the report or not at all
+        # A new agency the reviewer named: created with the report or not at all (and, when
+        # several files name it, by the first of them).
+        agency.save()
     agency = agency or match_agency(shape.agency, create=True)
     report = AnnualReport.objects.select_for_update().filter(agency=agency, year=shape.year).first()
     if report and report.source_sha256 == sha256:

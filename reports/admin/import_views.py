@@ -17,11 +17,12 @@ from django.urls import reverse
 
 from reports import staging
 from reports import vocabulary as v
-from reports.importing import Preview, import_bytes, preview_bytes, upload_files
+from reports.importing import Preview, agency_candidates, import_bytes, preview_bytes, upload_files
 from reports.layout import official_tables
 from reports.models import Agency
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
+from reports.parsers.blocks import norm
 
 MAX_FILES = 50
 NEW, OTHER = "new", "other"
@@ -70,7 +71,7 @@ class ChoiceForm(forms.Form):
     """The reviewer's decision for one previewed file."""
 
     include = forms.BooleanField(label="导入", required=False)
-    agency = forms.ChoiceField(label="机关", widget=forms.RadioSelect)
+    agency = forms.ChoiceField(label="机关", widget=forms.RadioSelect, required=False)
     new_name = forms.CharField(label="新建机关名称", required=False, max_length=100)
     other_name = forms.CharField(label="已有机关的完整名称", required=False, max_length=100)
     year = forms.IntegerField(label="报告年度", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
@@ -78,9 +79,11 @@ class ChoiceForm(forms.Form):
     def __init__(self, *args, item, **kwargs):
         self.item = item
         shape = item.shape
+        # A single match is preselected, none means a new agency; several must be chosen.
+        choice = str(item.agency.pk) if item.agency else (NEW if not item.candidates else None)
         initial = {
             "include": item.action in ("created", "updated"),
-            "agency": str(item.agency.pk) if item.agency else NEW,
+            "agency": choice,
             "new_name": shape.agency or "",
             "year": shape.year,
         }
@@ -93,12 +96,16 @@ class ChoiceForm(forms.Form):
         if not data.get("include"):
             return data
         choice = data.get("agency")
-        if choice == NEW:
-            name = (data.get("new_name") or "").strip()
+        if not choice:
+            self.add_error("agency", "该名称对应多个机关，请选择一个。")
+        elif choice == NEW:
+            name = norm(data.get("new_name") or "")
+            existing = agency_candidates(name) if name else []
             if not name:
                 self.add_error("new_name", "请填写新建机关的名称。")
-            elif Agency.objects.filter(name=name).exists():
-                self.add_error("new_name", "已有同名机关，请选择“其他已有机关”。")
+            elif existing:
+                names = "、".join(a.name for a in existing)
+                self.add_error("new_name", f"已有机关「{names}」与此名称相同或只差地名前缀，请选择已有机关。")
             data["chosen"] = Agency(name=name)
         elif choice == OTHER:
             data["chosen"] = Agency.objects.filter(name=(data.get("other_name") or "").strip()).first()
@@ -166,11 +173,13 @@ def preview_view(model_admin, request, token):
 
 
 def _confirm(request, items, forms_):
-    outcomes = []
+    outcomes, created = [], {}  # one new agency per name, however many files name it
     for item, form in zip(items, forms_):
         if form is None or not form.cleaned_data.get("include"):
             continue
         chosen = form.cleaned_data["chosen"]
+        if chosen.pk is None:
+            chosen = created.setdefault(chosen.name, chosen)
         outcome = import_bytes(item.data, Path(item.name).name, request.user, chosen, form.cleaned_data["year"])
         outcome.name = item.name
         outcomes.append(outcome)

@@ -100,14 +100,27 @@ def test_ambiguous_agency_must_be_chosen(clerk):
     page = clerk.get(url).content.decode()
     assert "该名称对应多个机关" in page and "已有：甲市利通区卫生健康局" in page
     data = choices(page)
+    assert "0-agency" not in data  # nothing preselected: the reviewer must choose
     data["0-include"] = "on"
-    data["0-new_name"] = ""
-    response = clerk.post(url, data)  # 新建 without a name: refused, nothing stored
-    assert "请填写新建机关的名称" in response.content.decode() and not AnnualReport.objects.exists()
+    response = clerk.post(url, data)
+    assert "请选择一个" in response.content.decode() and not AnnualReport.objects.exists()
+    data.update({"0-agency": "new", "0-new_name": ""})
+    assert "请填写新建机关的名称" in clerk.post(url, data).content.decode()
+    data["0-new_name"] = "利通区卫生健康局"  # the same agency, less its city: no silent duplicate
+    assert "只差地名前缀" in clerk.post(url, data).content.decode()
     data["0-agency"] = str(first.pk)
     clerk.post(url, data)
     assert AnnualReport.objects.get().agency == first
     assert Agency.objects.count() == 2
+
+
+def test_two_files_of_one_new_agency_create_it_once(clerk):
+    later = seed(3).read_text().replace("2024", "2023").replace("2025年1月22日", "2024年1月22日").encode()
+    url = preview_url(upload(clerk, (seed(3).name, seed(3).read_bytes()), ("原平2023.txt", later)))
+    response = clerk.post(url, choices(clerk.get(url).content.decode()))
+    assert response.status_code == 200
+    assert Agency.objects.filter(name="原平市卫生健康局").count() == 1
+    assert AnnualReport.objects.filter(agency__name="原平市卫生健康局").count() == 2
 
 
 def test_unknown_agency_is_created_with_the_reviewers_name(clerk):

@@ -108,3 +108,10 @@ def test_revision_history_shows_what_changed(client, demo):
     client.force_login(user("reviewer"))
     page = client.get(change_url(report)).content.decode()
     assert "表三「1.本机关不掌握相关政府信息」行「自然人」列：8 → 0" in page and "首个版本" in page
+
+
+def test_progress_board_refuses_odd_years_gracefully(client, demo):
+    client.force_login(user("reviewer"))
+    for year in ("²", "99999", "0", "abc", "-1"):
+        response = client.get(reverse("admin:reports_annualreport_progress") + f"?year={year}&region=nope")
+        assert response.status_code == 200
