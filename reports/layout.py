@@ -12,6 +12,14 @@ from reports.choices import Severity
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
+# The section headings as the report body template prints them.
+HEADINGS = {
+    **{s.key: v.heading(s.key) for s in v.SECTIONS},
+    "problems_label": v.PROBLEMS_LABEL,
+    "improvements_label": v.IMPROVEMENTS_LABEL,
+}
+
+
 @dataclass
 class LayoutCell:
     text: str = ""

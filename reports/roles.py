@@ -28,7 +28,7 @@ ROLES = {
     # admin permissions would let a clerk made staff bypass the workflow.
     AGENCY_CLERK: [],
     # A 政务公开办 reviewer reads everything in its region; it does not change an agency's figures.
-    REVIEWER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
+    REVIEWER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS) + ["import_reports"],
     LEADER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
     # Users and the agency registry; no business edits.
     SYSTEM_ADMIN: _perms(("view", "add", "change", "delete"), REGISTRY_MODELS + ("profile",))

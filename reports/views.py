@@ -14,17 +14,10 @@ from django.views.decorators.http import require_POST
 from reports import roles, workflow
 from reports import vocabulary as v
 from reports.forms import AgencyReportForm
-from reports.layout import official_tables
+from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, Profile
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.rules.engine import evaluate
-
-HEADINGS = {
-    **{s.key: v.heading(s.key) for s in v.SECTIONS},
-    "problems_label": v.PROBLEMS_LABEL,
-    "improvements_label": v.IMPROVEMENTS_LABEL,
-}
-
 
 def _report(request, pk):
     return get_object_or_404(AnnualReport.objects.visible_to(request.user).with_sections(), pk=pk)

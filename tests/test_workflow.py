@@ -66,7 +66,7 @@ def test_a_reviewer_outside_the_region_sees_nothing_of_it(client, people, demo):
 ADMIN = {
     # persona: (changelist, change page, change POST, 导入年报, 报送进度, statistics export)
     "clerk": (302, 302, 302, 302, 302, 302),  # not staff: the admin sends them to its login
-    "reviewer": (200, 200, 403, 403, 200, 200),
+    "reviewer": (200, 200, 403, 200, 200, 200),  # imports documents, never edits cells
     "leader": (200, 200, 403, 403, 200, 200),
     "sysadmin": (403, 403, 403, 403, 403, 403),
     "superuser": (200, 200, 200, 200, 200, 200),
@@ -167,3 +167,12 @@ def test_a_system_administrator_cannot_make_anyone_superuser(client, people):
     superuser = people["superuser"]
     assert client.get(reverse("admin:auth_user_change", args=[superuser.pk])).status_code in (302, 403)
     assert client.post(reverse("admin:auth_user_change", args=[superuser.pk]), {"username": "x"}).status_code == 403
+
+
+def test_the_agency_registry_is_scoped_like_reports(client, people):
+    client.force_login(people["region_reviewer"])  # 山东省
+    page = client.get(reverse("admin:reports_agency_changelist")).content.decode()
+    assert "泰安市泰山区卫生健康局" in page and "哈尔滨市呼兰区卫生健康局" not in page
+    client.force_login(people["sysadmin"])
+    page = client.get(reverse("admin:reports_agency_changelist")).content.decode()
+    assert "泰安市泰山区卫生健康局" in page and "哈尔滨市呼兰区卫生健康局" in page

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from import_export.admin import ImportExportMixin
 
+from reports import roles
 from reports.models import Agency, Profile, Region
 from reports.resources import AgencyResource, RegionResource
 
@@ -27,6 +28,11 @@ class AgencyAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
+
+    def get_queryset(self, request):
+        # 系统管理员 keep the whole registry; reviewers and leaders see their region's agencies.
+        agencies = super().get_queryset(request)
+        return agencies if roles.role_of(request.user) == roles.SYSTEM_ADMIN else agencies.visible_to(request.user)
 
 
 @admin.register(Profile)

@@ -118,8 +118,12 @@ class ChoiceForm(forms.Form):
         return data
 
 
+def may_import(request):
+    return request.user.has_perm("reports.import_reports")
+
+
 def upload_view(model_admin, request):
-    if not model_admin.has_add_permission(request):
+    if not may_import(request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +136,7 @@ def upload_view(model_admin, request):
 
 
 def preview_view(model_admin, request, token):
-    if not model_admin.has_add_permission(request):
+    if not may_import(request):
         raise PermissionDenied
     try:
         files = staging.load(request.user, token)

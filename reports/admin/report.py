@@ -11,7 +11,7 @@ from reports import roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
 from reports.importing import changed_cells
-from reports.layout import official_tables
+from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport
 from reports.resources import ReportStatisticsResource
 from reports.rules.engine import evaluate
@@ -24,11 +24,6 @@ from .formats import TableFormats
 
 
 NARRATIVE_MODEL_FIELDS = ("overall", "other")
-HEADINGS = {
-    **{s.key: v.heading(s.key) for s in v.SECTIONS},
-    "problems_label": v.PROBLEMS_LABEL,
-    "improvements_label": v.IMPROVEMENTS_LABEL,
-}
 
 
 @admin.register(AnnualReport)
@@ -36,7 +31,9 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
     resource_classes = [ReportStatisticsResource]
     change_form_template = "admin/reports/annualreport/change_form.html"
-    change_list_template = "admin/reports/annualreport/change_list.html"
+    # Extends import-export's list (its 导入/导出 buttons) and adds 报送进度 and 导入年报 for
+    # everyone who may use them, not only users with the add permission.
+    import_export_change_list_template = "admin/reports/annualreport/change_list.html"
     list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
     list_filter = ("year", "status", RegionFilter, HasErrorsFilter, UnexplainedWarningsFilter, OverdueFilter)
     actions = [review.approve, review.send_back]
@@ -52,6 +49,9 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
 
     def has_review_permission(self, request):
         return roles.role_of(request.user) in (roles.REVIEWER, roles.SUPERUSER)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": import_views.may_import(request)})
 
     def get_queryset(self, request):
         # The one scoping rule: a reviewer's office sees its region subtree, and nothing else.

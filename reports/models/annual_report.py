@@ -97,6 +97,8 @@ class AnnualReport(models.Model):
         verbose_name = verbose_name_plural = "年度报告"
         ordering = ["-year", "agency__name"]
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_report_per_agency_year")]
+        # Bringing published documents in (导入年报) is the office's work; editing cells is not.
+        permissions = [("import_reports", "可以导入年报文件")]
         indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["error_count"])]
 
     def __str__(self):

@@ -14,7 +14,9 @@
   function value(name) {
     var input = form.elements[name];
     if (!input || input.value.trim() === "") { return null; }
-    var number = Number(input.value);
+    // Chinese input methods type full-width digits (１２), which the server reads as numbers too.
+    var text = input.value.replace(/[\uff10-\uff19]/g, function (d) { return String.fromCharCode(d.charCodeAt(0) - 0xfee0); });
+    var number = Number(text);
     return isNaN(number) ? 0 : number;
   }
   function setSum(target, names) {

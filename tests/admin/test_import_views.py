@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports import staging
+from reports import roles, staging
 from reports.models import Agency, AnnualReport, ReportRevision
 
 from ..conftest import make_user, seed
@@ -42,8 +42,11 @@ def clerk(client, superuser):
     return client
 
 
-def test_only_users_who_may_add_reports_import(client, reviewer):
+def test_reviewers_import_documents_and_leaders_do_not(client, reviewer):
     client.force_login(reviewer)
+    assert client.get(UPLOAD).status_code == 200
+    assert "导入年报" in client.get(reverse("admin:reports_annualreport_changelist")).content.decode()
+    client.force_login(make_user("lin", roles.LEADER))
     assert client.get(UPLOAD).status_code == 403
     assert "导入年报" not in client.get(reverse("admin:reports_annualreport_changelist")).content.decode()
 
