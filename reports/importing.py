@@ -6,6 +6,7 @@ kept as a ReportRevision, so the previous one is never lost.
 """
 import dataclasses
 import hashlib
+from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -310,8 +311,9 @@ class Preview:
     def agency(self):
         return self.candidates[0] if len(self.candidates) == 1 else None
 
-    @property
+    @cached_property
     def action(self):
+        """Hashes the file once, however often the preview page asks."""
         if self.error:
             return "failed"
         if self.existing is None:

@@ -1,7 +1,8 @@
 """Uploaded files held between the import preview and its confirmation, outside the database.
 
 Nothing is written to the database before the reviewer confirms; the files wait on disk under a
-random token that only their uploader can use, and are removed on confirmation or after a day.
+random token that only their uploader can use. They are removed on confirmation; staged files
+older than a day (an abandoned preview) are removed by the next upload.
 """
 import json
 import re

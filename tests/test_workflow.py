@@ -93,6 +93,7 @@ MOVES = [
     (S.RETURNED, S.SUBMITTED, {"clerk", "superuser"}),
     (S.SUBMITTED, S.RETURNED, {"reviewer", "region_reviewer", "superuser"}),
     (S.SUBMITTED, S.APPROVED, {"reviewer", "region_reviewer", "superuser"}),
+    (S.APPROVED, S.RETURNED, {"reviewer", "region_reviewer", "superuser"}),
     (S.APPROVED, S.PUBLISHED, {"reviewer", "region_reviewer", "superuser"}),
     (S.DRAFT, S.APPROVED, set()),
     (S.SUBMITTED, S.SUBMITTED, set()),

@@ -37,7 +37,7 @@ def choices(html):
 
 
 @pytest.fixture
-def clerk(client, superuser):
+def importer(client, superuser):
     client.force_login(superuser)
     return client
 
@@ -51,10 +51,10 @@ def test_reviewers_import_documents_and_leaders_do_not(client, reviewer):
     assert "导入年报" not in client.get(reverse("admin:reports_annualreport_changelist")).content.decode()
 
 
-def test_upload_preview_confirm_stores_nothing_until_confirmed(clerk):
-    assert "导入年报" in clerk.get(reverse("admin:reports_annualreport_changelist")).content.decode()
-    url = preview_url(upload(clerk, (seed(2).name, seed(2).read_bytes()), (seed(1).name, seed(1).read_bytes())))
-    page = clerk.get(url).content.decode()
+def test_upload_preview_confirm_stores_nothing_until_confirmed(importer):
+    assert "导入年报" in importer.get(reverse("admin:reports_annualreport_changelist")).content.decode()
+    url = preview_url(upload(importer, (seed(2).name, seed(2).read_bytes()), (seed(1).name, seed(1).read_bytes())))
+    page = importer.get(url).content.decode()
     assert not AnnualReport.objects.exists() and not Agency.objects.exists()
     assert page.count('class="import-action">新建') == 2
     assert "呼兰区卫生健康局" in page and "识别结果" in page
@@ -62,113 +62,114 @@ def test_upload_preview_confirm_stores_nothing_until_confirmed(clerk):
     assert re.search(r'data-cell="applications__unable_not_held__total"[^>]*class="value finding-error"', page)
     assert "表三「1.本机关不掌握相关政府信息」行" in page
 
-    result = clerk.post(url, choices(page))
+    result = importer.post(url, choices(page))
     assert result.status_code == 200
     assert AnnualReport.objects.count() == 2
-    assert "已导入" in result.content.decode() or "新建" in result.content.decode()
-    assert clerk.get(url).status_code == 404  # staging discarded
+    rows = re.findall(r'<tr class="action-(\w+)"><td>([^<]+)</td>', result.content.decode())
+    assert sorted(rows) == sorted([("created", seed(2).name), ("created", seed(1).name)])
+    assert importer.get(url).status_code == 404  # staging discarded
 
 
-def test_identical_reupload_is_recognised_and_not_preselected(clerk):
-    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
-    clerk.post(url, choices(clerk.get(url).content.decode()))
-    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
-    page = clerk.get(url).content.decode()
+def test_identical_reupload_is_recognised_and_not_preselected(importer):
+    url = preview_url(upload(importer, (seed(1).name, seed(1).read_bytes())))
+    importer.post(url, choices(importer.get(url).content.decode()))
+    url = preview_url(upload(importer, (seed(1).name, seed(1).read_bytes())))
+    page = importer.get(url).content.decode()
     assert 'class="import-action">未变化' in page and "完全相同" in page
     assert "0-include" not in choices(page)
-    clerk.post(url, choices(page))
+    importer.post(url, choices(page))
     assert ReportRevision.objects.count() == 1
 
 
-def test_replacement_shows_the_cells_that_change(clerk):
-    url = preview_url(upload(clerk, (seed(2).name, seed(2).read_bytes())))
-    clerk.post(url, choices(clerk.get(url).content.decode()))
+def test_replacement_shows_the_cells_that_change(importer):
+    url = preview_url(upload(importer, (seed(2).name, seed(2).read_bytes())))
+    importer.post(url, choices(importer.get(url).content.decode()))
     corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
-    url = preview_url(upload(clerk, ("呼兰区更正.txt", corrected)))
-    page = clerk.get(url).content.decode()
+    url = preview_url(upload(importer, ("呼兰区更正.txt", corrected)))
+    page = importer.get(url).content.decode()
     assert 'class="import-action">更新' in page
     assert "以下 1 处有变化" in page
     assert "表三「1.本机关不掌握相关政府信息」行「自然人」列</td><td>8</td><td>0</td>" in page
-    clerk.post(url, choices(page))
+    importer.post(url, choices(page))
     report = AnnualReport.objects.get()
     assert report.application_rows.get(row="unable_not_held").natural_person == 0
     assert report.revisions.count() == 2
 
 
-def test_ambiguous_agency_must_be_chosen(clerk):
+def test_ambiguous_agency_must_be_chosen(importer):
     first = Agency.objects.create(name="甲市利通区卫生健康局")
     Agency.objects.create(name="乙市利通区卫生健康局")
     text = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局").encode()
-    url = preview_url(upload(clerk, ("利通.txt", text)))
-    page = clerk.get(url).content.decode()
+    url = preview_url(upload(importer, ("利通.txt", text)))
+    page = importer.get(url).content.decode()
     assert "该名称对应多个机关" in page and "已有：甲市利通区卫生健康局" in page
     data = choices(page)
     assert "0-agency" not in data  # nothing preselected: the reviewer must choose
     data["0-include"] = "on"
-    response = clerk.post(url, data)
+    response = importer.post(url, data)
     assert "请选择一个" in response.content.decode() and not AnnualReport.objects.exists()
     data.update({"0-agency": "new", "0-new_name": ""})
-    assert "请填写新建机关的名称" in clerk.post(url, data).content.decode()
+    assert "请填写新建机关的名称" in importer.post(url, data).content.decode()
     data["0-new_name"] = "利通区卫生健康局"  # the same agency, less its city: no silent duplicate
-    assert "只差地名前缀" in clerk.post(url, data).content.decode()
+    assert "只差地名前缀" in importer.post(url, data).content.decode()
     data["0-agency"] = str(first.pk)
-    clerk.post(url, data)
+    importer.post(url, data)
     assert AnnualReport.objects.get().agency == first
     assert Agency.objects.count() == 2
 
 
-def test_two_files_of_one_new_agency_create_it_once(clerk):
+def test_two_files_of_one_new_agency_create_it_once(importer):
     later = seed(3).read_text().replace("2024", "2023").replace("2025年1月22日", "2024年1月22日").encode()
-    url = preview_url(upload(clerk, (seed(3).name, seed(3).read_bytes()), ("原平2023.txt", later)))
-    response = clerk.post(url, choices(clerk.get(url).content.decode()))
+    url = preview_url(upload(importer, (seed(3).name, seed(3).read_bytes()), ("原平2023.txt", later)))
+    response = importer.post(url, choices(importer.get(url).content.decode()))
     assert response.status_code == 200
     assert Agency.objects.filter(name="原平市卫生健康局").count() == 1
     assert AnnualReport.objects.filter(agency__name="原平市卫生健康局").count() == 2
 
 
-def test_unknown_agency_is_created_with_the_reviewers_name(clerk):
-    url = preview_url(upload(clerk, (seed(3).name, seed(3).read_bytes())))
-    page = clerk.get(url).content.decode()
+def test_unknown_agency_is_created_with_the_reviewers_name(importer):
+    url = preview_url(upload(importer, (seed(3).name, seed(3).read_bytes())))
+    page = importer.get(url).content.decode()
     assert "机关库中没有匹配的机关" in page
     data = choices(page)
     data["0-new_name"] = "忻州市原平市卫生健康局"
-    clerk.post(url, data)
+    importer.post(url, data)
     assert AnnualReport.objects.get().agency.name == "忻州市原平市卫生健康局"
 
 
-def test_year_can_be_set_when_the_document_states_none(clerk):
+def test_year_can_be_set_when_the_document_states_none(importer):
     text = seed(4).read_text().replace("2021年", "本年")
-    url = preview_url(upload(clerk, ("榆阳区.txt", text.encode())))
-    data = choices(clerk.get(url).content.decode())
-    assert "请填写报告年度" in clerk.post(url, {**data, "0-year": ""}).content.decode()
-    clerk.post(url, {**data, "0-year": "2021"})
+    url = preview_url(upload(importer, ("榆阳区.txt", text.encode())))
+    data = choices(importer.get(url).content.decode())
+    assert "请填写报告年度" in importer.post(url, {**data, "0-year": ""}).content.decode()
+    importer.post(url, {**data, "0-year": "2021"})
     assert AnnualReport.objects.get().year == 2021
 
 
-def test_bad_uploads_are_refused_clearly(clerk, monkeypatch):
-    response = upload(clerk, ("病毒.exe", b"MZ"))
+def test_bad_uploads_are_refused_clearly(importer, monkeypatch):
+    response = upload(importer, ("病毒.exe", b"MZ"))
     assert response.status_code == 200 and "文件类型不受支持" in response.content.decode()
     monkeypatch.setattr("reports.admin.import_views.MAX_BYTES", 10)
-    response = upload(clerk, (seed(1).name, seed(1).read_bytes()))
+    response = upload(importer, (seed(1).name, seed(1).read_bytes()))
     assert "MB 的上限" in response.content.decode()
-    assert clerk.post(UPLOAD, {}).status_code == 200
+    assert importer.post(UPLOAD, {}).status_code == 200
 
 
-def test_zip_upload_previews_each_member_and_its_failures(clerk):
+def test_zip_upload_previews_each_member_and_its_failures(importer):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as bundle:
         bundle.writestr("a/泰山区.txt", seed(1).read_bytes())
         bundle.writestr("坏文件.pdf", b"not a pdf")
-    url = preview_url(upload(clerk, ("一批.zip", out.getvalue())))
-    page = clerk.get(url).content.decode()
+    url = preview_url(upload(importer, ("一批.zip", out.getvalue())))
+    page = importer.get(url).content.decode()
     assert "一批.zip/a/泰山区.txt" in page and 'class="import-action">新建' in page
     assert "一批.zip/坏文件.pdf" in page and "无法导入" in page
-    clerk.post(url, choices(page))
+    importer.post(url, choices(page))
     assert AnnualReport.objects.count() == 1
 
 
-def test_staged_uploads_belong_to_their_uploader(clerk, client, db):
-    url = preview_url(upload(clerk, (seed(1).name, seed(1).read_bytes())))
+def test_staged_uploads_belong_to_their_uploader(importer, client, db):
+    url = preview_url(upload(importer, (seed(1).name, seed(1).read_bytes())))
     other = make_user("bob", superuser=True)
     client.force_login(other)
     assert client.get(url).status_code == 404
