@@ -37,7 +37,13 @@ def login(page, base, username, password, admin=False):
     page.goto(f"{base}/admin/login/" if admin else f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]" if admin else "button[type=submit]")
+    submit(page, "input[type=submit]" if admin else "button[type=submit]")
+
+
+def submit(page, selector):
+    """Click a button that submits a form, and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(selector)
 
 
 def shot(page, name):
@@ -55,7 +61,7 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
 
     clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     login(clerk, base, "taishan", "e2e-secret-pw")
-    clerk.click("#start-report")
+    submit(clerk, "#start-report")
     report = AnnualReport.objects.get(agency__name="泰安市泰山区卫生健康局", year=year)
     clerk.fill("textarea[name=overall]", "本年度依法推进政府信息公开工作，主动公开、依申请公开、政府信息管理、平台建设和监督保障均按要求开展。")
     clerk.fill("textarea[name=problems]", "政策解读形式较为单一。")
@@ -68,19 +74,19 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     clerk.fill("input[name=active__fees]", "")  # left blank: a W1 warning to explain
     clerk.fill("input[name=applications__new_received__natural_person]", "2")
     assert clerk.input_value("input[name=applications__new_received__total]") == "2"  # computed as typed
-    clerk.click("#save-draft")
+    submit(clerk, "#save-draft")
     cell = clerk.locator('td[data-cell="applications__carried_forward__natural_person"]')
     assert "finding-error" in cell.get_attribute("class") and "E7" in cell.inner_text()
     shot(clerk, "1-clerk-sees-E7")
 
     clerk.fill("input[name=applications__granted__natural_person]", "2")
-    clerk.click("#save-draft")
+    submit(clerk, "#save-draft")
     assert clerk.locator("td.finding-error").count() == 0
-    clerk.click("#go-submit")
+    submit(clerk, "#go-submit")
     assert clerk.locator(".explanation").count() == 1
     clerk.fill(".explanation textarea", "本年度未发生行政事业性收费，原表该栏留空。")
     shot(clerk, "2-clerk-explains-warning")
-    clerk.click("#confirm-submit")
+    submit(clerk, "#confirm-submit")
     assert "已报送" in clerk.inner_text("#my-reports")
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -90,7 +96,7 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     reviewer.goto(f"{base}/admin/reports/annualreport/{report.pk}/change/")
     assert "本年度未发生行政事业性收费" in reviewer.inner_text("#review")
     reviewer.fill("textarea[form=move-form]", "请在第六部分补充落实政务公开工作要点的情况。")
-    reviewer.click("button.move-returned")
+    submit(reviewer, "button.move-returned")
     assert "退回修改" in reviewer.inner_text("#review")
     shot(reviewer, "3-reviewer-returns")
 
@@ -99,14 +105,14 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     clerk.goto(f"{base}/reports/{report.pk}/")
     assert "请在第六部分补充" in clerk.inner_text(".returned")
     clerk.fill("textarea[name=other]", "本年度未收取信息处理费。按照年度政务公开工作要点，各项任务均已落实。")
-    clerk.click("#save-draft")
-    clerk.click("#go-submit")
+    submit(clerk, "#save-draft")
+    submit(clerk, "#go-submit")
     assert clerk.input_value(".explanation textarea").startswith("本年度未发生")  # kept from before
-    clerk.click("#confirm-submit")
+    submit(clerk, "#confirm-submit")
     shot(clerk, "4-clerk-resubmits")
 
     reviewer.goto(f"{base}/admin/reports/annualreport/{report.pk}/change/")
-    reviewer.click("button.move-approved")
+    submit(reviewer, "button.move-approved")
     assert "审核通过" in reviewer.inner_text("#review")
     shot(reviewer, "5-reviewer-approves")
     report.refresh_from_db()
