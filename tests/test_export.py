@@ -1,11 +1,18 @@
 """The leadership workbook, opened with openpyxl and checked against the database."""
 from io import StringIO
+from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from django.core.management import call_command
 from django.db.models import Sum
 
+from reports import vocabulary as v
+from reports.exporters.summary import write_summary
+from reports.importing import import_paths
 from reports.models import ActiveDisclosure, Agency, AnnualReport, ApplicationRow, Finding
+
+DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 
 
 def export(tmp_path, *args):
@@ -16,7 +23,7 @@ def export(tmp_path, *args):
 
 def test_summary_has_one_row_per_report_and_totals_equal_database_sums(demo, tmp_path):
     book = export(tmp_path, "--year", "2023")
-    assert book.sheetnames == ["汇总", "问题清单", "报送进度", "图表"]
+    assert book.sheetnames == ["汇总", "表二", "表三", "表四", "问题清单", "报送进度", "图表"]
     rows = list(book["汇总"].iter_rows(values_only=True))
     header, body, totals = rows[0], rows[1:-1], rows[-1]
     assert [r[0] for r in body] == ["吴忠市利通区卫生健康局", "哈尔滨市呼兰区卫生健康局"]
@@ -58,3 +65,49 @@ def test_text_cells_are_never_formulas(demo, tmp_path):
     book = export(tmp_path, "--year", "2023")
     cells = [c for c in next(book["汇总"].iter_cols(min_col=1, max_col=1))]
     assert any(c.value == '=HYPERLINK("http://x","点我")' and c.data_type == "s" for c in cells)
+
+
+def merged(sheet):
+    """{label: merged range} of the header cells (the last, for a label printed more than once)."""
+    return {sheet[str(r).split(":")[0]].value: str(r) for r in sheet.merged_cells.ranges}
+
+
+def test_table_sheets_have_the_official_merged_headers(demo, tmp_path):
+    book = export(tmp_path, "--year", "2023")
+    two, three, four = (merged(book[name]) for name in ("表二", "表三", "表四"))
+    assert two["机关"] == "A1:A3" and two["第二十条第（一）项"] == "D1:I1" and two["规章"] == "D2:F2"
+    assert book["表二"]["D3"].value == "本年制发件数" and book["表二"]["J3"].value == "本年处理决定数量"
+    # 表三: each row of the table is a block of its seven applicant columns, headed as printed.
+    assert three["一、本年新收政府信息公开申请数量"] == "D1:J3"
+    assert three["三、本年度办理结果"] == f"R1:{get_column_letter(17 + 7 * 22)}1"  # 22 rows
+    assert three["（三）不予公开"].startswith("AF2:")
+    assert book["表三"]["D4"].value == "自然人" and book["表三"]["E4"].value == "法人或其他组织"
+    assert book["表三"]["E5"].value == "商业企业" and book["表三"]["J4"].value == "总计"
+    assert {str(r) for r in book["表三"].merged_cells.ranges} >= {"D4:D5", "E4:I4", "J4:J5"}
+    assert four["行政复议"] == "D1:H1" and four["行政诉讼"] == "I1:R1" and four["未经复议直接起诉"] == "I2:M2"
+    assert {str(r) for r in book["表四"].merged_cells.ranges} >= {"D2:D3", "H2:H3"}
+    assert book["表四"]["I3"].value == "结果维持"
+    assert book["表三"].freeze_panes == "D6" and book["表三"].print_title_rows == "$1:$5"
+
+
+def test_table_sheets_hold_every_cell_of_every_report_and_its_totals(demo, tmp_path):
+    list(import_paths([DOCUMENTS / "2019_format_yuanping_2020.txt"]))
+    write_summary(AnnualReport.objects.all(), tmp_path / "all.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "all.xlsx")
+    reports = AnnualReport.objects.with_sections().order_by("agency__name", "year")
+    sheet = book["表三"]
+    body = list(sheet.iter_rows(min_row=6, values_only=True))
+    rows, totals = body[:-1], body[-1]
+    assert [(r[0], r[2]) for r in rows] == [(r.agency.name, r.year) for r in reports]
+    for row, report in zip(rows, reports):
+        shape = report.to_shape()
+        expected = [shape.applications[r.key][c.key] for r in v.APPLICATIONS.rows for c in v.APPLICATIONS.columns]
+        assert list(row[3:]) == expected
+    received = ApplicationRow.objects.filter(row="new_received").aggregate(s=Sum("natural_person"))["s"]
+    assert totals[0] == "合计" and totals[3] == received
+    # 表二 holds the 2021-format reports, the 2019 trial format's 表二 the others.
+    twenty_nineteen = AnnualReport.objects.filter(format_version="2019").count()
+    assert twenty_nineteen and book["表二（2019年试行格式）"].max_row == 3 + twenty_nineteen + 1
+    assert book["表二"].max_row == 3 + reports.count() - twenty_nineteen + 1
+    fees = [c for c in book["表二"][4] if isinstance(c.value, (int, float)) and c.number_format == "#,##0.0000"]
+    assert fees, "万元 cells keep four decimals"

@@ -1,23 +1,20 @@
 """The leadership summary workbook of a selection of reports (openpyxl, write-only mode).
 
-Sheets: 汇总 (one row per report, the key figures, a totals row), 问题清单 (every finding),
-报送进度 (agencies without a submitted report for the selection's years) and 图表 (a native bar
-chart). Rows are streamed, so memory stays flat in the number of reports.
+Sheets: 汇总 (one row per report, the key figures, a totals row), 表二/表三/表四 (every cell of
+each table, merged headers as printed), 问题清单 (every finding), 报送进度 (agencies without a
+submitted report for the selection's years) and 图表 (a native bar chart). Rows are streamed in
+one pass over the reports, so memory stays flat in their number.
 """
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import vocabulary as v
-from reports.choices import ReportStatus, Severity
+from reports.choices import FormatVersion, ReportStatus, Severity
 from reports.models import Agency, Finding
 
-BOLD = Font(bold=True)
-COUNT = "#,##0"
-AMOUNT = "#,##0.0000"  # 万元 to four decimals (1 元)
+from .cells import AMOUNT, COUNT, number, prepare, safe, text
+from .tables import table_sheets
+
 CHUNK = 500
 
 
@@ -41,96 +38,84 @@ IDENTITY = ["机关", "行政区划", "报告年度", "状态"]
 COUNTS = ["错误数", "警告数"]
 
 
-def text(ws, value, bold=False):
-    """A text cell that is never a formula: an agency named "=HYPERLINK(…)" stays text."""
-    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
-    cell.data_type = "s"
-    if bold:
-        cell.font = BOLD
-    return cell
+class SummarySheet:
+    """汇总: the key figures of each report, and their totals."""
 
+    def __init__(self, workbook):
+        self.ws = ws = workbook.create_sheet("汇总")
+        prepare(ws, [28, 12, 9, 10] + [14] * len(FIGURES) + [8, 8])
+        ws.append([text(ws, h, bold=True) for h in IDENTITY + [f[0] for f in FIGURES] + COUNTS])
+        self.formats = [f[2] for f in FIGURES] + [COUNT, COUNT]
+        self.totals = [0] * len(self.formats)
+        self.count = 0
 
-def number(ws, value, number_format, bold=False):
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = number_format
-    if bold:
-        cell.font = BOLD
-    return cell
+    def add(self, report, shape):
+        values = [figure(shape) for _, figure, _ in FIGURES] + [report.error_count, report.warning_count]
+        self.totals = [t + (x or 0) for t, x in zip(self.totals, values)]
+        self.count += 1
+        ws = self.ws
+        region = report.agency.region.name if report.agency.region_id else ""
+        ws.append(
+            [safe(ws, report.agency.name), safe(ws, region), report.year, report.get_status_display()]
+            + [number(ws, x, fmt) if fmt is AMOUNT else x for x, fmt in zip(values, self.formats)]
+        )
 
-
-def _prepare(ws, widths):
-    """Column widths, frozen header row, A4 landscape, header repeated on every printed page."""
-    for index, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "B2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    def close(self):
+        ws = self.ws
+        ws.append(
+            [text(ws, "合计", bold=True), text(ws, f"{self.count} 份报告"), None, None]
+            + [number(ws, t, fmt, bold=True) for t, fmt in zip(self.totals, self.formats)]
+        )
 
 
 def write_summary(reports, out, agencies=None):
     """Write the workbook of `reports` (a queryset) to `out` (a path or a binary file)."""
     workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet("汇总")
-    _prepare(summary, [28, 12, 9, 10] + [14] * len(FIGURES) + [8, 8])
-    summary.append([text(summary, h, bold=True) for h in IDENTITY + [f[0] for f in FIGURES] + COUNTS])
-    totals = [0] * (len(FIGURES) + len(COUNTS))
-    count, years = 0, set()
+    summary = SummarySheet(workbook)
+    sheets = [summary, *table_sheets(workbook, reports.filter(format_version=FormatVersion.V2019).exists())]
+    years = set()
     for report in reports.with_sections().order_by("agency__name", "year").iterator(chunk_size=CHUNK):
         shape = report.to_shape()
-        values = [figure(shape) for _, figure, _ in FIGURES] + [report.error_count, report.warning_count]
-        totals = [t + (x or 0) for t, x in zip(totals, values)]
-        formats = [f[2] for f in FIGURES] + [COUNT, COUNT]
-        region = report.agency.region.name if report.agency.region_id else ""
-        summary.append(
-            [text(summary, report.agency.name), text(summary, region), number(summary, report.year, "0"),
-             text(summary, report.get_status_display())]
-            + [number(summary, x, fmt) for x, fmt in zip(values, formats)]
-        )  # fmt: skip
-        count += 1
+        for sheet in sheets:
+            sheet.add(report, shape)
         years.add(report.year)
-    summary.append(
-        [text(summary, "合计", bold=True), text(summary, f"{count} 份报告"), text(summary, ""), text(summary, "")]
-        + [number(summary, t, fmt, bold=True) for t, fmt in zip(totals, [f[2] for f in FIGURES] + [COUNT, COUNT])]
-    )
+    for sheet in sheets:
+        sheet.close()
     _findings_sheet(workbook, reports)
     _progress_sheet(workbook, reports, agencies, years)
-    _chart_sheet(workbook, count)
+    _chart_sheet(workbook, summary.count)
     workbook.save(out)
-    return count
+    return summary.count
 
 
 def _findings_sheet(workbook, reports):
     ws = workbook.create_sheet("问题清单")
-    _prepare(ws, [28, 9, 8, 8, 80, 40])
+    prepare(ws, [28, 9, 8, 8, 80, 40])
     ws.append([text(ws, h, bold=True) for h in ("机关", "报告年度", "规则", "级别", "说明", "位置")])
     severity = dict(Severity.choices)
-    findings = Finding.objects.filter(report__in=reports).select_related("report__agency").order_by(
-        "report__agency__name", "report__year", "id"
-    )
-    for f in findings.iterator(chunk_size=CHUNK):
-        where = v.cell_label(f.table, f.row or None, f.column or None) if f.table else f.field
-        ws.append(
-            [text(ws, f.report.agency.name), number(ws, f.report.year, "0"), text(ws, f.code),
-             text(ws, severity.get(f.severity, f.severity)), text(ws, f.message), text(ws, where)]
-        )  # fmt: skip
+    findings = Finding.objects.filter(report__in=reports).order_by("report__agency__name", "report__year", "id")
+    rows = findings.values_list("report__agency__name", "report__year", "code", "severity", "message", "table",
+                                "row", "column", "field")  # fmt: skip
+    for name, year, code, level, message, table, row, column, field in rows.iterator(chunk_size=CHUNK):
+        where = v.cell_label(table, row or None, column or None) if table else field
+        ws.append([safe(ws, name), year, code, severity.get(level, level), safe(ws, message), safe(ws, where)])
 
 
 def _progress_sheet(workbook, reports, agencies, years):
     """Agencies with no submitted report for each year of the selection."""
     ws = workbook.create_sheet("报送进度")
-    _prepare(ws, [28, 12, 9, 12])
+    prepare(ws, [28, 12, 9, 12])
     ws.append([text(ws, h, bold=True) for h in ("机关", "行政区划", "报告年度", "状态")])
     done = {ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.PUBLISHED}
-    status = {(a, y): s for a, y, s in reports.values_list("agency_id", "year", "status")}
-    agencies = (agencies if agencies is not None else Agency.objects.all()).select_related("region").order_by("name")
+    status = {(a, y): s for a, y, s in reports.values_list("agency_id", "year", "status").iterator(chunk_size=CHUNK)}
+    agencies = (agencies if agencies is not None else Agency.objects.all()).order_by("name")
+    rows = agencies.values_list("pk", "name", "region__name")
     for year in sorted(years):
-        for agency in agencies.iterator(chunk_size=CHUNK):
-            state = status.get((agency.pk, year))
+        for pk, name, region in rows.iterator(chunk_size=CHUNK):
+            state = status.get((pk, year))
             if state not in done:
                 label = ReportStatus(state).label if state else "未填报"
-                region = agency.region.name if agency.region_id else ""
-                ws.append([text(ws, agency.name), text(ws, region), number(ws, year, "0"), text(ws, label)])
+                ws.append([safe(ws, name), safe(ws, region or ""), year, label])
 
 
 def _chart_sheet(workbook, count):
