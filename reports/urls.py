@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from reports import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.edit_report, name="edit"),
     path("<int:pk>/submit/", views.submit_report, name="submit"),
     path("<int:pk>/print/", views.print_report, name="print"),
+    re_path(r"^(?P<pk>[0-9]+)/download/(?P<kind>xlsx|docx|template)/$", views.download_report, name="download"),
+    path("template/", views.blank_template, name="template"),
 ]

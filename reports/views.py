@@ -3,21 +3,29 @@
 Plain views over the same form, layout, rules and workflow as the admin. Every report is looked
 up through AnnualReport.objects.visible_to(user), so a clerk reaches only their agency's.
 """
+import io
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import roles, workflow
 from reports import vocabulary as v
+from reports.exporters import DOCX, XLSX
+from reports.exporters.report_workbook import write_report_workbook
+from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, Profile
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.rules.engine import evaluate
+from reports.rules.shape import ReportShape
 
 def _report(request, pk):
     return get_object_or_404(AnnualReport.objects.visible_to(request.user).with_sections(), pk=pk)
@@ -56,12 +64,7 @@ def start_report(request):
     )
     if not created:
         return redirect("reports:edit", report.pk)
-    shape = report.to_shape()
-    previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
-    if previous:
-        carried = previous.to_shape().applications["carried_forward"]
-        shape.applications["carried_over"] = dict(carried)
-    report.apply_shape(shape, fresh=True)
+    report.apply_shape(opening_shape(agency, year), fresh=True)
     return redirect("reports:edit", report.pk)
 
 
@@ -147,3 +150,38 @@ def print_report(request, pk):
         "may_submit": workflow.may_move(report, workflow.S.SUBMITTED, request.user),
     })  # fmt: skip
 
+
+# kind → (writer, file name suffix, content type)
+DOWNLOADS = {
+    "xlsx": (write_report_workbook, ".xlsx", XLSX),
+    "template": (lambda shape: write_report_workbook(shape, fill_in=True), "（填报模板）.xlsx", XLSX),
+    "docx": (write_docx, ".docx", DOCX),
+}
+
+
+def _attachment(data, filename, content_type):
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+def download_report(request, pk, kind):
+    """The report as stored: Excel as on paper, the fill-in template holding it, or Word to publish."""
+    report = _report(request, pk)
+    write, suffix, content_type = DOWNLOADS[kind]
+    shape = report.to_shape()
+    return _attachment(write(shape), f"{report.agency.name}{report.year}年政府信息公开工作年度报告{suffix}", content_type)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+@login_required
+def blank_template(request):
+    """The fill-in template of a year: a clerk's has their agency and 上年结转 filled in."""
+    chosen = YearForm(request.GET)
+    year = chosen.cleaned_data["year"] if chosen.is_valid() else timezone.localdate().year - 1
+    agency = _agency(request.user)
+    shape = opening_shape(agency, year) if agency else ReportShape(year=year, format_version=v.format_for_year(year))
+    name = f"{agency.name if agency else ''}{year}年政府信息公开工作年度报告（填报模板）.xlsx"
+    return _attachment(write_report_workbook(shape, fill_in=True), name, XLSX)

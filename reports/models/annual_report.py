@@ -26,7 +26,62 @@ def deadline_for(year, kind):
     return date(year + 1, 3, 31) if kind == AgencyKind.GOVERNMENT else date(year + 1, 1, 31)
 
 
+def opening_shape(agency, year):
+    """A new report of `agency` for `year`: blank, but 上年结转 carried from last year's 结转下年度."""
+    shape = ReportShape(agency=agency.name, year=year, format_version=v.format_for_year(year))
+    previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
+    if previous:
+        shape.applications["carried_over"] = dict(previous.to_shape().applications["carried_forward"])
+    return shape
+
+
+def _fill_tables(shape, table_two, applications, reviews):
+    """The stored cells into `shape`: table 二 as {table key: {field: value} or None}, tables
+    三 and 四 as (row key, values in the vocabulary's column order)."""
+    for key, stored in table_two.items():
+        for row, column in v.TABLE_BY_KEY[key].cells():
+            value = stored[active_field(row.key, column and column.key)] if stored else None
+            shape.set_cell(key, row.key, column and column.key, value)
+    for row, values in applications:
+        shape.applications[row] = dict(zip(v.APPLICANT_KEYS, values))
+    for group, values in reviews:
+        shape.review_litigation[group] = dict(zip(v.RESULT_KEYS, values))
+
+
+def _figures_of(batch):
+    """(report, shape of its tables) for a batch of reports, in four queries whatever its size."""
+    ids = [report.pk for report in batch]
+    table_two = {
+        key: {row["report_id"]: row for row in model.objects.filter(report_id__in=ids).values()}
+        for key, model in TABLE_TWO_MODELS.items()
+    }
+    applications, reviews = {}, {}
+    rows = ApplicationRow.objects.filter(report_id__in=ids).values_list("report_id", "row", *v.APPLICANT_KEYS)
+    for report_id, row, *values in rows:
+        applications.setdefault(report_id, []).append((row, values))
+    rows = ReviewLitigationRow.objects.filter(report_id__in=ids).values_list("report_id", "group", *v.RESULT_KEYS)
+    for report_id, group, *values in rows:
+        reviews.setdefault(report_id, []).append((group, values))
+    for report in batch:
+        shape = ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version)
+        stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
+        _fill_tables(shape, stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
+        yield report, shape
+
+
 class AnnualReportQuerySet(models.QuerySet):
+    def figures(self, chunk=500):
+        """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
+        no source facts). For exports: a few queries per chunk, memory flat in the count."""
+        batch = []
+        reports = self.select_related("agency__region").defer("overall", "other", "source_facts")
+        for report in reports.iterator(chunk_size=chunk):
+            batch.append(report)
+            if len(batch) == chunk:
+                yield from _figures_of(batch)
+                batch = []
+        yield from _figures_of(batch)
+
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
         return self.select_related("agency", "agency__region", *TABLE_TWO_MODELS).prefetch_related(
@@ -121,18 +176,15 @@ class AnnualReport(models.Model):
             "improvements": [i.text for i in self.improvements.all()],
             "other": self.other,
         }
+        table_two = {}
         for key, model in TABLE_TWO_MODELS.items():
             try:
-                stored = getattr(self, key) if self.pk else None
+                table_two[key] = vars(getattr(self, key)) if self.pk else None
             except model.DoesNotExist:
-                stored = None
-            for row, column in v.TABLE_BY_KEY[key].cells():
-                value = getattr(stored, active_field(row.key, column and column.key)) if stored else None
-                shape.set_cell(key, row.key, column and column.key, value)
-        for item in self.application_rows.all():
-            shape.applications[item.row] = {c: getattr(item, c) for c in v.APPLICANT_KEYS}
-        for item in self.review_rows.all():
-            shape.review_litigation[item.group] = {c: getattr(item, c) for c in v.RESULT_KEYS}
+                table_two[key] = None
+        applications = [(i.row, [getattr(i, c) for c in v.APPLICANT_KEYS]) for i in self.application_rows.all()]
+        reviews = [(i.group, [getattr(i, c) for c in v.RESULT_KEYS]) for i in self.review_rows.all()]
+        _fill_tables(shape, table_two, applications, reviews)
         shape.facts = {**empty_facts(), **(self.source_facts or {})}
         return shape
 

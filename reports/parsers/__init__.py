@@ -1,4 +1,5 @@
-"""Input formats → ReportShape. Each reader yields blocks; parsers.document assembles them.
+"""Input formats → ReportShape. Each reader yields blocks; parsers.document assembles them
+(the project's own .xlsx workbooks excepted: parsers.template reads those cell by cell).
 
 The file's extension and its content must agree (magic bytes), except where real portals
 disagree harmlessly: a "Word" .doc that is really a saved web page is read as one.
@@ -82,7 +83,8 @@ def parse_bytes(data, filename):
 
 def _parse(reader, data, filename):
     try:
-        shape = build_report(reader(data))
+        read = reader(data)
+        shape = read if isinstance(read, ReportShape) else build_report(read)
     except Unreadable:
         shape = ReportShape()
         shape.facts["unreadable"] = True

@@ -1,7 +1,8 @@
 """Excel .xlsx laid out like the official tables → paragraphs and grids, sheet by sheet.
 
 WPS writes a wrong <dimension> into its sheets, so the dimensions are reset and every row read.
-A row with one text cell outside a table is a paragraph (titles, headings, narrative).
+A row with one text cell outside a table is a paragraph (titles, headings, narrative). The
+project's own workbooks (exported reports, fill-in templates) are read cell by cell instead.
 """
 import io
 import zipfile
@@ -13,6 +14,7 @@ import openpyxl
 from reports.parsers.archive import open_zip
 from reports.parsers.blocks import Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
+from reports.parsers.template import read_template, template_format
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 64
@@ -20,9 +22,15 @@ LONG_TEXT = 25
 
 
 def read_xlsx(data):
+    """Blocks of any workbook laid out like the official tables, or the shape of one of ours."""
     open_zip(data, "Excel 文件")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        version = template_format(workbook)
+        if version:
+            shape = read_template(workbook, version, _text)
+            workbook.close()
+            return shape
         blocks = []
         for sheet in workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") == "visible":
