@@ -18,6 +18,7 @@ from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 from . import import_views
+from . import leadership
 from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
@@ -78,6 +79,12 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
+            path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
+            path(
+                "leadership/download/",
+                wrap(leadership.download_view),
+                name="reports_annualreport_leadership_download",
+            ),
             *super().get_urls(),
         ]
 

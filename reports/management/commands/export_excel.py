@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.choices import ReportStatus
 from reports.exporters.summary import write_summary
-from reports.models import Agency, AnnualReport, Region
+from reports.selection import ReportSelection
 
 
 class Command(BaseCommand):
@@ -16,15 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
 
     def handle(self, *args, year, region=None, status=None, output, **options):
-        reports = AnnualReport.objects.filter(year=year)
-        agencies = Agency.objects.all()
-        if region:
-            place = Region.objects.filter(code=region).first()
-            if place is None:
-                raise CommandError(f"没有行政区划代码为「{region}」的区划。")
-            reports = reports.in_region(place)
-            agencies = agencies.filter(region__path__startswith=place.path)
-        if status:
-            reports = reports.filter(status=status)
-        count = write_summary(reports, output, agencies)
+        # The selection of the 统计汇总 page and its download, over every report (no user here).
+        selection = ReportSelection({"year": year, "region": region or "", "status": status or ""})
+        if not selection.is_valid():
+            errors = selection.form.errors
+            raise CommandError("；".join(f"{selection.form[name].label}：{' '.join(e)}" for name, e in errors.items()))
+        count = write_summary(selection.reports(), output, selection.agencies())
         self.stdout.write(f"已导出 {count} 份报告到 {output}。")
