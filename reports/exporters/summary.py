@@ -74,8 +74,7 @@ def write_summary(reports, out, agencies=None):
     summary = SummarySheet(workbook)
     sheets = [summary, *table_sheets(workbook, reports.filter(format_version=FormatVersion.V2019).exists())]
     years = set()
-    for report in reports.with_sections().order_by("agency__name", "year").iterator(chunk_size=CHUNK):
-        shape = report.to_shape()
+    for report, shape in reports.order_by("agency__name", "year").figures(CHUNK):
         for sheet in sheets:
             sheet.add(report, shape)
         years.add(report.year)

@@ -123,7 +123,8 @@ class TableSheet:
     def add(self, report, shape):
         if self.format_version and shape.format_version != self.format_version:
             return
-        values = [shape.cell(self.table.key, c.row, c.column) for c in self.columns]
+        data = shape.table(self.table.key)
+        values = [data[c.row][c.column] if c.column else data[c.row] for c in self.columns]
         self.totals = [t + (x or 0) for t, x in zip(self.totals, values)]
         self.count += 1
         region = report.agency.region.name if report.agency.region_id else ""
