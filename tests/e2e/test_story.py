@@ -124,3 +124,42 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
         "submitted",
         "approved",
     ]
+
+
+def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser, monkeypatch):
+    """统计汇总 in the browser: filter, totals, the server-drawn charts, and the Excel download;
+    then a clerk downloads the publishable Word document of their report."""
+    from io import BytesIO, StringIO
+
+    import openpyxl
+    from django.core.management import call_command
+
+    from reports.parsers import parse_bytes
+
+    monkeypatch.setenv("DEMO_PASSWORD", "e2e-secret-pw")
+    call_command("setup_demo", stdout=StringIO())
+    base = live_server.url
+    leader = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
+    login(leader, base, "leader", "e2e-secret-pw", admin=True)
+    leader.goto(f"{base}/admin/reports/annualreport/")
+    submit(leader, "text=统计汇总")
+    leader.fill("#leadership-filter input[name=year]", "2023")
+    submit(leader, "#leadership-filter [type=submit]")
+    assert "2" == leader.inner_text("#leadership-overview td.number >> nth=0")
+    assert leader.locator("svg rect").count() > 0
+    shot(leader, "6-leader-totals")
+    with leader.expect_download() as download:
+        leader.click("#leadership-download")
+    book = openpyxl.load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+    names = [row[0] for row in book["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["吴忠市利通区卫生健康局", "哈尔滨市呼兰区卫生健康局", "合计"]
+
+    clerk = browser.new_context(accept_downloads=True).new_page()
+    login(clerk, base, "litong", "e2e-secret-pw")
+    report = AnnualReport.objects.get(agency__name="吴忠市利通区卫生健康局", year=2023)
+    clerk.goto(f"{base}/reports/{report.pk}/print/")
+    with clerk.expect_download() as download:
+        clerk.click("a.download-docx")
+    shape = parse_bytes(Path(download.value.path()).read_bytes(), download.value.suggested_filename)
+    assert shape.applications == report.to_shape().applications
+    assert download.value.suggested_filename == "吴忠市利通区卫生健康局2023年政府信息公开工作年度报告.docx"
