@@ -111,3 +111,9 @@ def test_table_sheets_hold_every_cell_of_every_report_and_its_totals(demo, tmp_p
     assert book["表二"].max_row == 3 + reports.count() - twenty_nineteen + 1
     fees = [c for c in book["表二"][4] if isinstance(c.value, (int, float)) and c.number_format == "#,##0.0000"]
     assert fees, "万元 cells keep four decimals"
+
+
+def test_control_characters_in_stored_text_never_break_the_workbook(demo, tmp_path):
+    Agency.objects.filter(pk=demo[0].agency_id).update(name="吴忠市利通区\x08卫生健康局")
+    book = export(tmp_path, "--year", "2023")
+    assert "吴忠市利通区卫生健康局" in [c.value for c in next(book["汇总"].iter_cols(min_col=1, max_col=1))]

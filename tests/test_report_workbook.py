@@ -6,14 +6,17 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.contrib.auth.models import User
 from django.urls import reverse
 
 from reports import vocabulary as v
 from reports.exporters.report_workbook import MARKER, MARKER_SHEET, SHEET, positions, write_report_workbook
+from reports.exporters.word import write_docx
 from reports.models import AnnualReport
 from reports.models.annual_report import opening_shape
-from reports.parsers import parse_bytes, parse_file
+from reports.parsers import ParseError, parse_bytes, parse_file
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape, empty_facts
 from tests.conftest import SEEDS, make_user
@@ -106,6 +109,15 @@ def test_what_a_clerk_types_is_read_back_as_typed():
     assert shape.sections["problems"] == ["问题一", "问题二"]
 
 
+def test_control_characters_stored_in_a_report_never_break_a_download():
+    shape = ReportShape(agency="测试\x08局", year=2024)
+    shape.sections["overall"] = "第一段\x0b\x00第二段"
+    shape.sections["problems"] = ["问题\x1f"]
+    read = parse_bytes(write_report_workbook(shape, fill_in=True), "t.xlsx")
+    assert (read.agency, read.sections["overall"], read.sections["problems"]) == ("测试局", "第一段第二段", ["问题"])
+    assert parse_bytes(write_docx(shape), "t.docx").sections["overall"] == "第一段第二段"
+
+
 def test_text_that_looks_like_a_formula_stays_text():
     shape = ReportShape(agency='=HYPERLINK("http://x","点我")', year=2024)
     shape.sections["overall"] = "=1+1"
@@ -164,3 +176,30 @@ def test_the_blank_template_of_a_clerk_names_their_agency(demo, client):
     assert (shape.agency, shape.year) == (report.agency.name, 2024)
     assert shape.applications["carried_over"] == report.to_shape().applications["carried_forward"]
     assert client.get(reverse("reports:template"), {"year": "abc"}).status_code == 200  # the default year
+
+
+KEYS = sorted(positions("2021"))
+TYPED = st.one_of(
+    st.none(), st.integers(min_value=-(2**63), max_value=2**63), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40), st.booleans(), st.dates(),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(KEYS), TYPED, max_size=12), st.integers(min_value=0, max_value=4000))
+def test_anything_typed_into_a_template_parses_or_refuses(typed, cut):
+    """Whatever a clerk (or a tool) puts in the cells, and however the file is cut short: a
+    report or a clear ParseError, never a crash."""
+    workbook = book(write_report_workbook(ReportShape(agency="测试局", year=2024), fill_in=True))
+    places = positions("2021")
+    for key, value in typed.items():
+        workbook[SHEET].cell(places[key].row, places[key].column).value = value
+    out = io.BytesIO()
+    workbook.save(out)
+    for data in (out.getvalue(), out.getvalue()[: len(out.getvalue()) - cut]):
+        try:
+            shape = parse_bytes(data, "t.xlsx")
+        except ParseError as exc:
+            assert str(exc)
+        else:
+            shape.to_json(evaluate(shape))

@@ -1,5 +1,6 @@
 """Cells and sheet setup shared by every workbook the product writes (openpyxl write-only mode)."""
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -12,9 +13,15 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def printable(value):
+    """Text without the control characters an .xlsx or .docx cannot hold (one pasted backspace
+    would make the writer fail; what is stored keeps it)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 def text(ws, value, bold=False):
     """A text cell that is never a formula: an agency named "=HYPERLINK(…)" stays text."""
-    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
+    cell = WriteOnlyCell(ws, value="" if value is None else printable(str(value)))
     cell.data_type = "s"
     if bold:
         cell.font = BOLD
@@ -22,8 +29,10 @@ def text(ws, value, bold=False):
 
 
 def safe(ws, value):
-    """`value` as written: plain, unless it is text Excel would read as a formula."""
-    return text(ws, value) if isinstance(value, str) and value.startswith("=") else value
+    """`value` as written: plain, unless it is text Excel would read as a formula or cannot hold."""
+    if isinstance(value, str) and (value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value)):
+        return text(ws, value)
+    return value
 
 
 def number(ws, value, number_format, bold=False):

@@ -6,6 +6,8 @@ tests parse back in other formats), so what a document says and in which order i
 from reports import vocabulary as v
 from reports.layout import official_tables
 
+from .cells import printable
+
 PROBLEMS_HEADING = "（一）存在的主要问题"
 IMPROVEMENTS_HEADING = "（二）改进措施"
 
@@ -37,7 +39,7 @@ def document(shape):
     if shape.facts.get("signed_on"):
         year, month, day = map(int, shape.facts["signed_on"].split("-"))
         items.append(("sign", f"{year}年{month}月{day}日"))
-    return items
+    return [(kind, printable(content) if isinstance(content, str) else content) for kind, content in items]
 
 
 def _lines(text):

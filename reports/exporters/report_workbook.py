@@ -20,7 +20,7 @@ from reports import vocabulary as v
 from reports.layout import official_tables
 from reports.rules.shape import ReportShape
 
-from .cells import AMOUNT, BOX, CENTRED, COUNT
+from .cells import AMOUNT, BOX, CENTRED, COUNT, printable
 from .document import IMPROVEMENTS_HEADING, PROBLEMS_HEADING, placed
 
 SHEET = "年度报告"
@@ -152,6 +152,7 @@ def write_report_workbook(shape, fill_in=False):
 
 def _write(ws, item, validations):
     cell = ws.cell(row=item.row, column=item.column)
+    item.text = printable(item.text)
     if item.last_row > item.row or item.last_column > item.column:
         ws.merge_cells(start_row=item.row, start_column=item.column, end_row=item.last_row, end_column=item.last_column)
     if item.style == "title":

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
+from reports.exporters.cells import printable
 from reports.exporters.document import document, placed
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)  # A4 portrait
@@ -58,7 +59,7 @@ def write_docx(shape):
     _page_numbers(section)
     _styles(word)
     items = document(shape)
-    _properties(word.core_properties, title=items[0][1], author=shape.agency or "")
+    _properties(word.core_properties, title=items[0][1], author=printable(shape.agency or ""))
     for kind, content in items:
         if kind == "table":
             _table(word, content)
