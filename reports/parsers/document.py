@@ -4,6 +4,7 @@ Shared by every input format. What the document states is kept as stated; where 
 with itself, the facts recorded here let the rules say so (E1, E3, E4, E5).
 """
 import re
+from functools import lru_cache
 
 from reports import vocabulary as v
 from reports.parsers import identity
@@ -17,15 +18,22 @@ MAX_HEADING = 40
 
 
 # Every section heading contains one of these; most lines are rejected without normalising.
-HEADING_HINTS = ("总体", "主动公开", "收到和处理", "行政诉讼", "问题", "其他需要")
+HEADING_HINTS = re.compile("总体|主动公开|收到和处理|行政诉讼|问题|其他需要")
 
 
 def heading_section(text):
     """The section key a line is the heading of, or None."""
     if not text or len(text) > 2 * MAX_HEADING:
         return None
+    return _heading_section(text)
+
+
+@lru_cache(maxsize=8192)
+def _heading_section(text):
+    """Cached (short texts only, so memory stays small): a page asks it of every paragraph and
+    table cell, and the same cell texts recur."""
     compact = "".join(text.split())  # headings are sometimes letter-spaced: 总 体 情 况
-    if not any(hint in compact for hint in HEADING_HINTS):
+    if not HEADING_HINTS.search(compact):
         return None
     text = norm(text)
     if not text or len(text) > MAX_HEADING:
@@ -44,7 +52,8 @@ def _clean(blocks):
     """No control characters reach the database (PostgreSQL refuses NUL in text)."""
     for block in blocks:
         if isinstance(block, Grid):
-            block.rows = [[CONTROL.sub("", cell) for cell in row] for row in block.rows]
+            if CONTROL.search("".join("".join(row) for row in block.rows)):  # rare: one search, not one a cell
+                block.rows = [[CONTROL.sub("", cell) for cell in row] for row in block.rows]
         else:
             block.text = CONTROL.sub("", block.text).strip()
         yield block

@@ -8,6 +8,7 @@ Values are stored as printed; what cannot be stored as a number is recorded for 
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, norm
@@ -18,15 +19,18 @@ UNITS = re.compile(r"(件|万元|元|项|个|次)$")
 ENUMERATOR = re.compile(r"^([(（]?[一二三四五六七八九十]+[)）、.．]|\(?[0-9]+[).、．]|[0-9]+\.)")
 
 
+@lru_cache(maxsize=8192)
 def number_text(cell):
     return UNITS.sub("", norm(cell).replace(",", ""))
 
 
+@lru_cache(maxsize=8192)
 def parse_value(cell, decimal=False):
     """(value, invalid text): None for a blank cell, an int (Decimal for 万元), or the bad text.
 
     A number the database cannot hold exactly (too long, too many decimals) is not rounded: it
-    is kept as text for E6, so the stored report never differs from the published one.
+    is kept as text for E6, so the stored report never differs from the published one. Cached,
+    as norm is: the same few cell texts recur in every report (the results are immutable).
     """
     text = number_text(cell)
     if text in BLANK_MARKERS:

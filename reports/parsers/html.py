@@ -3,11 +3,13 @@
 Government portals wrap the report in navigation, and older ones in layout tables; the article is
 the smallest element that still holds every section heading the page has. Tables with rowspan /
 colspan are expanded onto a grid; the walk is iterative, so deeply nested markup cannot exhaust
-the stack.
+the stack. Plain lxml.etree elements: lxml.html's element classes cost a lookup per element
+visited, which made up much of the reading time.
 """
 import re
+from functools import lru_cache
 
-from lxml import etree, html
+from lxml import etree
 
 from reports.parsers.blocks import Grid, Paragraph, ParseError, norm
 from reports.parsers.document import heading_section
@@ -22,6 +24,8 @@ DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "templa
 MAX_SPAN = 64  # no official table is wider or longer than this in one cell
 MAX_TABLE_ROWS = 2000
 MAX_CELLS = 20000  # a hostile page could otherwise claim rowspan × colspan cells at will
+ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+CELLS = etree.XPath("./td|./th")
 
 
 def decode_html(data):
@@ -40,14 +44,22 @@ def decode_html(data):
     return decode(data)
 
 
+def text_content(element):
+    """All the text inside `element` (what lxml.html's text_content() returns)."""
+    if not len(element):  # no children, as most table cells: the text is all there is
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
 def read_html(data):
     text = decode_html(data)
     try:
-        root = html.document_fromstring(text, parser=html.HTMLParser(remove_comments=True, no_network=True))
+        root = etree.fromstring(text, parser=etree.HTMLParser(remove_comments=True, no_network=True))
     except (etree.ParserError, ValueError) as exc:
         raise ParseError("无法解析该网页文件。") from exc
-    for element in root.iter(*DROP_TAGS):
-        element.drop_tree()
+    if root is None:  # an empty document
+        raise ParseError("无法解析该网页文件。")
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = _article(root)
     blocks = _title(root, body) + _walk(body)
     return blocks
@@ -57,21 +69,21 @@ def _article(root):
     """The smallest element holding every section heading found on the page."""
     holders = {}
     for element in root.iter("p", "div", "h1", "h2", "h3", "h4", "strong", "span", "td", "font", "b"):
-        if heading_section(element.text_content()):
+        if heading_section(text_content(element)):
             for ancestor in element.iterancestors():
                 holders[ancestor] = holders.get(ancestor, 0) + 1
     if not holders:
         return root.find("body") if root.find("body") is not None else root
     most = max(holders.values())
     candidates = [e for e, count in holders.items() if count == most]
-    return min(candidates, key=lambda e: len(e.text_content()))
+    return min(candidates, key=lambda e: len(text_content(e)))
 
 
 def _title(root, body):
     """The page's report title when the article body does not repeat it (it sits in an <h1>)."""
-    body_text = norm(body.text_content())
+    body_text = norm(text_content(body))
     for element in root.iter("h1", "h2", "title"):
-        text = " ".join(element.text_content().split())
+        text = " ".join(text_content(element).split())
         if "年度报告" in text and norm(text) not in body_text:
             return [Paragraph(text)]
     return []
@@ -86,23 +98,18 @@ def _walk(body):
             blocks.append(Paragraph(text))
         line.clear()
 
-    skip_until = None
-    for event, element in etree.iterwalk(body, events=("start", "end")):
-        if skip_until is not None:
-            if event == "end" and element is skip_until:
-                skip_until = None
-                if element.tail:
-                    line.append(element.tail)
-            continue
+    walk = etree.iterwalk(body, events=("start", "end"))
+    for event, element in walk:
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
-            if tag == "table" and not element.xpath(".//table"):
+            if tag == "table" and element.find(".//table") is None:
                 flush()
                 blocks.append(Grid(_grid(element)))
-                skip_until = element
-            elif tag in BLOCK_TAGS or tag in ("br", "tr", "table"):
+                walk.skip_subtree()  # its "end" still comes
+                continue
+            if tag in BLOCK_TAGS or tag in ("br", "tr", "table"):
                 flush()
-            if element.text and skip_until is None:
+            if element.text:
                 line.append(element.text)
         else:
             if tag in BLOCK_TAGS or tag in ("tr", "td", "th", "table"):
@@ -116,17 +123,17 @@ def _walk(body):
 def _grid(table):
     """rowspan/colspan expanded: text in the first position, the spanned positions empty."""
     rows, pending = [], {}  # pending: (row, column) positions a rowspan from above occupies
-    trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_TABLE_ROWS]
+    trs = ROWS(table)[:MAX_TABLE_ROWS]
     for r, tr in enumerate(trs):
         cells, c = [], 0
-        for td in tr.xpath("./td|./th"):
+        for td in CELLS(tr):
             while (r, c) in pending:
                 cells.append(pending.pop((r, c)))
                 c += 1
             colspan, rowspan = _span(td, "colspan"), min(_span(td, "rowspan"), len(trs) - r)
             if len(pending) + c + colspan * rowspan > MAX_CELLS:
                 raise ParseError("网页中的表格过大或结构异常，无法读取。")
-            cells.append(" ".join(td.text_content().split()))
+            cells.append(" ".join(text_content(td).split()))
             cells.extend([""] * (colspan - 1))
             for dr in range(1, rowspan):
                 for dc in range(colspan):
@@ -140,8 +147,14 @@ def _grid(table):
 
 
 def _span(td, attribute):
+    return _span_value(td.get(attribute, "1"))
+
+
+@lru_cache(maxsize=256)
+def _span_value(text):
+    """Cached: asked twice of every cell, nearly always of "1"."""
     try:
-        return max(1, min(int(td.get(attribute, "1")), MAX_SPAN))
+        return max(1, min(int(text), MAX_SPAN))
     except ValueError:
         return 1
 
