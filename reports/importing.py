@@ -6,14 +6,17 @@ kept as a ReportRevision, so the previous one is never lost.
 """
 import dataclasses
 import hashlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import IntegerField, Q
 
 from reports import vocabulary as v
 from reports.models import Agency, AnnualReport, ReportRevision
@@ -99,17 +102,7 @@ def upload_files(data, filename):
 
 def import_upload(data, filename, user=None):
     """Outcomes for one uploaded file: one report, or each report inside a .zip."""
-    return list(_import_files(upload_files(data, filename), user))
-
-
-def _import_files(files, user):
-    """Outcomes, in order, for (name, bytes or ParseError) pairs, read and imported a batch at
-    a time so that memory stays flat however many files there are."""
-    for batch in _batches(files):
-        readable = [(name, content) for name, content in batch if not isinstance(content, ParseError)]
-        imported = iter(_import_batch(readable, user))
-        for name, content in batch:
-            yield Outcome(name, "failed", str(content)) if isinstance(content, ParseError) else next(imported)
+    return list(import_many(upload_files(data, filename), user))
 
 
 def _batches(items):
@@ -147,13 +140,14 @@ def _new_report(agency, shape, data, sha256, filename):
 
 
 def _revision(report, shape, findings, user, sha256):
-    return ReportRevision(
-        report=report,
-        created_by=user,
-        source=f"导入 {report.source_name}",
-        source_sha256=sha256,
-        data={**shape.to_json(findings), "facts": shape.facts},
-    )
+    """The ReportRevision of the version being stored, as field values."""
+    return {
+        "report_id": report.pk,
+        "created_by_id": user and user.pk,
+        "source": f"导入 {report.source_name}",
+        "source_sha256": sha256,
+        "data": {**shape.to_json(findings), "facts": shape.facts},
+    }
 
 
 @transaction.atomic
@@ -179,7 +173,7 @@ def _store(shape, data, filename, user, agency=None, year=None):
     else:
         report = _new_report(agency, shape, data, sha256, filename)
     findings = report.apply_shape(shape, fresh=action == "created")
-    _revision(report, shape, findings, user, sha256).save()
+    ReportRevision(**_revision(report, shape, findings, user, sha256)).save()
     return Outcome(filename, action, message, report)
 
 
@@ -188,31 +182,84 @@ def _store(shape, data, filename, user, agency=None, year=None):
 BATCH = 200
 
 
-def import_many(files, user=None):
-    """Outcomes, in order, for many (name, bytes) files: the new reports of each batch are written
-    in bulk, one transaction per batch. Each file is stored whole or not at all: parsing and
-    every refusal happen before the batch writes, replacements go through the single-file path
-    inside the batch, and should the database refuse a batch, its files are imported again one
-    by one, each in its own transaction."""
-    for batch in _batches(files):
-        yield from _import_batch(batch, user)
+def import_many(files, user=None, workers=1):
+    """Outcomes, in order, for many (name, bytes or the ParseError of reading it) files, a batch
+    at a time so that memory stays flat however many there are: the new reports of each batch
+    are written in bulk, one transaction per batch. Each file is stored whole or not at all:
+    parsing and every refusal happen before the batch writes, replacements go through the
+    single-file path inside the batch, and should the database refuse a batch, its files are
+    imported again one by one, each in its own transaction. With `workers` > 1, files are parsed
+    in that many processes while the batch before them is written."""
+    with _parsers(workers) as pool:
+        for batch, parsed in _parsed(_batches(files), pool):
+            yield from _import_batch(batch, parsed, user)
 
 
-def _import_batch(files, user):
+@dataclass
+class Parsed:
+    """What a file gives before anything is stored: worked out where it was parsed."""
+
+    shape: object
+    findings: list
+    sha256: str
+
+
+def _parse(name, content):
+    """The file parsed and judged, or the ParseError saying why not (returned, not raised: it
+    crosses processes)."""
+    if isinstance(content, ParseError):
+        return content
+    try:
+        shape = parse_bytes(content, Path(name).name)
+    except ParseError as exc:
+        return exc
+    return Parsed(shape, evaluate(shape), hashlib.sha256(content).hexdigest())
+
+
+@contextmanager
+def _parsers(workers):
+    """Processes that parse (CPU-bound, independent per file), or None to parse here. Forked, so
+    they start at once; they never touch the database."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def _parsed(batches, pool):
+    """Each batch with its files parsed; with a pool, the next batch is parsed while this one
+    is being written."""
+    if pool is None:
+        for batch in batches:
+            yield batch, [_parse(name, content) for name, content in batch]
+        return
+    pending = None
+    for batch in batches:
+        submitted = batch, [pool.submit(_parse, name, content) for name, content in batch]
+        if pending:
+            yield pending[0], [future.result() for future in pending[1]]
+        pending = submitted
+    if pending:
+        yield pending[0], [future.result() for future in pending[1]]
+
+
+def _import_batch(files, parsed, user):
     outcomes, ready = {}, []
-    for index, (name, data) in enumerate(files):
+    for index, ((name, data), result) in enumerate(zip(files, parsed)):
         try:
-            shape = parse_bytes(data, Path(name).name)
-            _check(shape)
-            ready.append((index, name, data, shape, hashlib.sha256(data).hexdigest()))
+            if isinstance(result, ParseError):
+                raise result
+            _check(result.shape)
+            ready.append((index, name, data, result))
         except (ParseError, ImportRefused) as exc:
             outcomes[index] = Outcome(name, "failed", str(exc))
     try:
         with transaction.atomic():
-            for index, name, data, shape, _ in _bulk_create(ready, user, outcomes):
-                outcomes[index] = _store_or_refuse(shape, data, name, user)
+            for index, name, data, result in _bulk_create(ready, user, outcomes):
+                outcomes[index] = _store_or_refuse(result.shape, data, name, user)
     except DatabaseError:
-        for index, name, data, _, _ in ready:
+        for index, name, data, _ in ready:
             outcomes[index] = _import_alone(data, name, user)
     return [outcomes[index] for index in range(len(files))]
 
@@ -240,24 +287,18 @@ def _store_or_refuse(shape, data, name, user):
 def _bulk_create(ready, user, outcomes):
     """Write the batch's new reports in bulk; returns the files that replace or repeat a report
     (their agency and year already stored, or met twice in the batch) for the single path."""
-    agencies = {}  # name → Agency, or the refusal; in file order, so a later spelling finds it
-    for _, _, _, shape, _ in ready:
-        name = norm(shape.agency)
-        if name not in agencies:
-            try:
-                agencies[name] = match_agency(name, create=True)
-            except ImportRefused as exc:
-                agencies[name] = exc
+    agencies = _match_agencies(result.shape.agency for *_, result in ready)
     known = {
         (r.agency_id, r.year)
         for r in AnnualReport.objects.filter(
             agency__in=[a for a in agencies.values() if isinstance(a, Agency)],
-            year__in={shape.year for _, _, _, shape, _ in ready},
+            year__in={result.shape.year for *_, result in ready},
         ).only("agency_id", "year")
     }
     new, later = [], []
     for item in ready:
-        index, name, data, shape, sha256 = item
+        index, name, data, result = item
+        shape, sha256 = result.shape, result.sha256
         agency = agencies[norm(shape.agency)]
         if isinstance(agency, ImportRefused):
             outcomes[index] = Outcome(name, "failed", str(agency))
@@ -266,17 +307,90 @@ def _bulk_create(ready, user, outcomes):
         else:
             known.add((agency.pk, shape.year))
             report = _new_report(agency, shape, data, sha256, Path(name).name)
-            new.append((index, name, shape, sha256, report, report.set_shape(shape)))
+            report.set_shape(shape, result.findings)
+            new.append((index, name, shape, sha256, report, result.findings))
     AnnualReport.objects.bulk_create([report for *_, report, _ in new])
-    rows = {model: [] for model in SECTION_MODELS}
+    rows = {model: [] for model in (*SECTION_MODELS, ReportRevision)}
     for index, name, shape, sha256, report, findings in new:
-        for model, objects in report.section_rows(shape, findings).items():
-            rows[model] += objects
-        rows.setdefault(ReportRevision, []).append(_revision(report, shape, findings, user, sha256))
+        for model, values in AnnualReport.section_values(shape, findings).items():
+            rows[model] += ({"report_id": report.pk, **row} for row in values)
+        rows[ReportRevision].append(_revision(report, shape, findings, user, sha256))
         outcomes[index] = Outcome(name, "created", "", report)
-    for model, objects in rows.items():
-        model.objects.bulk_create(objects, batch_size=500)
+    for model, values in rows.items():
+        _insert(model, values)
     return later
+
+
+def _match_agencies(names):
+    """{name: match_agency(name, create=True), or its refusal} for a batch's names, in file order
+    so that a later spelling finds an agency an earlier file created. Two queries look up every
+    name at once; a name with neither an exact match nor any agency that could be a nearby one
+    is created without asking again; anything else goes through match_agency itself."""
+    names = list(dict.fromkeys(map(norm, names)))
+    exact = {a.name: a for a in Agency.objects.filter(name__in=names)}
+    unknown = [name for name in names if name not in exact]
+    # A superset of every unknown name's nearby agencies (one OR per name: SQLite parses the chain
+    # to a depth of one per name, and allows 1000).
+    nearby = Q(name__in=[form for name in unknown for form in shorter_forms(name)])
+    for name in unknown:
+        nearby |= Q(name__endswith=name)
+    possible = list(Agency.objects.filter(nearby))
+    agencies = {}
+    for name in names:
+        if name and name in exact:
+            agencies[name] = exact[name]
+        elif name and not _any_nearby(name, possible):
+            agencies[name] = Agency.objects.create(name=name)
+            possible.append(agencies[name])
+        else:  # the single-file rules decide
+            try:
+                agencies[name] = match_agency(name, create=True)
+            except ImportRefused as exc:
+                agencies[name] = exc
+            else:
+                possible.append(agencies[name])
+    return agencies
+
+
+def _any_nearby(name, agencies):
+    """Whether any of `agencies` may be what agency_candidates' query finds for `name` (erring
+    towards yes: its LIKE ignores ASCII case on SQLite)."""
+    end, forms = name.lower(), set(shorter_forms(name))
+    return any(a.name.lower().endswith(end) or a.name in forms for a in agencies)
+
+
+def _insert(model, rows):
+    """INSERT rows given as {attname: value} (a field left out takes its default) in the form
+    bulk_create would write them, minus the model instances and the per-value SQL compilation,
+    which cost more than the rows themselves: PostgreSQL COPY, elsewhere one prepared INSERT
+    run for every row. Keys are not read back."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]  # not the thread-local proxy: it is asked for every value
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    integers = [isinstance(f.target_field if f.is_relation else f, IntegerField) for f in fields]
+
+    def prepare(field, integer, value):
+        """As the ORM would; but None (NULL) and the ints of integer columns and keys, most of a
+        report's values, go to the driver as they are."""
+        if value is None or (integer and type(value) is int):
+            return value
+        return field.get_db_prep_save(value, db)
+
+    values = [
+        [prepare(f, i, row[f.attname] if f.attname in row else f.get_default()) for f, i in zip(fields, integers)]
+        for row in rows
+    ]
+    table = db.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    with db.cursor() as cursor, db.wrap_database_errors:
+        if db.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
 def _store_original(data, sha256, filename):
@@ -390,9 +504,9 @@ def collect_files(paths):
             yield path
 
 
-def import_paths(paths, user=None):
+def import_paths(paths, user=None, workers=1):
     """Outcomes for the files and folders named, in batches (see import_many)."""
-    yield from _import_files(_read_paths(paths), user)
+    yield from import_many(_read_paths(paths), user, workers)
 
 
 def _read_paths(paths):

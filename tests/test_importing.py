@@ -1,5 +1,6 @@
 """Import: atomic per file, one report per agency and year, every version kept."""
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -172,7 +173,8 @@ def test_changed_narrative_is_shown_where_it_first_differs(seeds):
     assert old.startswith("2023年，无涉及") and new.startswith("2023年，有涉及")
 
 
-def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds):
+@pytest.mark.parametrize("workers", [1, 2], ids=["parsed-here", "parsed-in-2-processes"])
+def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds, workers):
     from reports.importing import import_many
 
     Agency.objects.create(name="甲市利通区卫生健康局")  # with 吴忠市利通区…: 利通区… is ambiguous
@@ -187,7 +189,7 @@ def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds):
         ("ambiguous.txt", ambiguous),
         ("identical.txt", seed(3).read_bytes()),
     ]
-    outcomes = list(import_many(files))
+    outcomes = list(import_many(files, workers=workers))
     assert [(o.name, o.action) for o in outcomes] == [
         ("new.txt", "created"),
         ("broken.txt", "failed"),
@@ -201,6 +203,21 @@ def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds):
     assert created.revisions.count() == 2 and created.error_count == 0
     assert created.application_rows.count() == 25 and created.active.penalty == 126
     assert AnnualReport.objects.get(pk=seeds[2].pk).application_rows.get(row="unable_not_held").natural_person == 0
+
+
+def test_batches_parsed_in_processes_while_the_one_before_is_written_keep_order(db, monkeypatch, tmp_path):
+    from reports import importing
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n in range(5):
+        (folder / seed(n).name).write_bytes(seed(n).read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    outcomes = list(importing.import_paths([folder], workers=2))
+    assert [Path(o.name).name for o in outcomes] == sorted(p.name for p in folder.iterdir())
+    assert [o.action for o in outcomes] == ["created"] * 5 + ["failed"]
+    assert "损坏" in outcomes[-1].message or "无法" in outcomes[-1].message
 
 
 def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):

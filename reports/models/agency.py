@@ -90,11 +90,13 @@ class Agency(models.Model):
     def save(self, *args, **kwargs):
         # Spec §1: a name ending in 人民政府 (乡镇 included) is a 人民政府; inferred once, on
         # creation, so that an administrator's later choice stands.
-        if self._state.adding and self.name.endswith("人民政府"):
+        adding = self._state.adding
+        if adding and self.name.endswith("人民政府"):
             self.kind = AgencyKind.GOVERNMENT
         super().save(*args, **kwargs)
-        for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
-            report.save(update_fields=["deadline"])
+        if not adding:  # a new agency has no reports yet
+            for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
+                report.save(update_fields=["deadline"])
 
 
 class Profile(models.Model):

@@ -197,9 +197,10 @@ class AnnualReport(models.Model):
         self.status = ReportStatus.DRAFT
         return message
 
-    def set_shape(self, shape):
-        """Put the shape's report-level values on this (unsaved) instance; returns its findings."""
-        findings = engine.evaluate(shape)
+    def set_shape(self, shape, findings=None):
+        """Put the shape's report-level values on this (unsaved) instance; returns its findings
+        (`findings`, when the caller has judged the shape already)."""
+        findings = engine.evaluate(shape) if findings is None else findings
         self.format_version = shape.format_version
         self.overall = shape.sections.get("overall") or ""
         self.other = shape.sections.get("other") or ""
@@ -207,26 +208,22 @@ class AnnualReport(models.Model):
         self._count(findings)
         return findings
 
-    def section_rows(self, shape, findings):
-        """Every row stored beside the report for `shape`, unsaved, by model (for bulk inserts)."""
+    @staticmethod
+    def section_values(shape, findings):
+        """Every row stored beside a report for `shape`, as field values (the report left out) by
+        model: plain dicts, so that a batch import writes them without building instances."""
         own = {t.key for t in v.tables_for(shape.format_version)}
         rows = {model: [] for model in SECTION_MODELS}
         for key, model in TABLE_TWO_MODELS.items():
             if key in own:  # the other format's table 二 has no place in this report
-                cells = v.TABLE_BY_KEY[key].cells()
-                values = {active_field(r.key, c and c.key): shape.cell(key, r.key, c and c.key) for r, c in cells}
-                rows[model].append(model(report=self, **values))
-        rows[ApplicationRow] = [
-            ApplicationRow(report=self, row=key, **shape.applications[key]) for key in v.APPLICATION_KEYS
-        ]
-        rows[ReviewLitigationRow] = [
-            ReviewLitigationRow(report=self, group=g.key, **shape.review_litigation[g.key])
-            for g in v.REVIEW_LITIGATION.rows
-        ]
+                cells = [(r.key, c and c.key) for r, c in v.TABLE_BY_KEY[key].cells()]
+                rows[model] = [{active_field(*cell): shape.cell(key, *cell) for cell in cells}]
+        rows[ApplicationRow] = [{"row": key, **shape.applications[key]} for key in v.APPLICATION_KEYS]
+        reviews = shape.review_litigation
+        rows[ReviewLitigationRow] = [{"group": g.key, **reviews[g.key]} for g in v.REVIEW_LITIGATION.rows]
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
-            items = shape.sections.get(key) or []
-            rows[model] = [model(report=self, position=i, text=t) for i, t in enumerate(items, 1)]
-        rows[Finding] = [Finding.from_engine(self, f) for f in findings]
+            rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
+        rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
 
     @transaction.atomic
@@ -238,10 +235,10 @@ class AnnualReport(models.Model):
         """
         findings = self.set_shape(shape)
         self.save()
-        for model, objects in self.section_rows(shape, findings).items():
+        for model, rows in self.section_values(shape, findings).items():
             if not fresh:
                 model.objects.filter(report=self).delete()
-            model.objects.bulk_create(objects)
+            model.objects.bulk_create(model(report=self, **values) for values in rows)
         # Drop what the caches hold: they describe the rows just replaced.
         getattr(self, "_prefetched_objects_cache", {}).clear()
         for key in TABLE_TWO_MODELS:
@@ -321,21 +318,24 @@ class Finding(models.Model):
 
     @classmethod
     def from_engine(cls, report, finding):
-        return cls(
-            report=report,
-            code=finding.code,
-            severity=finding.severity,
-            message=finding.message,
-            table=finding.table or "",
-            row=finding.row or "",
-            column=finding.column or "",
-            field=finding.field or "",
-            location=finding.location or "",
-            cells=[list(c) for c in finding.cells],
-        )
+        return cls(report=report, **cls.fields_from_engine(finding))
+
+    @staticmethod
+    def fields_from_engine(finding):
+        return {
+            "code": finding.code,
+            "severity": finding.severity,
+            "message": finding.message,
+            "table": finding.table or "",
+            "row": finding.row or "",
+            "column": finding.column or "",
+            "field": finding.field or "",
+            "location": finding.location or "",
+            "cells": [list(c) for c in finding.cells],
+        }
 
 
-# What AnnualReport.section_rows fills: the section models and the findings.
+# What AnnualReport.section_values fills: the section models and the findings.
 SECTION_MODELS = (*TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Finding)
 
 
