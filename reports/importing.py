@@ -325,7 +325,7 @@ def _match_agencies(names):
     """{name: match_agency(name, create=True), or its refusal} for a batch's names, in file order
     so that a later spelling finds an agency an earlier file created. Two queries look up every
     name at once; a name with neither an exact match nor any agency that could be a nearby one
-    is created without asking again; anything else goes through match_agency itself."""
+    is created (together, in one INSERT); anything else goes through match_agency itself."""
     names = list(dict.fromkeys(map(norm, names)))
     exact = {a.name: a for a in Agency.objects.filter(name__in=names)}
     unknown = [name for name in names if name not in exact]
@@ -335,20 +335,29 @@ def _match_agencies(names):
     for name in unknown:
         nearby |= Q(name__endswith=name)
     possible = list(Agency.objects.filter(nearby))
-    agencies = {}
+    agencies, unsaved = {}, []
+
+    def create_unsaved():  # in one INSERT; before any query could look for them
+        Agency.objects.bulk_create(unsaved)
+        unsaved.clear()
+
     for name in names:
         if name and name in exact:
             agencies[name] = exact[name]
         elif name and not _any_nearby(name, possible):
-            agencies[name] = Agency.objects.create(name=name)
+            agencies[name] = Agency(name=name)
+            agencies[name].infer_kind()  # bulk_create does not call save()
+            unsaved.append(agencies[name])
             possible.append(agencies[name])
         else:  # the single-file rules decide
+            create_unsaved()
             try:
                 agencies[name] = match_agency(name, create=True)
             except ImportRefused as exc:
                 agencies[name] = exc
             else:
                 possible.append(agencies[name])
+    create_unsaved()
     return agencies
 
 

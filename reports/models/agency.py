@@ -87,12 +87,16 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        # Spec §1: a name ending in 人民政府 (乡镇 included) is a 人民政府; inferred once, on
-        # creation, so that an administrator's later choice stands.
-        adding = self._state.adding
-        if adding and self.name.endswith("人民政府"):
+    def infer_kind(self):
+        """Spec §1: a name ending in 人民政府 (乡镇 included) is a 人民政府. Inferred once, on
+        creation, so that an administrator's later choice stands."""
+        if self.name.endswith("人民政府"):
             self.kind = AgencyKind.GOVERNMENT
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        if adding:
+            self.infer_kind()
         super().save(*args, **kwargs)
         if not adding:  # a new agency has no reports yet
             for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
