@@ -5,10 +5,27 @@ clean() runs the rule engine on it, so findings land on the exact cell field tha
 into.
 """
 from django import forms
+from django.utils import timezone
 
 from reports import vocabulary as v
 from reports.models import AnnualReport, ReportRevision
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.rules.shape import ReportShape
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+def current_year():
+    """The year of the reports being written now: they describe the previous calendar year."""
+    return timezone.localdate().year - 1
+
+
+def chosen_year(query):
+    """The report year a page's query string asks for (?year=2024), or current_year()."""
+    form = YearForm(query)
+    return (form.is_valid() and form.cleaned_data["year"]) or current_year()
+
 
 CELLS = {
     v.cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in v.ALL_TABLES for r, c in t.cells()

@@ -26,6 +26,7 @@ from reports.parsers.archive import report_members
 from reports.names import same_agency, shorter_forms
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
+from reports.rules.shape import ReportShape
 
 
 class ImportRefused(Exception):
@@ -199,7 +200,7 @@ def import_many(files, user=None, workers=1):
 class Parsed:
     """What a file gives before anything is stored: worked out where it was parsed."""
 
-    shape: object
+    shape: ReportShape
     findings: list
     sha256: str
 

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import roles, workflow
@@ -19,10 +18,10 @@ from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
-from reports.forms import AgencyReportForm
+from reports.forms import AgencyReportForm, chosen_year, current_year
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, Profile
-from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, opening_shape
+from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
@@ -40,7 +39,7 @@ def _agency(user):
 def my_reports(request):
     reports = AnnualReport.objects.visible_to(request.user).select_related("agency").order_by("-year")
     agency = _agency(request.user)
-    year = timezone.localdate().year - 1  # reports describe the previous calendar year
+    year = current_year()
     can_start = (
         agency is not None
         and roles.role_of(request.user) == roles.AGENCY_CLERK
@@ -57,7 +56,7 @@ def start_report(request):
     agency = _agency(request.user)
     if agency is None or roles.role_of(request.user) != roles.AGENCY_CLERK:
         raise PermissionDenied
-    year = timezone.localdate().year - 1
+    year = current_year()
     # get_or_create relies on the database's one-report-per-agency-year constraint under races.
     report, created = AnnualReport.objects.get_or_create(
         agency=agency, year=year, defaults={"format_version": v.format_for_year(year)}
@@ -172,15 +171,10 @@ def download_report(request, pk, kind):
     return _attachment(write(shape), f"{report.agency.name}{report.year}年政府信息公开工作年度报告{suffix}", content_type)
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
-
-
 @login_required
 def blank_template(request):
     """The fill-in template of a year: a clerk's has their agency and 上年结转 filled in."""
-    chosen = YearForm(request.GET)
-    year = chosen.cleaned_data["year"] if chosen.is_valid() else timezone.localdate().year - 1
+    year = chosen_year(request.GET)
     agency = _agency(request.user)
     shape = opening_shape(agency, year) if agency else ReportShape(year=year, format_version=v.format_for_year(year))
     name = f"{agency.name if agency else ''}{year}年政府信息公开工作年度报告（填报模板）.xlsx"

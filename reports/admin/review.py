@@ -13,14 +13,11 @@ from django.utils import timezone
 
 from reports import workflow
 from reports.choices import ReportStatus
+from reports.forms import chosen_year
 from reports.models import Agency, Region
-from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, deadline_for
+from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
 class CommentForm(forms.Form):
@@ -88,8 +85,7 @@ def progress_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     today = timezone.localdate()
-    chosen = YearForm(request.GET)
-    year = chosen.cleaned_data["year"] if chosen.is_valid() and chosen.cleaned_data["year"] else today.year - 1
+    year = chosen_year(request.GET)
     region = Region.objects.filter(code=request.GET.get("region", "")).first()
     agencies = Agency.objects.visible_to(request.user).select_related("region").order_by("region__path", "name")
     reports = model_admin.get_queryset(request).filter(year=year)
