@@ -7,10 +7,12 @@ kept as a ReportRevision, so the previous one is never lost.
 import dataclasses
 import hashlib
 import multiprocessing
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cached_property
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -106,11 +108,11 @@ def import_upload(data, filename, user=None):
     return list(import_many(upload_files(data, filename), user))
 
 
-def _batches(items):
+def _batches(items, size):
     batch = []
     for item in items:
         batch.append(item)
-        if len(batch) == BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
@@ -180,7 +182,10 @@ def _store(shape, data, filename, user, agency=None, year=None):
 
 # -- many files at once ----------------------------------------------------------------------
 
-BATCH = 200
+BATCH = 200  # most files written in one transaction
+MIN_BATCH = 20  # a batch's queries and commit cost about the same for 1 file as for 20
+CHUNK = 8  # files sent to a parsing process at a time: fewer round trips between processes
+AHEAD = 2 * BATCH  # files being parsed or waiting to be written: what bounds the memory
 
 
 def import_many(files, user=None, workers=1):
@@ -190,9 +195,9 @@ def import_many(files, user=None, workers=1):
     parsing and every refusal happen before the batch writes, replacements go through the
     single-file path inside the batch, and should the database refuse a batch, its files are
     imported again one by one, each in its own transaction. With `workers` > 1, files are parsed
-    in that many processes while the batch before them is written."""
+    in that many processes while the files parsed before them are written."""
     with _parsers(workers) as pool:
-        for batch, parsed in _parsed(_batches(files), pool):
+        for batch, parsed in _parsed(files, pool):
             yield from _import_batch(batch, parsed, user)
 
 
@@ -217,6 +222,10 @@ def _parse(name, content):
     return Parsed(shape, evaluate(shape), hashlib.sha256(content).hexdigest())
 
 
+def _parse_chunk(files):
+    return [_parse(name, content) for name, content in files]
+
+
 @contextmanager
 def _parsers(workers):
     """Processes that parse (CPU-bound, independent per file), or None to parse here. Forked, so
@@ -228,21 +237,31 @@ def _parsers(workers):
         yield pool
 
 
-def _parsed(batches, pool):
-    """Each batch with its files parsed; with a pool, the next batch is parsed while this one
-    is being written."""
+def _parsed(files, pool):
+    """Batches of files with their parse results, in file order. With a pool, the processes keep
+    parsing up to AHEAD files ahead, and a batch is whatever they have finished (at least
+    MIN_BATCH files, at most BATCH): the writer never waits for a full batch while files it
+    could write are ready, and the parsers never wait for the writer."""
     if pool is None:
-        for batch in batches:
-            yield batch, [_parse(name, content) for name, content in batch]
+        for batch in _batches(files, BATCH):
+            yield batch, _parse_chunk(batch)
         return
-    pending = None
-    for batch in batches:
-        submitted = batch, [pool.submit(_parse, name, content) for name, content in batch]
-        if pending:
-            yield pending[0], [future.result() for future in pending[1]]
-        pending = submitted
-    if pending:
-        yield pending[0], [future.result() for future in pending[1]]
+    chunks = _batches(files, CHUNK)
+    ahead = deque()  # (chunk, future), in file order
+
+    def submit():
+        for chunk in islice(chunks, AHEAD // CHUNK - len(ahead)):
+            ahead.append((chunk, pool.submit(_parse_chunk, chunk)))
+
+    submit()
+    while ahead:
+        batch, parsed = [], []
+        while ahead and len(batch) < BATCH and (len(batch) < MIN_BATCH or ahead[0][1].done()):
+            chunk, future = ahead.popleft()
+            batch += chunk
+            parsed += future.result()
+            submit()
+        yield batch, parsed
 
 
 def _import_batch(files, parsed, user):

@@ -1,10 +1,12 @@
 """Import: atomic per file, one report per agency and year, every version kept."""
 import hashlib
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from reports.importing import ImportRefused, import_bytes, match_agency
+from reports.parsers import ParseError
 from reports.models import Agency, AnnualReport, ApplicationRow, Finding, ReportRevision
 
 from .conftest import seed
@@ -208,7 +210,8 @@ def test_many_files_in_one_batch_keep_order_and_each_outcome(seeds, workers):
 def test_batches_parsed_in_processes_while_the_one_before_is_written_keep_order(db, monkeypatch, tmp_path):
     from reports import importing
 
-    monkeypatch.setattr(importing, "BATCH", 2)
+    for name, value in (("BATCH", 3), ("MIN_BATCH", 1), ("CHUNK", 2), ("AHEAD", 4)):
+        monkeypatch.setattr(importing, name, value)
     folder = tmp_path / "reports"
     folder.mkdir()
     for n in range(5):
@@ -218,6 +221,46 @@ def test_batches_parsed_in_processes_while_the_one_before_is_written_keep_order(
     assert [Path(o.name).name for o in outcomes] == sorted(p.name for p in folder.iterdir())
     assert [o.action for o in outcomes] == ["created"] * 5 + ["failed"]
     assert "损坏" in outcomes[-1].message or "无法" in outcomes[-1].message
+
+
+class FakePool:
+    """Parses at once, but only the first `finished` chunks are done before they are waited for."""
+
+    def __init__(self, finished):
+        self.finished, self.submitted = finished, []
+
+    def submit(self, parse, chunk):
+        self.submitted.append(chunk)
+        future = Future()
+        if len(self.submitted) <= self.finished:
+            future.set_result(parse(chunk))
+        else:
+            future.result = lambda: parse(chunk)  # still running: done once waited for
+        return future
+
+
+@pytest.mark.parametrize(
+    "finished, sizes",
+    [(99, [6, 6, 2]), (1, [2, 2, 2, 2, 2, 2, 2]), (2, [4, 2, 2, 2, 2, 2])],
+    ids=["all-parsed", "writer-faster", "some-parsed"],
+)
+def test_a_batch_is_what_is_parsed_at_least_min_batch_at_most_batch(monkeypatch, finished, sizes):
+    """The writer takes every file parsed so far (never waiting for a full batch) but no fewer
+    than MIN_BATCH; the parsers run at most AHEAD files ahead of it."""
+    from reports import importing
+
+    for name, value in (("BATCH", 6), ("MIN_BATCH", 2), ("CHUNK", 2), ("AHEAD", 8)):
+        monkeypatch.setattr(importing, name, value)
+    files = [(f"{n}.txt", ParseError(str(n))) for n in range(14)]  # returned as they are
+    pool, written = FakePool(finished), 0
+    batches = []
+    for batch, parsed in importing._parsed(iter(files), pool):
+        assert [str(p) for p in parsed] == [name.removesuffix(".txt") for name, _ in batch]
+        written += len(batch)
+        assert sum(map(len, pool.submitted)) <= written + 8
+        batches.append(batch)
+    assert [len(b) for b in batches] == sizes
+    assert [f for b in batches for f in b] == files
 
 
 def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):
