@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -354,7 +355,7 @@ def _match_agencies(names):
     nearby = Q(name__in=[form for name in unknown for form in shorter_forms(name)])
     for name in unknown:
         nearby |= Q(name__endswith=name)
-    possible = list(Agency.objects.filter(nearby))
+    possible = _Nearby(Agency.objects.filter(nearby))
     agencies, unsaved = {}, []
 
     def create_unsaved():  # in one INSERT; before any query could look for them
@@ -364,11 +365,11 @@ def _match_agencies(names):
     for name in names:
         if name and name in exact:
             agencies[name] = exact[name]
-        elif name and not _any_nearby(name, possible):
+        elif name and name not in possible:
             agencies[name] = Agency(name=name)
             agencies[name].infer_kind()  # bulk_create does not call save()
             unsaved.append(agencies[name])
-            possible.append(agencies[name])
+            possible.add(agencies[name])
         else:  # the single-file rules decide
             create_unsaved()
             try:
@@ -376,16 +377,28 @@ def _match_agencies(names):
             except ImportRefused as exc:
                 agencies[name] = exc
             else:
-                possible.append(agencies[name])
+                possible.add(agencies[name])
     create_unsaved()
     return agencies
 
 
-def _any_nearby(name, agencies):
-    """Whether any of `agencies` may be what agency_candidates' query finds for `name` (erring
-    towards yes: its LIKE ignores ASCII case on SQLite)."""
-    end, forms = name.lower(), set(shorter_forms(name))
-    return any(a.name.lower().endswith(end) or a.name in forms for a in agencies)
+class _Nearby:
+    """Agencies that agency_candidates' query may find for a name (erring towards yes: its LIKE
+    ignores ASCII case on SQLite), indexed by every ending of their names: comparing each name
+    of a batch with every agency would cost the square of the batch."""
+
+    def __init__(self, agencies):
+        self.names, self.endings = set(), set()
+        for agency in agencies:
+            self.add(agency)
+
+    def add(self, agency):
+        self.names.add(agency.name)
+        name = agency.name.lower()
+        self.endings.update(name[i:] for i in range(len(name)))
+
+    def __contains__(self, name):
+        return name.lower() in self.endings or not self.names.isdisjoint(shorter_forms(name))
 
 
 def _insert(model, rows):
@@ -397,19 +410,22 @@ def _insert(model, rows):
         return
     db = connections[DEFAULT_DB_ALIAS]  # not the thread-local proxy: it is asked for every value
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = {f.attname for f in fields}
+    take = itemgetter(*(f.attname for f in fields))
+    # Integers and keys, most of a report's values, go to the driver as they are; the rest (and
+    # not NULL) as the ORM would prepare them.
     integers = [isinstance(f.target_field if f.is_relation else f, IntegerField) for f in fields]
-
-    def prepare(field, integer, value):
-        """As the ORM would; but None (NULL) and the ints of integer columns and keys, most of a
-        report's values, go to the driver as they are."""
-        if value is None or (integer and type(value) is int):
-            return value
-        return field.get_db_prep_save(value, db)
-
-    values = [
-        [prepare(f, i, row[f.attname] if f.attname in row else f.get_default()) for f, i in zip(fields, integers)]
-        for row in rows
-    ]
+    prepared = [(i, f) for i, (f, integer) in enumerate(zip(fields, integers)) if not integer]
+    values = []
+    for row in rows:
+        missing = names - row.keys()
+        if missing:  # a field left out takes its default
+            row = {**row, **{f.attname: f.get_default() for f in fields if f.attname in missing}}
+        value = list(take(row)) if len(fields) > 1 else [take(row)]
+        for i, field in prepared:
+            if value[i] is not None:
+                value[i] = field.get_db_prep_save(value[i], db)
+        values.append(value)
     table = db.ops.quote_name(model._meta.db_table)
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     with db.cursor() as cursor, db.wrap_database_errors:

@@ -64,7 +64,7 @@ class Row:
         return self.decimal or bool(column and column.decimal)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per official table: identity is equality
 class Table:
     key: str
     number: str

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, norm
@@ -46,14 +47,26 @@ def parse_value(cell, decimal=False):
     return None, unicodedata.normalize("NFKC", cell).strip()[:100]
 
 
+NUMBER_CELL, LABEL_CELL = 1, 2
+
+
+@lru_cache(maxsize=8192)
+def cell_kind(cell):
+    """NUMBER_CELL, LABEL_CELL (Chinese text that is not a blank marker) or 0."""
+    text = number_text(cell)
+    if NUMBER.match(text):
+        return NUMBER_CELL
+    return LABEL_CELL if CJK.search(text) and text not in BLANK_MARKERS else 0
+
+
 def split_row(cells):
     """(label cells, value cells): the label runs up to the last text cell before any number."""
     last_label = -1
     for i, cell in enumerate(cells):
-        text = number_text(cell)
-        if NUMBER.match(text):
+        kind = cell_kind(cell)
+        if kind == NUMBER_CELL:
             break
-        if CJK.search(text) and text not in BLANK_MARKERS:
+        if kind == LABEL_CELL:
             last_label = i
     return cells[: last_label + 1], cells[last_label + 1 :]
 
@@ -78,8 +91,10 @@ def fit(values, count, total_last=False):
     return values[:count], [x for x in values[count:] if norm(x)]
 
 
+@lru_cache(maxsize=4096)
 def row_key(table, label):
-    """The official row a label names: the row whose distinctive fragment is the longest match."""
+    """The official row a label names: the row whose distinctive fragment is the longest match.
+    Cached: every report repeats the same labels."""
     text = ENUMERATOR.sub("", norm(label))
     best, best_len = None, 0
     for row in table.rows:
@@ -91,7 +106,7 @@ def row_key(table, label):
 
 def classify(rows):
     """Which official table rows hold, by their labels (the section heading may be missing)."""
-    text = "".join(norm(c) for row in rows for c in row)
+    text = "".join(map(norm, chain.from_iterable(rows)))
     if "本年新收" in text or "上年结转" in text:
         return v.APPLICATIONS.key
     if "行政复议" in text and ("行政诉讼" in text or "复议后起诉" in text):
@@ -103,7 +118,7 @@ def classify(rows):
 
 def _starts_table(cells):
     """True for the first header row of a table: where one table ends and the next begins."""
-    text = "".join(norm(c) for c in cells)
+    text = "".join(map(norm, cells))
     return (
         "第二十条第(一)项" in text
         or "申请人情况" in text
@@ -162,9 +177,13 @@ class TableReader:
 
     def _store(self, table, row, columns, values):
         self.seen[table.key].add(row.key)
+        cells = self.shape.table(table.key)
         for column, cell in zip(columns, values):
             value, invalid = parse_value(cell, row.is_decimal(table.column_by_key.get(column)))
-            self.shape.set_cell(table.key, row.key, column, value)
+            if column is None:
+                cells[row.key] = value
+            else:
+                cells[row.key][column] = value
             if invalid is not None:
                 self.shape.facts["invalid_cells"][v.cell_key(table.key, row.key, column)] = invalid
 
@@ -196,13 +215,13 @@ class TableReader:
     # -- table 二 -------------------------------------------------------------------------------
 
     def _read_active(self, rows):
-        text = "".join(norm(c) for cells in rows for c in cells)
+        text = "".join(map(norm, chain.from_iterable(rows)))
         if any(norm(label) in text for label in v.LABELS_2019):
             self.shape.format_version = "2019"  # the trial format's own columns (spec §2)
         table = v.ACTIVE_2019 if self.shape.format_version == "2019" else v.ACTIVE
         for cells in rows:
             labels, values = split_row(cells)
-            label = "".join(norm(c) for c in labels)
+            label = "".join(map(norm, labels))
             if not label or "第二十条" in label:
                 continue
             if norm(v.ITEM_LABEL) in label or any(norm(c.label) in label for c in table.column_by_key.values()):
@@ -244,7 +263,7 @@ class TableReader:
             key = row_key(table, labels[-1])
             if key is None or key in self.seen[table.key]:
                 if any(norm(x) for x in values) or key:
-                    self._extra(table, "".join(norm(c) for c in labels))
+                    self._extra(table, "".join(map(norm, labels)))
                 continue
             fitted, extra = fit(values, len(present), total_last=True)
             self._store(table, table.row_by_key[key], present, fitted)
@@ -262,7 +281,7 @@ class TableReader:
             if any(NUMBER.match(number_text(x)) for x in values):
                 data = values
                 break
-            header_text += "".join(norm(c) for c in cells)
+            header_text += "".join(map(norm, cells))
         groups = [g.key for g in table.rows if any(norm(m) in header_text for m in g.match)]
         if not groups:
             groups = [g.key for g in table.rows]

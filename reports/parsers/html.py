@@ -125,36 +125,40 @@ def _grid(table):
     rows, pending = [], {}  # pending: (row, column) positions a rowspan from above occupies
     trs = ROWS(table)[:MAX_TABLE_ROWS]
     for r, tr in enumerate(trs):
-        cells, c = [], 0
+        cells = []
         for td in CELLS(tr):
-            while (r, c) in pending:
-                cells.append(pending.pop((r, c)))
-                c += 1
-            colspan, rowspan = _span(td, "colspan"), min(_span(td, "rowspan"), len(trs) - r)
-            if len(pending) + c + colspan * rowspan > MAX_CELLS:
-                raise ParseError("网页中的表格过大或结构异常，无法读取。")
-            cells.append(" ".join(text_content(td).split()))
-            cells.extend([""] * (colspan - 1))
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = ""
-            c += colspan
-        while (r, c) in pending:
-            cells.append(pending.pop((r, c)))
-            c += 1
+            if pending:
+                _fill(cells, pending, r)
+            text = text_content(td) if len(td) else td.text
+            cells.append(" ".join(text.split()) if text else "")
+            colspan, rowspan = td.get("colspan"), td.get("rowspan")
+            if colspan or rowspan:  # most cells have neither, or say 1
+                colspan, rowspan = _span(colspan), min(_span(rowspan), len(trs) - r)
+                if len(pending) + len(cells) + colspan * rowspan > MAX_CELLS:
+                    raise ParseError("网页中的表格过大或结构异常，无法读取。")
+                c = len(cells) - 1
+                cells.extend([""] * (colspan - 1))
+                for dr in range(1, rowspan):
+                    for dc in range(colspan):
+                        pending[(r + dr, c + dc)] = ""
+        if pending:
+            _fill(cells, pending, r)
+        if len(cells) > MAX_CELLS:
+            raise ParseError("网页中的表格过大或结构异常，无法读取。")
         rows.append(cells)
     return rows
 
 
-def _span(td, attribute):
-    return _span_value(td.get(attribute, "1"))
+def _fill(cells, pending, r):
+    """The positions of row r that rowspans from above occupy, up to the next cell of its own."""
+    while (r, len(cells)) in pending:
+        cells.append(pending.pop((r, len(cells))))
 
 
 @lru_cache(maxsize=256)
-def _span_value(text):
-    """Cached: asked twice of every cell, nearly always of "1"."""
+def _span(text):
+    """A rowspan/colspan value, clamped (None when absent). Cached: nearly always "1"."""
     try:
-        return max(1, min(int(text), MAX_SPAN))
+        return max(1, min(int(text or 1), MAX_SPAN))
     except ValueError:
         return 1
-

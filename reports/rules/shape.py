@@ -3,6 +3,7 @@
 Parsers return it, models and forms build it, and it serialises to the JSON of spec §7. Cells are
 None when the report left them blank: blank is not 0 (rules read it as 0 and say so, W1).
 """
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,10 +97,7 @@ class ReportShape:
         return shape
 
 
-def _json_value(value):
-    """Decimals travel as strings so 万元 amounts keep every digit."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _json_value(x) for k, x in value.items()}
-    return value
+def _json_value(table):
+    """The table with its Decimals as strings, so 万元 amounts keep every digit. Through the C
+    encoder and decoder: a table is hundreds of cells, nearly all ints or None."""
+    return json.loads(json.dumps(table, default=str))
