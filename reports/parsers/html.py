@@ -81,11 +81,15 @@ def _article(root):
 
 def _title(root, body):
     """The page's report title when the article body does not repeat it (it sits in an <h1>)."""
-    body_text = norm(text_content(body))
+    body_text = None  # normalised only when a heading outside the body names a report: it is long
     for element in root.iter("h1", "h2", "title"):
+        if element is body or body in element.iterancestors():
+            continue  # read with the body
         text = " ".join(text_content(element).split())
-        if "年度报告" in text and norm(text) not in body_text:
-            return [Paragraph(text)]
+        if "年度报告" in text:
+            body_text = norm(text_content(body)) if body_text is None else body_text
+            if norm(text) not in body_text:
+                return [Paragraph(text)]
     return []
 
 
