@@ -4,6 +4,7 @@ Everything that names a section, table, row or column (models, parsers, rules, f
 exports, JSON) reads it from here, so a label is written exactly once.
 """
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -73,18 +74,19 @@ class Table:
     columns: tuple = ()
     row_by_key: dict = field(default_factory=dict, compare=False)
     column_by_key: dict = field(default_factory=dict, compare=False)
+    cell_list: list = field(default_factory=list, compare=False)
 
     def __post_init__(self):
         self.row_by_key.update({r.key: r for r in self.rows})
         self.column_by_key.update({c.key: c for c in self.columns})
         for row in self.rows:
             self.column_by_key.update({c.key: c for c in row.columns})
+            self.cell_list.extend((row, column) for column in row.columns or self.columns or (None,))
 
     def cells(self):
-        """Every official cell as (row, column-or-None), in reading order."""
-        for row in self.rows:
-            for column in row.columns or self.columns or (None,):
-                yield row, column
+        """Every official cell as (row, column-or-None), in reading order. Listed once: the rules
+        walk them for every report."""
+        return self.cell_list
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +277,7 @@ def tables_for(format_version):
     return TABLES_2019 if format_version == "2019" else TABLES
 
 
+@lru_cache(maxsize=None)  # two formats; asked several times of every report
 def outcome_keys(format_version):
     """The outcome rows of table 三 whose sum is （七）总计 (E8), as the format prints them: every
     row under 三、本年度办理结果 (its sub-blocks included) but the 总计 itself."""

@@ -131,12 +131,12 @@ def _grid(table):
     for r, tr in enumerate(trs):
         cells = []
         for td in CELLS(tr):
-            if pending:
+            if pending and (r, len(cells)) in pending:
                 _fill(cells, pending, r)
             text = text_content(td) if len(td) else td.text
             cells.append(" ".join(text.split()) if text else "")
-            colspan, rowspan = td.get("colspan"), td.get("rowspan")
-            if colspan or rowspan:  # most cells have neither, or say 1
+            colspan, rowspan = td.get("colspan", "1"), td.get("rowspan", "1")
+            if colspan != "1" or rowspan != "1":  # most cells span nothing
                 colspan, rowspan = _span(colspan), min(_span(rowspan), len(trs) - r)
                 if len(pending) + len(cells) + colspan * rowspan > MAX_CELLS:
                     raise ParseError("网页中的表格过大或结构异常，无法读取。")
@@ -161,8 +161,8 @@ def _fill(cells, pending, r):
 
 @lru_cache(maxsize=256)
 def _span(text):
-    """A rowspan/colspan value, clamped (None when absent). Cached: nearly always "1"."""
+    """A rowspan/colspan value, clamped. Cached: the same few recur."""
     try:
-        return max(1, min(int(text or 1), MAX_SPAN))
+        return max(1, min(int(text), MAX_SPAN))
     except ValueError:
         return 1

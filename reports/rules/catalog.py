@@ -39,7 +39,7 @@ def _sum_hit(shape, table, total_cell, part_cells, **params):
     """
     values = shape.table(table)  # read directly: a report has some 300 cells in such sums
     total = _n(values[total_cell[0]][total_cell[1]])
-    parts = sum(_n(values[row][column]) for row, column in part_cells)
+    parts = sum(values[row][column] or 0 for row, column in part_cells)
     if total == parts or any(shape.is_missing(table, *cell) for cell in (total_cell, *part_cells)):
         return None
     cells = [(table, *total_cell)] + [(table, *c) for c in part_cells if shape.cell(table, *c)]
@@ -132,9 +132,10 @@ def format_matches_year(shape):
 def valid_numbers(shape):
     invalid = shape.facts["invalid_cells"]
     for table in v.tables_for(shape.format_version):
+        values = shape.table(table.key)  # read directly: some 300 cells a report
         for row, column in table.cells():
             key = v.cell_key(table.key, row.key, column and column.key) if invalid else None
-            value = shape.cell(table.key, row.key, column and column.key)
+            value = values[row.key] if column is None else values[row.key][column.key]
             signed = bool(column and column.signed)  # 2019's 本年增/减
             if key in invalid:
                 text = invalid[key]
@@ -154,10 +155,11 @@ def blank_cells(shape):
         return
     invalid = shape.facts["invalid_cells"]
     for table in v.tables_for(shape.format_version):
+        values = shape.table(table.key)
         for row, column in table.cells():
             column_key = column and column.key
             if (
-                shape.cell(table.key, row.key, column_key) is None
+                (values[row.key] if column is None else values[row.key][column_key]) is None
                 and not shape.is_missing(table.key, row.key, column_key)
                 and v.cell_key(table.key, row.key, column_key) not in invalid
             ):
