@@ -5,6 +5,7 @@ beside them. Re-importing the same agency and year updates that report; every st
 kept as a ReportRevision, so the previous one is never lost.
 """
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 from collections import deque
@@ -230,12 +231,20 @@ def _parse_chunk(files):
 @contextmanager
 def _parsers(workers):
     """Processes that parse (CPU-bound, independent per file), or None to parse here. Forked, so
-    they start at once; they never touch the database."""
-    if workers <= 1:
-        yield None
-        return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool
+    they start at once; they never touch the database.
+
+    What exists before the import is frozen out of garbage collection meanwhile: the collector
+    no longer walks it after every few thousand new objects (parsing makes many), and forked
+    processes no longer copy the memory pages it would write to."""
+    gc.freeze()
+    try:
+        if workers <= 1:
+            yield None
+        else:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _parsed(files, pool):
