@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import IntegerField, Q
+from django.utils import timezone
 
 from reports import vocabulary as v
 from reports.models import Agency, AnnualReport, ReportRevision
@@ -339,7 +340,7 @@ def _bulk_create(ready, user, outcomes):
             report = _new_report(agency, shape, data, sha256, Path(name).name)
             report.set_shape(shape, result.findings)
             new.append((index, name, shape, sha256, report, result.findings))
-    AnnualReport.objects.bulk_create([report for *_, report, _ in new])
+    _create_reports([report for *_, report, _ in new])
     rows = {model: [] for model in (*SECTION_MODELS, ReportRevision)}
     for index, name, shape, sha256, report, findings in new:
         for model, values in AnnualReport.section_values(shape, findings).items():
@@ -349,6 +350,25 @@ def _bulk_create(ready, user, outcomes):
     for model, values in rows.items():
         _insert(model, values)
     return later
+
+
+def _create_reports(reports):
+    """INSERT new reports as _insert writes rows, then read their keys back by agency and year
+    (unique together): bulk_create compiles SQL for each of their thirty-odd fields."""
+    if not reports:
+        return
+    now = timezone.now()  # what auto_now_add and auto_now would set
+    fields = [f.attname for f in AnnualReport._meta.concrete_fields if not f.primary_key]
+    for report in reports:
+        report.created_at = report.updated_at = now
+    _insert(AnnualReport, [{field: getattr(report, field) for field in fields} for report in reports])
+    keys = AnnualReport.objects.filter(
+        agency__in={r.agency_id for r in reports}, year__in={r.year for r in reports}
+    ).values_list("agency_id", "year", "pk")
+    keys = {(agency, year): pk for agency, year, pk in keys}
+    for report in reports:
+        report.pk = keys[(report.agency_id, report.year)]
+        report._state.adding, report._state.db = False, DEFAULT_DB_ALIAS
 
 
 def _match_agencies(names):

@@ -266,13 +266,13 @@ def test_a_batch_is_what_is_parsed_at_least_min_batch_at_most_batch(monkeypatch,
 def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):
     from django.db import IntegrityError
 
-    from reports.importing import import_many
+    from reports import importing
 
     def refuse(*args, **kwargs):
         raise IntegrityError("simulated conflict")
 
-    monkeypatch.setattr(AnnualReport.objects, "bulk_create", refuse)
-    outcomes = list(import_many([(seed(n).name, seed(n).read_bytes()) for n in range(5)]))
+    monkeypatch.setattr(importing, "_create_reports", refuse)
+    outcomes = list(importing.import_many([(seed(n).name, seed(n).read_bytes()) for n in range(5)]))
     assert [o.action for o in outcomes] == ["created"] * 5
     assert AnnualReport.objects.count() == 5 and ReportRevision.objects.count() == 5
 
@@ -296,13 +296,13 @@ def test_a_batch_resolves_agencies_like_a_single_import(db):
 def test_a_database_that_keeps_refusing_fails_files_not_the_import(db, monkeypatch):
     from django.db import DatabaseError
 
-    from reports.importing import import_many
+    from reports import importing
 
     def refuse(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(AnnualReport.objects, "bulk_create", refuse)
+    monkeypatch.setattr(importing, "_create_reports", refuse)
     monkeypatch.setattr(ReportRevision, "save", refuse)
-    outcomes = list(import_many([(seed(n).name, seed(n).read_bytes()) for n in range(3)]))
+    outcomes = list(importing.import_many([(seed(n).name, seed(n).read_bytes()) for n in range(3)]))
     assert [o.action for o in outcomes] == ["failed"] * 3 and "disk full" in outcomes[0].message
     assert not AnnualReport.objects.exists()
