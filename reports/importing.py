@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from reports import vocabulary as v
 from reports.models import Agency, AnnualReport, ReportRevision
+from reports.models.agency import regions_named
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS, deadline_for
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.parsers.archive import report_members
@@ -388,8 +389,12 @@ def _match_agencies(names):
     agencies, unsaved = {}, []
 
     def create_unsaved():  # in one INSERT; before any query could look for them
-        Agency.objects.bulk_create(unsaved)
-        unsaved.clear()
+        if unsaved:
+            regions = regions_named(agency.name for agency in unsaved)
+            for agency in unsaved:
+                agency.infer_region(regions)  # bulk_create does not call save()
+            Agency.objects.bulk_create(unsaved)
+            unsaved.clear()
 
     for name in names:
         if name and name in exact:

@@ -44,6 +44,17 @@ class Region(models.Model):
         return self.path.count("/") - 2
 
 
+def regions_named(agency_names):
+    """{region name: [regions]} for every place the agency names may begin with, in one query."""
+    from reports.names import place_names  # reports.names loads the parsers, which load models
+
+    wanted = set().union(*map(place_names, agency_names))
+    regions = {}
+    for region in Region.objects.filter(name__in=wanted) if wanted else ():
+        regions.setdefault(region.name, []).append(region)
+    return regions
+
+
 NOTHING = models.Q(pk__in=[])
 
 
@@ -93,10 +104,20 @@ class Agency(models.Model):
         if self.name.endswith("人民政府"):
             self.kind = AgencyKind.GOVERNMENT
 
+    def infer_region(self, regions=None):
+        """The 行政区划 the name states (names.named_region), when none is given: imported and
+        newly registered agencies are then in their reviewers' scope at once. Inferred once, on
+        creation, as the kind is. `regions`: regions_named() of a batch's names, or looked up."""
+        from reports.names import named_region  # see regions_named
+
+        if self.region_id is None:
+            self.region = named_region(self.name, regions_named([self.name]) if regions is None else regions)
+
     def save(self, *args, **kwargs):
         adding = self._state.adding
         if adding:
             self.infer_kind()
+            self.infer_region()
         super().save(*args, **kwargs)
         if not adding:  # a new agency has no reports yet
             for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)

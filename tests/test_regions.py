@@ -1,0 +1,68 @@
+"""An agency is placed in the 行政区划 its name states, so that region-scoped reviewers see what
+was imported or registered without anyone setting it by hand."""
+import pytest
+
+from reports import roles
+from reports.importing import import_bytes, import_many
+from reports.models import Agency, AnnualReport, Profile, Region
+
+from .conftest import make_user, seed
+
+
+@pytest.fixture
+def regions(db):
+    def add(code, name, parent=None):
+        return Region.objects.create(code=code, name=name, parent=parent)
+
+    ningxia = add("640000", "宁夏回族自治区")
+    wuzhong = add("640300", "吴忠市", ningxia)
+    litong = add("640302", "利通区", wuzhong)
+    add("640302100", "金积镇", litong)
+    gansu = add("620000", "甘肃省")
+    add("620123100", "城关镇", add("620123", "榆中县", gansu))
+    add("620621100", "城关镇", add("620621", "民勤县", gansu))
+    return {region.code: region for region in Region.objects.all()}
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("吴忠市利通区卫生健康局", "640302"),
+        ("利通区卫生健康局", "640302"),  # the only 利通区
+        ("宁夏回族自治区吴忠市利通区金积镇人民政府", "640302100"),
+        ("吴忠市金积镇人民政府", "640302100"),  # a level may be skipped
+        ("吴忠市市场监督管理局", "640300"),  # 市场 is no place
+        ("榆中县城关镇人民政府", "620123100"),  # the 城关镇 within 榆中县
+        ("民勤县榆中县城关镇人民政府", "620621"),  # 榆中县 is not within 民勤县: read no further
+        ("城关镇人民政府", None),  # two counties have one
+        ("泰安市泰山区卫生健康局", None),  # not in the registry
+        ("国家税务总局吴忠市税务局", None),  # the place does not begin the name
+    ],
+)
+def test_a_new_agency_is_placed_where_its_name_says(regions, name, code):
+    agency = Agency.objects.create(name=name)
+    assert (agency.region.code if agency.region else None) == code
+
+
+def test_a_given_region_stands_and_nothing_is_inferred_after_creation(regions):
+    given = Agency.objects.create(name="吴忠市利通区卫生健康局", region=regions["640300"])
+    assert given.region == regions["640300"]
+    cleared = Agency.objects.create(name="利通区教育局")
+    cleared.region = None  # an administrator's choice
+    cleared.save()
+    cleared.refresh_from_db()
+    assert cleared.region is None
+
+
+@pytest.mark.parametrize("path", ["batch", "single"])
+def test_an_imported_report_is_seen_by_the_reviewer_of_its_region(regions, path):
+    reviewer = make_user("wuzhong", roles.REVIEWER)
+    Profile.objects.create(user=reviewer, region=regions["640300"])
+    data = seed(0).read_bytes()  # 吴忠市利通区卫生健康局, a new agency
+    if path == "batch":
+        [outcome] = import_many([(seed(0).name, data)])
+    else:
+        outcome = import_bytes(data, seed(0).name)
+    assert outcome.action == "created"
+    assert outcome.report.agency.region == regions["640302"]
+    assert list(AnnualReport.objects.visible_to(reviewer)) == [outcome.report]
