@@ -21,7 +21,7 @@ def same_agency(a, b):
     return a == b or a in shorter_forms(b) or b in shorter_forms(a)
 
 
-# Where the name of any 行政区划 ends, towns and 街道 included.
+# Where the name of any 行政区划 ends, towns and 街道 included (an agency name must hold one).
 PLACE_END = re.compile(r"(省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)")
 
 

@@ -7,7 +7,7 @@ is the fullest form that agrees with the title (利通区卫生健康局 → 吴
 import re
 from collections import Counter
 
-from reports.names import same_agency
+from reports.names import PLACE_END, same_agency
 from reports.parsers.blocks import norm
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -16,7 +16,6 @@ PERIOD = re.compile(
 )
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 SUFFIXES = ("人民政府", "委员会", "办公室", "管理局", "局", "委", "办", "厅", "中心", "街道办事处")
-REGION = re.compile(r"(省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)")
 NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
 # How reports name themselves in the body: the preamble's 《…年度报告》, and the contact line.
 SELF_REFERENCES = (
@@ -33,7 +32,7 @@ LEADING_WORDS = re.compile(r"^(请与|可与|与|请|在)")
 
 def is_agency_name(text):
     text = norm(text)
-    return 4 <= len(text) <= 30 and text.endswith(SUFFIXES) and bool(REGION.search(text[:-1]))
+    return 4 <= len(text) <= 30 and text.endswith(SUFFIXES) and bool(PLACE_END.search(text[:-1]))
 
 
 def _clean(name):
