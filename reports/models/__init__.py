@@ -1,5 +1,6 @@
 """The records core: one module per concern (who reports, the report, its sections)."""
 from .agency import Agency, Profile, Region
+from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
 from .submission import Transition, WarningExplanation
 from .sections import (
@@ -17,6 +18,9 @@ __all__ = [
     "Agency",
     "AnnualReport",
     "ApplicationRow",
+    "AuditAction",
+    "AuditEvent",
+    "AuditResult",
     "Finding",
     "Improvement",
     "Problem",

@@ -1,5 +1,6 @@
 """Who reports: agencies, placed in the 行政区划 hierarchy that reviewers' offices cover."""
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -11,7 +12,14 @@ from reports.choices import AgencyKind
 class Region(models.Model):
     """A 行政区划 (province, city, county…). `path` makes a subtree one indexed prefix query."""
 
-    code = models.CharField("行政区划代码", max_length=12, unique=True)
+    # GB/T 2260 and the statistical division codes: 6 digits down to counties, 9 for 乡镇 and
+    # 街道, 12 for villages.
+    code = models.CharField(
+        "行政区划代码",
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}(\d{3}){0,2}$", "行政区划代码应为 6、9 或 12 位数字。")],
+    )
     name = models.CharField("名称", max_length=50)
     parent = models.ForeignKey(
         "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -132,6 +140,9 @@ class Profile(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="负责区划", null=True, blank=True, on_delete=models.PROTECT, help_text="留空表示全部区划"
     )
+    # 等保: a password an administrator set (an account's first, or a reset) is changed by its
+    # user at the next login, before anything else.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户归属"

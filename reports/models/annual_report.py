@@ -145,6 +145,9 @@ class AnnualReport(models.Model):
     deadline = models.DateField("报送期限", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Raised by every stored version: a form carries the number it was opened with, and a save
+    # from a page that someone else's save has made stale is refused (reports.versions).
+    version = models.PositiveIntegerField("版本号", default=0)
 
     objects = AnnualReportQuerySet.as_manager()
 

@@ -9,7 +9,9 @@ from reports.choices import ReportStatus
 class Transition(models.Model):
     """One status change: who, when, from, to, and the comment (required when returning)."""
 
-    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="transitions")
+    # PROTECT: a report that has moved through the workflow (was ever submitted) keeps its history
+    # and so cannot be deleted.
+    report = models.ForeignKey("AnnualReport", on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField("原状态", max_length=20, choices=ReportStatus.choices)
     to_status = models.CharField("新状态", max_length=20, choices=ReportStatus.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL)
