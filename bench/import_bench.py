@@ -128,12 +128,13 @@ def _ours(files, one_by_one=False):
     """import_many as import_reports runs it (parsing on every core while batches are written);
     or file by file, as the admin does."""
     from reports.importing import import_bytes, import_many
+    from reports.models.agency import OPERATOR
 
     started = time.perf_counter()
     if one_by_one:
-        outcomes = [import_bytes(data, name) for name, data in files]
+        outcomes = [import_bytes(data, name, OPERATOR) for name, data in files]
     else:
-        outcomes = list(import_many(files, workers=os.cpu_count() or 1))
+        outcomes = list(import_many(files, OPERATOR, workers=os.cpu_count() or 1))
     assert all(o.action == "created" for o in outcomes), [o.message for o in outcomes if o.action != "created"]
     return rate(len(files), time.perf_counter() - started), peak_mb()
 

@@ -7,6 +7,7 @@ the request; commands record with no IP and the name of the command's user, if a
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils import timezone
 
 from reports.models import AuditEvent, AuditResult
 
@@ -28,19 +29,25 @@ def client_ip(request):
 def record(action, target="", *, user=None, result=AuditResult.SUCCESS, detail=None, request=None, username=None):
     """Append one event. `user` defaults to the request's user; `username` names someone who is not
     (or not yet) a user object, such as a failed login's typed name."""
+    return AuditEvent.objects.create(**event_fields(action, target, user, result, detail, request, username))
+
+
+def event_fields(action, target="", user=None, result=AuditResult.SUCCESS, detail=None, request=None, username=None):
+    """An event's field values (record() saves them; a batch import inserts many at once)."""
     request = request or _request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEvent.objects.create(
-        user_id=user.pk if authenticated else None,
-        username=(username if username is not None else (user.get_username() if authenticated else ""))[:150],
-        ip=client_ip(request),
-        action=action,
-        target=str(target)[:300],
-        result=result,
-        detail=detail or {},
-    )
+    return {
+        "created_at": timezone.now(),
+        "user_id": user.pk if authenticated else None,
+        "username": (username if username is not None else (user.get_username() if authenticated else ""))[:150],
+        "ip": client_ip(request),
+        "action": action,
+        "target": str(target)[:300],
+        "result": result,
+        "detail": detail or {},
+    }
 
 
 class AuditContextMiddleware:

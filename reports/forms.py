@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 
 from reports import vocabulary as v
-from reports.models import AnnualReport, ReportRevision
+from reports import versions
+from reports.models import AnnualReport
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.rules.shape import ReportShape
 
@@ -114,6 +115,9 @@ def _cell_field(table_key, row, column):
 class BaseReportForm(forms.ModelForm):
     problems = ItemListField(label=v.PROBLEMS_LABEL, required=False)
     improvements = ItemListField(label=v.IMPROVEMENTS_LABEL, required=False)
+    # The report's version when the page was opened: a save from a page someone else's save has
+    # made stale is refused rather than silently reverting their work.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = AnnualReport
@@ -127,9 +131,15 @@ class BaseReportForm(forms.ModelForm):
             self.initial.setdefault(key, self.stored.cell(*cell))
         self.initial.setdefault("problems", self.stored.sections["problems"])
         self.initial.setdefault("improvements", self.stored.sections["improvements"])
+        self.initial["opened_version"] = self.instance.version
 
     def clean(self):
         data = super().clean()
+        opened = data.get("opened_version")
+        if self.instance.pk and opened is not None:
+            current = AnnualReport.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != opened:
+                raise forms.ValidationError(versions.stale_message(self.instance, opened), code="stale")
         shape = self.stored
         agency = data.get("agency") or (self.instance.agency if self.instance.agency_id else None)
         shape.agency = agency.name if agency else None
@@ -143,14 +153,9 @@ class BaseReportForm(forms.ModelForm):
 
     def _save_m2m(self):
         super()._save_m2m()
-        report = self.instance
-        findings = report.apply_shape(self.shape)
-        ReportRevision.objects.create(
-            report=report,
-            created_by=getattr(self, "user", None),
-            source="表单编辑",
-            data={**self.shape.to_json(findings), "facts": self.shape.facts},
-        )
+        opened = self.cleaned_data.get("opened_version")
+        user = getattr(self, "user", None)
+        versions.store(self.instance, self.shape, user=user, source="表单编辑", opened=opened)
 
 
 def _cell_fields():

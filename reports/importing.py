@@ -19,24 +19,28 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import IntegerField, Q
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
+from django.db.models import IntegerField
 from django.utils import timezone
 
-from reports import vocabulary as v
-from reports.models import Agency, AnnualReport, ReportRevision
-from reports.models.agency import regions_named
-from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, SECTION_MODELS, deadline_for
+from reports import versions
+from reports.choices import ReportStatus
+from reports.models import Agency, AnnualReport
+from reports.models.agency import OPERATOR, AgencyRefused
+from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, deadline_for
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.parsers.archive import report_members
-from reports.names import same_agency, shorter_forms
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 
 class ImportRefused(Exception):
-    """The file parsed but cannot be stored (no agency or year found, ambiguous agency)."""
+    """The file parsed but cannot be stored (no agency or year found)."""
+
+
+# Everything that fails one file with a message for the person importing, and nothing else.
+REFUSALS = (ParseError, ImportRefused, AgencyRefused)
 
 
 @dataclass
@@ -53,43 +57,16 @@ class Outcome:
         return self.ACTIONS[self.action]
 
 
-def agency_candidates(name):
-    """Registered agencies a report's name may mean: the exact name alone, or every agency that
-    is the same name with or without its city/province prefix (利通区… = 吴忠市利通区…)."""
-    name = norm(name or "")
-    if not name:
-        return []
-    exact = Agency.objects.filter(name=name).first()
-    if exact:
-        return [exact]
-    nearby = Agency.objects.filter(Q(name__endswith=name) | Q(name__in=shorter_forms(name)))
-    return [agency for agency in nearby[:20] if same_agency(agency.name, name)]
-
-
-def match_agency(name, create=False):
-    """The one Agency a report's name refers to. Two candidates are refused rather than guessed;
-    no candidate creates the agency when `create` is set."""
-    name = norm(name)
-    candidates = agency_candidates(name)
-    if len(candidates) > 1:
-        names = "、".join(a.name for a in candidates)
-        raise ImportRefused(f"机关名称「{name}」可对应多个机关（{names}），请先确认机关。")
-    if candidates:
-        return candidates[0]
-    if create:
-        return Agency.objects.create(name=name)
-    return None
-
-
-def import_bytes(data, filename, user=None, agency=None, year=None):
-    """Import one file's bytes; never raises for bad input, returns a failed Outcome instead.
+def import_bytes(data, filename, user, agency=None, year=None):
+    """Import one file's bytes for `user` (OPERATOR for a command); never raises for bad input,
+    returns a failed Outcome instead.
 
     `agency` and `year`, when given, are the reviewer's choice and override what was detected.
     """
     try:
         shape = parse_bytes(data, filename)
         return _store(shape, data, filename, user, agency, year)
-    except (ParseError, ImportRefused) as exc:
+    except REFUSALS as exc:
         return Outcome(filename, "failed", str(exc))
 
 
@@ -107,7 +84,7 @@ def upload_files(data, filename):
     return members or [(filename, ParseError("压缩包中没有文件。"))]
 
 
-def import_upload(data, filename, user=None):
+def import_upload(data, filename, user):
     """Outcomes for one uploaded file: one report, or each report inside a .zip."""
     return list(import_many(upload_files(data, filename), user))
 
@@ -146,42 +123,54 @@ def _new_report(agency, shape, data, sha256, filename):
     )
 
 
-def _revision(report, shape, findings, user, sha256):
-    """The ReportRevision of the version being stored, as field values."""
-    return {
-        "report_id": report.pk,
-        "created_by_id": user and user.pk,
-        "source": f"导入 {report.source_name}",
-        "source_sha256": sha256,
-        "data": {**shape.to_json(findings), "facts": shape.facts},
-    }
-
-
 @transaction.atomic
 def _store(shape, data, filename, user, agency=None, year=None):
     shape.year = year or shape.year
     _check(shape, agency)
     sha256 = hashlib.sha256(data).hexdigest()
+    resolver = Agency.objects.resolver(user)
     if agency is not None and agency.pk is None:
         # A new agency the reviewer named: created with the report or not at all (and, when
-        # several files name it, by the first of them).
-        agency.save()
-    agency = agency or match_agency(shape.agency, create=True)
-    report = AnnualReport.objects.select_for_update().filter(agency=agency, year=shape.year).first()
-    if report and report.source_sha256 == sha256:
+        # several files name it, by the first of them; when someone else has just created it,
+        # theirs).
+        agency = resolver.create(agency.name)
+    agency = agency or resolver.match(shape.agency, create=True)
+    report, created = _report_for(agency, shape, data, sha256, filename)
+    if not created and report.source_sha256 == sha256:
         return Outcome(filename, "unchanged", "与已存储的原始文件完全相同。", report)
-    action = "updated" if report else "created"
-    message = report.reopen() if report else ""
-    if report:
+    message = ""
+    if not created:
+        if report.status != ReportStatus.DRAFT:
+            message = f"原状态为「{report.get_status_display()}」，已改回草稿，需重新报送和审核。"
         report.title = shape.facts.get("title", "")[:200]
         report.source_name = Path(filename).name[:255]
         report.source_sha256 = sha256
         report.source_file.name = _store_original(data, sha256, filename)
-    else:
-        report = _new_report(agency, shape, data, sha256, filename)
-    findings = report.apply_shape(shape, fresh=action == "created")
-    ReportRevision(**_revision(report, shape, findings, user, sha256)).save()
-    return Outcome(filename, action, message, report)
+    # New figures have not been through review: the report is the agency's draft again.
+    versions.store(report, shape, user=_person(user), source=f"导入 {report.source_name}", sha256=sha256,
+                   status=ReportStatus.DRAFT, comment="导入了新版本的年报文件，需重新报送和审核。")  # fmt: skip
+    return Outcome(filename, "created" if created else "updated", message, report)
+
+
+def _report_for(agency, shape, data, sha256, filename):
+    """(report, created): the stored report of the agency and year, locked, or a new unsaved one.
+    Two imports of the same new report at once: the database's one-report-per-agency-year
+    constraint lets one insert it, and the other then updates it."""
+    existing = AnnualReport.objects.select_for_update().filter(agency=agency, year=shape.year).first()
+    if existing:
+        return existing, False
+    report = _new_report(agency, shape, data, sha256, filename)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        return AnnualReport.objects.select_for_update().get(agency=agency, year=shape.year), False
+    return report, True
+
+
+def _person(user):
+    """The user to name in revisions and transitions (a command's operator is nobody's account)."""
+    return None if user is OPERATOR else user
 
 
 # -- many files at once ----------------------------------------------------------------------
@@ -192,7 +181,7 @@ CHUNK = 8  # files sent to a parsing process at a time: fewer round trips betwee
 AHEAD = 2 * BATCH  # files being parsed or waiting to be written: what bounds the memory
 
 
-def import_many(files, user=None, workers=1):
+def import_many(files, user, workers=1):
     """Outcomes, in order, for many (name, bytes or the ParseError of reading it) files, a batch
     at a time so that memory stays flat however many there are: the new reports of each batch
     are written in bulk, one transaction per batch. Each file is stored whole or not at all:
@@ -284,7 +273,7 @@ def _import_batch(files, parsed, user):
                 raise result
             _check(result.shape)
             ready.append((index, name, data, result))
-        except (ParseError, ImportRefused) as exc:
+        except REFUSALS as exc:
             outcomes[index] = Outcome(name, "failed", str(exc))
     try:
         with transaction.atomic():
@@ -310,7 +299,7 @@ def _import_alone(data, name, user):
 def _store_or_refuse(shape, data, name, user):
     try:
         outcome = _store(shape, data, Path(name).name, user)
-    except ImportRefused as exc:
+    except REFUSALS as exc:
         outcome = Outcome(name, "failed", str(exc))
     outcome.name = name
     return outcome
@@ -319,7 +308,7 @@ def _store_or_refuse(shape, data, name, user):
 def _bulk_create(ready, user, outcomes):
     """Write the batch's new reports in bulk; returns the files that replace or repeat a report
     (their agency and year already stored, or met twice in the batch) for the single path."""
-    agencies = _match_agencies(result.shape.agency for *_, result in ready)
+    agencies = Agency.objects.resolver(user).match_many(result.shape.agency for *_, result in ready)
     known = {
         (r.agency_id, r.year)
         for r in AnnualReport.objects.filter(
@@ -332,7 +321,7 @@ def _bulk_create(ready, user, outcomes):
         index, name, data, result = item
         shape, sha256 = result.shape, result.sha256
         agency = agencies[norm(shape.agency)]
-        if isinstance(agency, ImportRefused):
+        if isinstance(agency, AgencyRefused):
             outcomes[index] = Outcome(name, "failed", str(agency))
         elif (agency.pk, shape.year) in known:
             later.append(item)
@@ -340,13 +329,14 @@ def _bulk_create(ready, user, outcomes):
             known.add((agency.pk, shape.year))
             report = _new_report(agency, shape, data, sha256, Path(name).name)
             report.set_shape(shape, result.findings)
+            report.version = 1
             new.append((index, name, shape, sha256, report, result.findings))
     _create_reports([report for *_, report, _ in new])
-    rows = {model: [] for model in (*SECTION_MODELS, ReportRevision)}
+    rows = {}
     for index, name, shape, sha256, report, findings in new:
-        for model, values in AnnualReport.section_values(shape, findings).items():
-            rows[model] += ({"report_id": report.pk, **row} for row in values)
-        rows[ReportRevision].append(_revision(report, shape, findings, user, sha256))
+        source = f"导入 {report.source_name}"
+        for model, values in versions.version_rows(report, shape, findings, _person(user), source, sha256).items():
+            rows.setdefault(model, []).extend(values)
         outcomes[index] = Outcome(name, "created", "", report)
     for model, values in rows.items():
         _insert(model, values)
@@ -370,69 +360,6 @@ def _create_reports(reports):
     for report in reports:
         report.pk = keys[(report.agency_id, report.year)]
         report._state.adding, report._state.db = False, DEFAULT_DB_ALIAS
-
-
-def _match_agencies(names):
-    """{name: match_agency(name, create=True), or its refusal} for a batch's names, in file order
-    so that a later spelling finds an agency an earlier file created. Two queries look up every
-    name at once; a name with neither an exact match nor any agency that could be a nearby one
-    is created (together, in one INSERT); anything else goes through match_agency itself."""
-    names = list(dict.fromkeys(map(norm, names)))
-    exact = {a.name: a for a in Agency.objects.filter(name__in=names)}
-    unknown = [name for name in names if name not in exact]
-    # A superset of every unknown name's nearby agencies (one OR per name: SQLite parses the chain
-    # to a depth of one per name, and allows 1000).
-    nearby = Q(name__in=[form for name in unknown for form in shorter_forms(name)])
-    for name in unknown:
-        nearby |= Q(name__endswith=name)
-    possible = _Nearby(Agency.objects.filter(nearby))
-    agencies, unsaved = {}, []
-
-    def create_unsaved():  # in one INSERT; before any query could look for them
-        if unsaved:
-            regions = regions_named(agency.name for agency in unsaved)
-            for agency in unsaved:
-                agency.infer_region(regions)  # bulk_create does not call save()
-            Agency.objects.bulk_create(unsaved)
-            unsaved.clear()
-
-    for name in names:
-        if name and name in exact:
-            agencies[name] = exact[name]
-        elif name and name not in possible:
-            agencies[name] = Agency(name=name)
-            agencies[name].infer_kind()  # bulk_create does not call save()
-            unsaved.append(agencies[name])
-            possible.add(agencies[name])
-        else:  # the single-file rules decide
-            create_unsaved()
-            try:
-                agencies[name] = match_agency(name, create=True)
-            except ImportRefused as exc:
-                agencies[name] = exc
-            else:
-                possible.add(agencies[name])
-    create_unsaved()
-    return agencies
-
-
-class _Nearby:
-    """Agencies that agency_candidates' query may find for a name (erring towards yes: its LIKE
-    ignores ASCII case on SQLite), indexed by every ending of their names: comparing each name
-    of a batch with every agency would cost the square of the batch."""
-
-    def __init__(self, agencies):
-        self.names, self.endings = set(), set()
-        for agency in agencies:
-            self.add(agency)
-
-    def add(self, agency):
-        self.names.add(agency.name)
-        name = agency.name.lower()
-        self.endings.update(name[i:] for i in range(len(name)))
-
-    def __contains__(self, name):
-        return name.lower() in self.endings or not self.names.isdisjoint(shorter_forms(name))
 
 
 def _insert(model, rows):
@@ -528,49 +455,27 @@ class Preview:
         return sum(f.severity == "warning" for f in self.findings)
 
 
-def preview_bytes(data, filename, agency=None, year=None):
-    """What importing `data` would do, with the reviewer's agency and year when chosen."""
+def preview_bytes(data, filename, user, agency=None, year=None):
+    """What importing `data` would do for `user`, with the reviewer's agency and year when chosen.
+    Only agencies the user may see are offered; a name registered outside them is refused."""
     try:
         shape = parse_bytes(data, Path(filename).name)
     except ParseError as exc:
         return Preview(filename, data, error=str(exc))
     shape.year = year or shape.year
     item = Preview(filename, data, shape, findings=evaluate(shape))
-    item.candidates = [agency] if agency else agency_candidates(shape.agency)
+    resolver = Agency.objects.resolver(user)
+    try:
+        item.candidates = [agency] if agency else resolver.candidates(shape.agency)
+        if not item.candidates and shape.agency:
+            resolver.refuse_hidden(shape.agency)
+    except AgencyRefused as exc:
+        return Preview(filename, data, error=str(exc))
     if item.agency and shape.year:
         item.existing = AnnualReport.objects.filter(agency=item.agency, year=shape.year).first()
     if item.existing:
-        item.changes = changed_cells(item.existing.to_shape(), shape)
+        item.changes = versions.changed_cells(item.existing.to_shape(), shape)
     return item
-
-
-def changed_cells(stored, new):
-    """(printed label, stored value, new value) for every cell and narrative that differs."""
-    changes = []
-    for table in v.ALL_TABLES:
-        for row, column in table.cells():
-            cell = (table.key, row.key, column and column.key)
-            if stored.cell(*cell) != new.cell(*cell):
-                changes.append((v.cell_label(*cell), stored.cell(*cell), new.cell(*cell)))
-    for key, label in (("overall", v.heading("overall")), ("other", v.heading("other"))):
-        if stored.sections[key] != new.sections[key]:
-            changes.append((label, *_first_difference(stored.sections[key], new.sections[key])))
-    for key, label in (("problems", v.PROBLEMS_LABEL), ("improvements", v.IMPROVEMENTS_LABEL)):
-        if stored.sections[key] != new.sections[key]:
-            changes.append((label, f"{len(stored.sections[key])} 条", f"{len(new.sections[key])} 条"))
-    return changes
-
-
-def _first_difference(old, new, context=12):
-    """The two texts around the first place they differ: …已收取 / …未收取."""
-    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    begin = max(0, start - context)
-
-    def excerpt(text):
-        end = start + context
-        return ("…" if begin else "") + text[begin:end] + ("…" if end < len(text) else "")
-
-    return excerpt(old), excerpt(new)
 
 
 def collect_files(paths):
@@ -583,7 +488,7 @@ def collect_files(paths):
             yield path
 
 
-def import_paths(paths, user=None, workers=1):
+def import_paths(paths, user, workers=1):
     """Outcomes for the files and folders named, in batches (see import_many)."""
     yield from import_many(_read_paths(paths), user, workers)
 

@@ -9,9 +9,10 @@ end in the same place: stored as written, findings refreshed, a revision kept.
 """
 from import_export import fields, resources, widgets
 
+from reports import versions
 from reports import vocabulary as v
-from reports.choices import AgencyKind
-from reports.models import Agency, AnnualReport, Region, ReportRevision
+from reports.choices import AgencyKind, ReportStatus
+from reports.models import Agency, AnnualReport, Region
 from reports.parsers.grid import parse_value
 
 
@@ -98,14 +99,9 @@ class StatisticsBehaviour:
             shape.facts["invalid_cells"].pop(key, None)
             if invalid is not None:
                 shape.facts["invalid_cells"][key] = invalid
-        instance.reopen()  # figures changed outside the workflow must be reviewed again
-        findings = instance.apply_shape(shape)
-        ReportRevision.objects.create(
-            report=instance,
-            created_by=self.user if getattr(self.user, "pk", None) else None,
-            source="统计表导入",
-            data={**shape.to_json(findings), "facts": shape.facts},
-        )
+        # Figures changed outside the workflow must be reviewed again: a draft once more.
+        versions.store(instance, shape, user=self.user, source="统计表导入", status=ReportStatus.DRAFT,
+                       comment="统计表导入了新数据，需重新报送和审核。")  # fmt: skip
 
 
 def _cell_export(key):

@@ -42,6 +42,15 @@ def stage(user, files):
 
 def load(user, token):
     """The (name, bytes) pairs staged under `token` by `user`; LookupError if there are none."""
+    folder, manifest = _manifest(user, token)
+    errors = manifest["errors"]
+    return [
+        (name, ParseError(errors[str(i)]) if str(i) in errors else (folder / str(i)).read_bytes())
+        for i, name in enumerate(manifest["names"])
+    ]
+
+
+def _manifest(user, token):
     folder = _root() / token if TOKEN.match(token or "") else None
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -49,11 +58,18 @@ def load(user, token):
         raise LookupError(token) from exc
     if manifest["user"] != user.pk:
         raise LookupError(token)
-    errors = manifest["errors"]
-    return [
-        (name, ParseError(errors[str(i)]) if str(i) in errors else (folder / str(i)).read_bytes())
-        for i, name in enumerate(manifest["names"])
-    ]
+    return folder, manifest
+
+
+def claim(user, token):
+    """True for the one confirmation that may import the files staged under `token`; False for
+    any other (a double click, a second tab), however close together they come."""
+    try:
+        folder, _ = _manifest(user, token)
+        (folder / "claimed").touch(exist_ok=False)  # O_EXCL: one creator wins
+    except (LookupError, OSError):
+        return False
+    return True
 
 
 def discard(token):

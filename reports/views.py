@@ -9,11 +9,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reports import roles, workflow
+from reports import roles, versions, workflow
 from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
@@ -61,9 +62,8 @@ def start_report(request):
     report, created = AnnualReport.objects.get_or_create(
         agency=agency, year=year, defaults={"format_version": v.format_for_year(year)}
     )
-    if not created:
-        return redirect("reports:edit", report.pk)
-    report.apply_shape(opening_shape(agency, year), fresh=True)
+    if created:
+        versions.store(report, opening_shape(agency, year), user=request.user, source="开始填报")
     return redirect("reports:edit", report.pk)
 
 
@@ -93,9 +93,14 @@ def edit_report(request, pk):
             form = AgencyReportForm(instance=report, user=request.user, prefill=fill.cleaned_data["file"])
             messages.info(request, "已从文件读取各项数据，请核对后点击“保存草稿”。")
     elif request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "草稿已保存。")
-        return redirect("reports:edit", report.pk)
+        try:
+            with transaction.atomic():
+                form.save()
+        except versions.StaleVersion as exc:  # someone saved between the check and this save
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("reports:edit", report.pk)
     shape = form.shape or form.stored
     findings = evaluate(shape)
     return render(request, "reports/edit.html", {

@@ -7,10 +7,10 @@ also warnings without an explanation), and the record it leaves.
 from django.db import transaction
 from django.utils import timezone
 
-from reports import roles
+from reports import audit, roles
 from reports.choices import ReportStatus as S
 from reports.choices import Severity
-from reports.models import AnnualReport, Transition, WarningExplanation
+from reports.models import AnnualReport, AuditAction, Transition, WarningExplanation
 
 # (from, to) → the role that may make the move (a superuser may make any).
 MOVES = {
@@ -72,15 +72,28 @@ def move(report, to_status, user, comment=""):
         if to_status == S.SUBMITTED and unexplained_warnings(report, findings):
             raise TransitionRefused("每条警告都需要填写上报说明后才能报送。")
     with transaction.atomic():
-        Transition.objects.create(
-            report=report, from_status=report.status, to_status=to_status, user=user, comment=comment.strip()
-        )
-        report.status = to_status
+        # Two people pressing at once: the second finds the report moved and is told so.
+        current = AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True)
+        if current.first() != report.status:
+            raise TransitionRefused("报告状态已被他人更改，请刷新页面后再操作。")
         fields = ["status", "updated_at"]
         if to_status == S.SUBMITTED and report.submitted_at is None:
             report.submitted_at = timezone.now()
             fields.append("submitted_at")
+        record_transition(report, to_status, user, comment)
         report.save(update_fields=fields)
+
+
+def record_transition(report, to_status, user, comment=""):
+    """Every status change, whoever or whatever makes it (a reviewer's button, a re-import), is
+    recorded here: the Transition the report's history shows and the audit event. Sets the
+    report's status; the caller saves the report in the same transaction."""
+    Transition.objects.create(
+        report=report, from_status=report.status, to_status=to_status, user=user, comment=comment.strip()
+    )
+    detail = {"from": report.status, "to": to_status, "comment": comment.strip()}
+    audit.record(AuditAction.TRANSITION, report, user=user, detail=detail)
+    report.status = to_status
 
 
 def explain(report, finding, text):

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from reports.models.agency import OPERATOR
 from reports import roles
 from reports.importing import import_paths
 from reports.models import Agency, AnnualReport, Region
@@ -43,7 +44,7 @@ def seed(number):
 @pytest.fixture
 def seeds(db):
     """The five seed reports imported, keyed by seed number."""
-    outcomes = list(import_paths([SEEDS]))
+    outcomes = list(import_paths([SEEDS], OPERATOR))
     assert [o.action for o in outcomes] == ["created"] * 5, [o.message for o in outcomes]
     return {n: o.report for n, o in enumerate(outcomes)}
 

@@ -7,6 +7,7 @@ from openpyxl.utils import get_column_letter
 from django.core.management import call_command
 from django.db.models import Sum
 
+from reports.models.agency import OPERATOR
 from reports import vocabulary as v
 from reports.exporters.summary import write_summary
 from reports.importing import import_paths
@@ -91,7 +92,7 @@ def test_table_sheets_have_the_official_merged_headers(demo, tmp_path):
 
 
 def test_table_sheets_hold_every_cell_of_every_report_and_its_totals(demo, tmp_path):
-    list(import_paths([DOCUMENTS / "2019_format_yuanping_2020.txt"]))
+    list(import_paths([DOCUMENTS / "2019_format_yuanping_2020.txt"], OPERATOR))
     write_summary(AnnualReport.objects.all(), tmp_path / "all.xlsx")
     book = openpyxl.load_workbook(tmp_path / "all.xlsx")
     reports = AnnualReport.objects.with_sections().order_by("agency__name", "year")

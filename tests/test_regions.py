@@ -2,6 +2,7 @@
 was imported or registered without anyone setting it by hand."""
 import pytest
 
+from reports.models.agency import OPERATOR
 from reports import roles
 from reports.importing import import_bytes, import_many
 from reports.models import Agency, AnnualReport, Profile, Region
@@ -60,9 +61,9 @@ def test_an_imported_report_is_seen_by_the_reviewer_of_its_region(regions, path)
     Profile.objects.create(user=reviewer, region=regions["640300"])
     data = seed(0).read_bytes()  # 吴忠市利通区卫生健康局, a new agency
     if path == "batch":
-        [outcome] = import_many([(seed(0).name, data)])
+        [outcome] = import_many([(seed(0).name, data)], OPERATOR)
     else:
-        outcome = import_bytes(data, seed(0).name)
+        outcome = import_bytes(data, seed(0).name, OPERATOR)
     assert outcome.action == "created"
     assert outcome.report.agency.region == regions["640302"]
     assert list(AnnualReport.objects.visible_to(reviewer)) == [outcome.report]

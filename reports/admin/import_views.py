@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from reports import staging
 from reports import vocabulary as v
-from reports.importing import Preview, agency_candidates, import_bytes, preview_bytes, upload_files
+from reports.importing import Preview, import_bytes, preview_bytes, upload_files
 from reports.layout import official_tables
 from reports.models import Agency
+from reports.models.agency import AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.blocks import norm
@@ -76,8 +77,9 @@ class ChoiceForm(forms.Form):
     other_name = forms.CharField(label="已有机关的完整名称", required=False, max_length=100)
     year = forms.IntegerField(label="报告年度", min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
 
-    def __init__(self, *args, item, **kwargs):
+    def __init__(self, *args, item, resolver, **kwargs):
         self.item = item
+        self.resolver = resolver  # agencies are looked up within what the reviewer may see
         shape = item.shape
         # A single match is preselected, none means a new agency; several must be chosen.
         choice = str(item.agency.pk) if item.agency else (NEW if not item.candidates else None)
@@ -100,17 +102,23 @@ class ChoiceForm(forms.Form):
             self.add_error("agency", "该名称对应多个机关，请选择一个。")
         elif choice == NEW:
             name = norm(data.get("new_name") or "")
-            existing = agency_candidates(name) if name else []
-            if not name:
-                self.add_error("new_name", "请填写新建机关的名称。")
-            elif existing:
-                names = "、".join(a.name for a in existing)
-                self.add_error("new_name", f"已有机关「{names}」与此名称相同或只差地名前缀，请选择已有机关。")
-            data["chosen"] = Agency(name=name)
+            try:
+                existing = self.resolver.candidates(name) if name else []
+                data["chosen"] = self.resolver.new(name) if name and not existing else None
+                if name and not existing:
+                    self.resolver.refuse_hidden(name)
+            except AgencyRefused as exc:
+                self.add_error("new_name", str(exc))
+            else:
+                if not name:
+                    self.add_error("new_name", "请填写新建机关的名称。")
+                elif existing:
+                    names = "、".join(a.name for a in existing)
+                    self.add_error("new_name", f"已有机关「{names}」与此名称相同或只差地名前缀，请选择已有机关。")
         elif choice == OTHER:
-            data["chosen"] = Agency.objects.filter(name=(data.get("other_name") or "").strip()).first()
+            data["chosen"] = self.resolver.named(data.get("other_name") or "")
             if data["chosen"] is None:
-                self.add_error("other_name", "没有这个名称的机关，请填写机关管理中的完整名称。")
+                self.add_error("other_name", "您负责的行政区划内没有这个名称的机关，请填写机关管理中的完整名称。")
         elif choice:
             data["chosen"] = next((a for a in self.item.candidates if str(a.pk) == choice), None)
         if not data.get("year"):
@@ -142,15 +150,20 @@ def preview_view(model_admin, request, token):
         files = staging.load(request.user, token)
     except LookupError:
         raise Http404("导入内容已过期或不存在，请重新上传。") from None
+    user = request.user
     items = [
-        Preview(name, error=str(content)) if isinstance(content, ParseError) else preview_bytes(content, name)
+        Preview(name, error=str(content)) if isinstance(content, ParseError) else preview_bytes(content, name, user)
         for name, content in files
     ]
+    resolver = Agency.objects.resolver(user)
     forms_ = [
-        ChoiceForm(request.POST or None, prefix=str(i), item=item) if not item.error else None
+        ChoiceForm(request.POST or None, prefix=str(i), item=item, resolver=resolver) if not item.error else None
         for i, item in enumerate(items)
     ]
     if request.method == "POST" and all(f is None or f.is_valid() for f in forms_):
+        if not staging.claim(user, token):  # a second click, or a second tab, on 确认导入
+            messages.warning(request, "这批文件已经确认导入过，未重复导入。")
+            return redirect("admin:reports_annualreport_changelist")
         outcomes = _confirm(request, items, forms_)
         staging.discard(token)
         done = [o for o in outcomes if o.action != "failed"]
@@ -177,13 +190,12 @@ def preview_view(model_admin, request, token):
 
 
 def _confirm(request, items, forms_):
-    outcomes, created = [], {}  # one new agency per name, however many files name it
+    outcomes = []
     for item, form in zip(items, forms_):
         if form is None or not form.cleaned_data.get("include"):
             continue
+        # A new agency (unsaved) is created by the first file naming it, and found by the others.
         chosen = form.cleaned_data["chosen"]
-        if chosen.pk is None:
-            chosen = created.setdefault(chosen.name, chosen)
         outcome = import_bytes(item.data, Path(item.name).name, request.user, chosen, form.cleaned_data["year"])
         outcome.name = item.name
         outcomes.append(outcome)

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from reports import roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
-from reports.importing import changed_cells
+from reports.versions import changed_cells
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport
 from reports.resources import ReportStatisticsResource

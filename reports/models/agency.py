@@ -83,9 +83,27 @@ def scope_of(user, to_agency=""):
     return NOTHING
 
 
+class AgencyRefused(Exception):
+    """A report's agency name cannot be resolved for this user; the message says why, in Chinese."""
+
+
+# Who a command run on the server acts as: the operator, with every agency in reach.
+OPERATOR = object()
+
+
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(scope_of(user))
+
+    def resolver(self, user):
+        """Agency resolution for an import by `user` (or OPERATOR, for a command run on the
+        server): the only way imports find, match and create agencies, so that every lookup
+        starts from what the user may see."""
+        from reports.agency_matching import AgencyResolver  # it reads names (parsers), which load models
+
+        if user is None:
+            raise TypeError("an import acts for a user, or for OPERATOR")
+        return AgencyResolver(self.all() if user is OPERATOR else self.visible_to(user), user)
 
 
 class Agency(models.Model):

@@ -191,15 +191,6 @@ class AnnualReport(models.Model):
         shape.facts = {**empty_facts(), **(self.source_facts or {})}
         return shape
 
-    def reopen(self):
-        """New figures have not been through review: back to the agency's draft (not saved).
-        Returns the message for the person importing, or "" when it was a draft already."""
-        if self.status == ReportStatus.DRAFT:
-            return ""
-        message = f"原状态为「{self.get_status_display()}」，已改回草稿，需重新报送和审核。"
-        self.status = ReportStatus.DRAFT
-        return message
-
     def set_shape(self, shape, findings=None):
         """Put the shape's report-level values on this (unsaved) instance; returns its findings
         (`findings`, when the caller has judged the shape already)."""
@@ -228,25 +219,6 @@ class AnnualReport(models.Model):
             rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
         rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
-
-    @transaction.atomic
-    def apply_shape(self, shape, fresh=False):
-        """Store the shape as this report, replacing its sections, with the findings it yields.
-
-        `fresh`: the report has no section rows yet (a new report), so nothing needs deleting.
-        Returns the findings.
-        """
-        findings = self.set_shape(shape)
-        self.save()
-        for model, rows in self.section_values(shape, findings).items():
-            if not fresh:
-                model.objects.filter(report=self).delete()
-            model.objects.bulk_create(model(report=self, **values) for values in rows)
-        # Drop what the caches hold: they describe the rows just replaced.
-        getattr(self, "_prefetched_objects_cache", {}).clear()
-        for key in TABLE_TWO_MODELS:
-            self._state.fields_cache.pop(key, None)
-        return findings
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -352,6 +324,7 @@ class ReportRevision(models.Model):
     )
     source = models.CharField("来源", max_length=200)
     source_sha256 = models.CharField("原始文件SHA-256", max_length=64, blank=True)
+    version = models.PositiveIntegerField("版本号", null=True, blank=True)  # the report's, once stored
     data = models.JSONField("内容")
 
     class Meta:

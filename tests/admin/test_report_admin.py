@@ -199,6 +199,7 @@ def test_saving_without_changes_keeps_the_documents_findings(client, superuser, 
     # Entering the missing column's figures ends the E3 for it.
     filled = {f"applications__{row}__legal_service": "0" for row in
               ("new_received", "carried_over", "granted", "partially_granted", "total_processed", "carried_forward")}
+    report.refresh_from_db()  # the page is opened again after that save
     data = form_data(report)
     for key in data:
         if key.endswith("__legal_service"):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from reports.models.agency import OPERATOR
 from reports.importing import import_bytes
 from reports.models import ActiveDisclosure, ActiveDisclosure2019, AnnualReport
 from reports.parsers import parse_bytes, parse_file
@@ -58,7 +59,7 @@ def test_only_the_signed_change_may_be_negative():
 
 
 def test_stored_in_its_own_model(db):
-    outcome = import_bytes(DOCUMENT.read_bytes(), DOCUMENT.name)
+    outcome = import_bytes(DOCUMENT.read_bytes(), DOCUMENT.name, OPERATOR)
     report = AnnualReport.objects.with_sections().get(pk=outcome.report.pk)
     assert report.format_version == "2019"
     assert ActiveDisclosure2019.objects.get(report=report).licensing_change == -2
@@ -68,7 +69,7 @@ def test_stored_in_its_own_model(db):
 
 def test_admin_lays_out_the_2019_table(client, superuser):
     client.force_login(superuser)
-    report = import_bytes(DOCUMENT.read_bytes(), DOCUMENT.name).report
+    report = import_bytes(DOCUMENT.read_bytes(), DOCUMENT.name, OPERATOR).report
     html = client.get(f"/admin/reports/annualreport/{report.pk}/change/").content.decode()
     for label in ("本年新制作数量", "上一年项目数量", "本年增/减", "政府集中采购", "采购总金额"):
         assert label in html

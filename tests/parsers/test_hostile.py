@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.models.agency import OPERATOR
 from reports.importing import import_upload
 from reports.models import AnnualReport
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, archive, parse_bytes, parse_file
@@ -121,7 +122,7 @@ def test_scanned_pdf_is_stored_with_w16_and_an_empty_narrative(db):
     name = "泰山区卫生健康局2022年政府信息公开工作年度报告.pdf"
     shape = parse_bytes(out.getvalue(), name)
     assert [f.code for f in evaluate(shape)] == ["W16"]
-    [outcome] = import_upload(out.getvalue(), name)
+    [outcome] = import_upload(out.getvalue(), name, OPERATOR)
     assert outcome.action == "created", outcome.message
     report = outcome.report
     assert (report.agency.name, report.year, report.overall) == ("泰山区卫生健康局", 2022, "")
@@ -194,7 +195,7 @@ def test_zip_imports_each_report_and_reports_each_failure(db):
             "空白.txt": b"   ",
         }
     )
-    outcomes = {o.name.split("/")[-1]: o for o in import_upload(data, "一批.zip")}
+    outcomes = {o.name.split("/")[-1]: o for o in import_upload(data, "一批.zip", OPERATOR)}
     assert set(outcomes) == {"泰山区.docx", "呼兰区.txt", "说明.exe", "嵌套.zip", "空白.txt"}
     assert outcomes["泰山区.docx"].action == "created" and outcomes["呼兰区.txt"].action == "created"
     assert "不支持的文件类型" in outcomes["说明.exe"].message
@@ -207,13 +208,13 @@ def test_zip_member_names_written_in_gbk_are_read(db):
     name = "泰山区.txt"
     placeholder = "A" * len(name.encode("gbk")[:-4]) + ".txt"
     data = _zip({placeholder: seed(1).read_bytes()}).replace(placeholder.encode(), name.encode("gbk"))
-    [outcome] = import_upload(data, "gbk.zip")
+    [outcome] = import_upload(data, "gbk.zip", OPERATOR)
     assert outcome.name == "gbk.zip/泰山区.txt" and outcome.action == "created"
 
 
 def test_too_many_files_in_a_zip_are_refused(db, monkeypatch):
     monkeypatch.setattr(archive, "MAX_REPORTS", 2)
-    [outcome] = import_upload(_zip({f"{i}.txt": b"x" for i in range(3)}), "many.zip")
+    [outcome] = import_upload(_zip({f"{i}.txt": b"x" for i in range(3)}), "many.zip", OPERATOR)
     assert outcome.action == "failed" and "过多" in outcome.message
 
 

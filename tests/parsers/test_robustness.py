@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.models.agency import OPERATOR
 from reports.importing import import_bytes
 from reports.models import AnnualReport
 from reports.parsers import ParseError, parse_bytes
@@ -68,7 +69,7 @@ def test_extra_values_are_reported_not_dropped():
 
 def test_control_characters_never_reach_the_database(db):
     text = SEED_TEXT.replace("存在的问题：", "存在的\x00问题：\x07")
-    outcome = import_bytes(text.encode(), "nul.txt")
+    outcome = import_bytes(text.encode(), "nul.txt", OPERATOR)
     assert outcome.action == "created", outcome.message
     stored = AnnualReport.objects.get().to_shape()
     assert "\x00" not in "".join(stored.sections["problems"]) + stored.sections["overall"]

@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.importing import Outcome, import_paths
+from reports.models.agency import OPERATOR
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, **options):
         counts = Counter()
         # Parsing is CPU-bound and independent per file: every core parses while batches are written.
-        for outcome in import_paths(paths, workers=os.cpu_count() or 1):
+        for outcome in import_paths(paths, OPERATOR, workers=os.cpu_count() or 1):
             counts[outcome.action] += 1
             if outcome.action == "failed":
                 self.stdout.write(f"{outcome.action_label}\t{outcome.name}\t{outcome.message}")
