@@ -23,9 +23,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 from django.db.models import IntegerField
 from django.utils import timezone
 
-from reports import versions
+from reports import audit, versions
 from reports.choices import ReportStatus
-from reports.models import Agency, AnnualReport
+from reports.models import Agency, AnnualReport, AuditAction, AuditEvent, AuditResult
 from reports.models.agency import OPERATOR, AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, deadline_for
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
@@ -63,11 +63,34 @@ def import_bytes(data, filename, user, agency=None, year=None):
 
     `agency` and `year`, when given, are the reviewer's choice and override what was detected.
     """
+    outcome = _import_one(data, filename, user, agency, year)
+    _audit([(outcome, data)], user)
+    return outcome
+
+
+def _import_one(data, filename, user, agency=None, year=None):
     try:
         shape = parse_bytes(data, filename)
         return _store(shape, data, filename, user, agency, year)
     except REFUSALS as exc:
         return Outcome(filename, "failed", str(exc))
+
+
+def _audit(outcomes, user):
+    """One audit event per imported file: its name, SHA-256 and outcome (in one INSERT)."""
+    rows = []
+    for outcome, data in outcomes:
+        detail = {
+            "file": outcome.name,
+            "sha256": hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else "",
+            "outcome": outcome.action_label,
+            "report": versions.report_label(outcome.report) if outcome.report else "",
+            "message": outcome.message,
+        }
+        result = AuditResult.FAILURE if outcome.action == "failed" else AuditResult.SUCCESS
+        rows.append(audit.event_fields(AuditAction.IMPORT, outcome.name, _person(user), result, detail,
+                                       username="（命令行）" if user is OPERATOR else None))  # fmt: skip
+    _insert(AuditEvent, rows)
 
 
 def upload_files(data, filename):
@@ -282,14 +305,16 @@ def _import_batch(files, parsed, user):
     except DatabaseError:
         for index, name, data, _ in ready:
             outcomes[index] = _import_alone(data, name, user)
-    return [outcomes[index] for index in range(len(files))]
+    outcomes = [outcomes[index] for index in range(len(files))]
+    _audit(zip(outcomes, (data for _, data in files)), user)
+    return outcomes
 
 
 def _import_alone(data, name, user):
     """One file in its own transaction, after its batch was refused; a database error that
     persists is this file's failure, not the end of the import."""
     try:
-        outcome = import_bytes(data, Path(name).name, user)
+        outcome = _import_one(data, Path(name).name, user)
     except DatabaseError as exc:
         outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
     outcome.name = name

@@ -14,14 +14,14 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reports import roles, versions, workflow
+from reports import audit, roles, versions, workflow
 from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
 from reports.layout import HEADINGS, official_tables
-from reports.models import AnnualReport, Profile
+from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
 from reports.rules.engine import evaluate
@@ -173,6 +173,7 @@ def download_report(request, pk, kind):
     report = _report(request, pk)
     write, suffix, content_type = DOWNLOADS[kind]
     shape = report.to_shape()
+    audit.record(AuditAction.EXPORT, report, detail={"kind": kind})
     return _attachment(write(shape), f"{report.agency.name}{report.year}年政府信息公开工作年度报告{suffix}", content_type)
 
 

@@ -11,9 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from reports import audit
 from reports import vocabulary as v
 from reports.exporters import XLSX
 from reports.exporters.summary import write_summary
+from reports.models import AuditAction
 from reports.selection import ReportSelection, totals
 
 # The official labels the page prints (quoted from the vocabulary, never retyped).
@@ -78,10 +80,11 @@ def download_view(model_admin, request):
         return redirect(f"{reverse('admin:reports_annualreport_leadership')}?{request.GET.urlencode()}")
     out = tempfile.TemporaryFile()
     try:
-        write_summary(selection.reports(), out, selection.agencies())
+        count = write_summary(selection.reports(), out, selection.agencies())
     except BaseException:
         out.close()
         raise
     out.seek(0)
+    audit.record(AuditAction.EXPORT, "统计汇总工作簿", detail={"selection": request.GET.urlencode(), "reports": count})
     year = selection.form.cleaned_data.get("year") or "全部年度"
     return FileResponse(out, as_attachment=True, filename=f"年报汇总_{year}.xlsx", content_type=XLSX)

@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from reports import roles, workflow
+from reports import audit, roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
-from reports.versions import changed_cells
 from reports.layout import HEADINGS, official_tables
-from reports.models import AnnualReport
+from reports.models import AnnualReport, AuditAction
+from reports.versions import changed_cells, report_label
 from reports.resources import ReportStatisticsResource
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
@@ -50,6 +50,25 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
 
     def has_review_permission(self, request):
         return roles.role_of(request.user) in (roles.REVIEWER, roles.SUPERUSER)
+
+    def has_delete_permission(self, request, obj=None):
+        # A report that was ever submitted keeps its history: it cannot be deleted (its
+        # transitions also PROTECT it in the database, which the bulk delete action reports).
+        if obj is not None and (obj.submitted_at or obj.transitions.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, AnnualReport.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """A never-submitted report may go, but the audit log keeps its last version."""
+        for report in queryset.select_related("agency"):
+            last = report.revisions.first()
+            detail = {"version": report.version, "status": report.status, "source": report.source_name,
+                      "sha256": report.source_sha256, "last_revision": last.data if last else None}  # fmt: skip
+            audit.record(AuditAction.DELETE, report_label(report), detail=detail)
+            report.delete()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "may_import": import_views.may_import(request)})
@@ -97,6 +116,7 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
             stream = report.source_file.open("rb")
         except FileNotFoundError:
             raise Http404("原始文件已不在存储中。") from None
+        audit.record(AuditAction.EXPORT, report, detail={"kind": "source", "file": report.source_name})
         return FileResponse(stream, as_attachment=True, filename=report.source_name)
 
     def get_form(self, request, obj=None, **kwargs):

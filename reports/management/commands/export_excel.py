@@ -1,8 +1,10 @@
 """export_excel --year Y [--region CODE] [--status S] -o FILE.xlsx: the leadership workbook."""
 from django.core.management.base import BaseCommand, CommandError
 
+from reports import audit
 from reports.choices import ReportStatus
 from reports.exporters.summary import write_summary
+from reports.models import AuditAction
 from reports.selection import ReportSelection
 
 
@@ -22,4 +24,6 @@ class Command(BaseCommand):
             errors = selection.form.errors
             raise CommandError("；".join(f"{selection.form[name].label}：{' '.join(e)}" for name, e in errors.items()))
         count = write_summary(selection.reports(), output, selection.agencies())
+        selected = {"year": year, "region": region or "", "status": status or "", "output": str(output)}
+        audit.record(AuditAction.EXPORT, "统计汇总工作簿", username="（命令行）", detail={"selection": selected, "reports": count})
         self.stdout.write(f"已导出 {count} 份报告到 {output}。")
