@@ -170,7 +170,8 @@ class TableFormats:
 
     def import_action(self, request, **kwargs):
         """The library's upload and preview. A preview stores nothing, so only a refused upload or
-        a preview with errors is recorded here; a confirmed import is recorded by process_dataset."""
+        a preview with errors is recorded here (and its copy, which nobody can confirm, removed);
+        a confirmed import is recorded by process_dataset."""
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
         form, result = context.get("form"), context.get("result")
@@ -178,6 +179,8 @@ class TableFormats:
         if upload and form is not None and (form.errors or (result and _failed(result))):
             reasons = [str(message) for errors in form.errors.values() for message in errors]
             self._record_import(upload.name, _sha256(upload.chunks()), result, reasons)
+            if getattr(upload, "tmp_storage_name", None):
+                self._stored(upload.tmp_storage_name).remove()
         return response
 
     def process_import(self, request, **kwargs):
@@ -189,11 +192,13 @@ class TableFormats:
 
     def process_dataset(self, dataset, form, request, **kwargs):
         result = super().process_dataset(dataset, form, request, **kwargs)
-        stored = self.get_tmp_storage_class()(
-            name=form.cleaned_data["import_file_name"], read_mode="rb", **self.get_tmp_storage_class_kwargs()
-        )
-        self._record_import(form.cleaned_data["original_file_name"], _sha256([stored.read()]), result)
+        stored = self._stored(form.cleaned_data["import_file_name"]).read()
+        self._record_import(form.cleaned_data["original_file_name"], _sha256([stored]), result)
         return result
+
+    def _stored(self, name):
+        """The library's copy of an upload, read as bytes."""
+        return self.get_tmp_storage_class()(name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs())
 
     def _record_import(self, name, sha256, result, reasons=()):
         detail = {"model": self.opts.label_lower, "file": name, "sha256": sha256}

@@ -3,7 +3,9 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -152,6 +154,8 @@ def test_a_csv_longer_than_the_row_cap_is_refused_where_the_cap_is_reached(clien
     response = upload(client, "region", "区划.csv", data, CSV)
     assert f"表格超过 {MAX_ROWS} 行" in errors(response)
     assert not Region.objects.exists()
+    copy = Path(tempfile.gettempdir()) / response.wsgi_request.FILES["import_file"].tmp_storage_name
+    assert not copy.exists()  # nobody can confirm a refused upload: its copy is not kept
 
 
 def sheet_xlsx(rows, tail="", dimension=None):
