@@ -4,6 +4,7 @@ The request being served is remembered for the duration of the request (AuditCon
 so code far from the view (the workflow, an import) records the source IP without being handed
 the request; commands record with no IP and the name of the command's user, if any.
 """
+import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -19,11 +20,15 @@ def client_ip(request):
     it sits behind one (settings.BEHIND_PROXY; a client could forge the header otherwise)."""
     if request is None:
         return None
+    candidates = [request.META.get("REMOTE_ADDR", "")]
     if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip())
+    for candidate in candidates:
+        try:  # a forged header may hold anything; the log keeps only an address
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def record(action, target="", *, user=None, result=AuditResult.SUCCESS, detail=None, request=None, username=None):

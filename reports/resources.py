@@ -7,6 +7,7 @@
 A report document is not row-shaped and is imported by reports.importing; statistics rows still
 end in the same place: stored as written, findings refreshed, a revision kept.
 """
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from reports import versions
@@ -34,32 +35,59 @@ class ChoiceWidget(widgets.Widget):
         return str(self.labels.get(value, value or ""))
 
 
-class RegionResource(resources.ModelResource):
+class RegionCodeWidget(widgets.ForeignKeyWidget):
+    """A region named by its code. An unregistered code is the row's error: the library would
+    fail the whole row with an English traceback, and an agency must not end up in no region."""
+
+    def __init__(self, hint=""):
+        super().__init__(Region, field="code")
+        self.hint = hint
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except Region.DoesNotExist:
+            raise ValueError(f"行政区划代码「{value}」尚未登记{self.hint}。") from None
+
+
+class RegistryResource(resources.ModelResource):
+    """A registry row is checked as the admin form checks it (full_clean: the region code's form,
+    required fields, uniqueness), and its errors are shown under the sheet's column headers."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            columns = {f.attribute: f.column_name for f in self.get_import_fields()}
+            raise ValidationError({columns.get(k, k): errors for k, errors in exc.message_dict.items()}) from exc
+
+
+class RegionResource(RegistryResource):
     code = fields.Field(attribute="code", column_name="行政区划代码")
     name = fields.Field(attribute="name", column_name="名称")
     parent = fields.Field(
-        attribute="parent", column_name="上级区划代码", widget=widgets.ForeignKeyWidget(Region, field="code")
+        attribute="parent", column_name="上级区划代码", widget=RegionCodeWidget("（上级区划须已登记，或在表中排在下级之前）")
     )
 
     class Meta:
         model = Region
         fields = ("code", "name", "parent")
         import_id_fields = ("code",)
+        clean_model_instances = True
         # A parent must come before its children: rows are imported in file order.
 
 
-class AgencyResource(resources.ModelResource):
+class AgencyResource(RegistryResource):
     name = fields.Field(attribute="name", column_name="机关名称")
     kind = fields.Field(attribute="kind", column_name="机关类型", widget=ChoiceWidget(AgencyKind.choices))
-    region = fields.Field(
-        attribute="region", column_name="行政区划代码", widget=widgets.ForeignKeyWidget(Region, field="code")
-    )
+    region = fields.Field(attribute="region", column_name="行政区划代码", widget=RegionCodeWidget())
     region_name = fields.Field(attribute="region__name", column_name="行政区划名称", readonly=True)
 
     class Meta:
         model = Agency
         fields = ("name", "kind", "region", "region_name")
         import_id_fields = ("name",)
+        clean_model_instances = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("region")

@@ -3,6 +3,7 @@ from io import StringIO
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.utils import get_column_letter
 from django.core.management import call_command
 from django.db.models import Sum
@@ -11,7 +12,7 @@ from reports.models.agency import OPERATOR
 from reports import vocabulary as v
 from reports.exporters.summary import write_summary
 from reports.importing import import_paths
-from reports.models import ActiveDisclosure, Agency, AnnualReport, ApplicationRow, Finding
+from reports.models import ActiveDisclosure, Agency, AnnualReport, ApplicationRow, Finding, Region
 
 DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 
@@ -61,11 +62,19 @@ def test_region_and_status_select_the_reports(demo, tmp_path):
     assert len(list(book["汇总"].iter_rows(values_only=True))) == 2  # header and totals only
 
 
-def test_text_cells_are_never_formulas(demo, tmp_path):
-    Agency.objects.filter(pk=demo[0].agency_id).update(name='=HYPERLINK("http://x","点我")')
+FORMULA_LIKE = ['=HYPERLINK("http://x","点我")', "=1+1局", "+1+1局", "-1+1局", "@SUM(A1)局"]
+
+
+@pytest.mark.parametrize("name", FORMULA_LIKE)
+def test_text_cells_are_never_formulas(demo, tmp_path, name):
+    Agency.objects.filter(pk=demo[0].agency_id).update(name=name)
+    Region.objects.filter(agencies__pk=demo[0].agency_id).update(name=name)
     book = export(tmp_path, "--year", "2023")
-    cells = [c for c in next(book["汇总"].iter_cols(min_col=1, max_col=1))]
-    assert any(c.value == '=HYPERLINK("http://x","点我")' and c.data_type == "s" for c in cells)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    for sheet in ("汇总", "表二", "表三", "表四", "问题清单"):
+        assert name in [c.value for c in book[sheet]["A"]], sheet
+    assert name in [c.value for c in book["汇总"]["B"]]  # the region's name
 
 
 def merged(sheet):

@@ -67,3 +67,15 @@ def test_an_imported_report_is_seen_by_the_reviewer_of_its_region(regions, path)
     assert outcome.action == "created"
     assert outcome.report.agency.region == regions["640302"]
     assert list(AnnualReport.objects.visible_to(reviewer)) == [outcome.report]
+
+
+def test_the_admin_refuses_to_place_a_region_under_its_own_subtree(client, regions):
+    from django.urls import reverse
+
+    client.force_login(make_user("root", superuser=True))
+    ningxia = regions["640000"]
+    url = reverse("admin:reports_region_change", args=[ningxia.pk])
+    response = client.post(url, {"code": "640000", "name": "宁夏回族自治区", "parent": regions["640302"].pk})
+    assert response.status_code == 200 and "上级区划不能是本区划或其下级区划。" in response.content.decode()
+    ningxia.refresh_from_db()
+    assert ningxia.parent is None and ningxia.path == "/640000/"

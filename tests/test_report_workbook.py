@@ -118,11 +118,18 @@ def test_control_characters_stored_in_a_report_never_break_a_download():
     assert parse_bytes(write_docx(shape), "t.docx").sections["overall"] == "第一段第二段"
 
 
-def test_text_that_looks_like_a_formula_stays_text():
-    shape = ReportShape(agency='=HYPERLINK("http://x","点我")', year=2024)
+@pytest.mark.parametrize("fill_in", [False, True], ids=["report", "template"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","点我")', "=1+1局", "+1+1局", "-1+1局", "@SUM(A1)局"])
+def test_text_that_looks_like_a_formula_stays_text(name, fill_in):
+    shape = ReportShape(agency=name, year=2024)
     shape.sections["overall"] = "=1+1"
-    read = parse_bytes(write_report_workbook(shape, fill_in=True), "t.xlsx")
-    assert (read.agency, read.sections["overall"]) == (shape.agency, "=1+1")
+    shape.sections["problems"] = ["@问题", "-问题"]
+    data = write_report_workbook(shape, fill_in=fill_in)
+    sheet = book(data)[SHEET]
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert sheet["A1"].value == f"{name}2024年政府信息公开工作年度报告"  # the title
+    read = parse_bytes(data, "t.xlsx")
+    assert (read.agency, read.sections["overall"], read.sections["problems"]) == (name, "=1+1", ["@问题", "-问题"])
 
 
 def test_a_2019_template_has_the_trial_formats_table_two():

@@ -1,6 +1,7 @@
 """Row-shaped data through django-import-export: registries and the statistics sheet."""
 from decimal import Decimal
 
+import pytest
 import tablib
 from django.urls import reverse
 
@@ -123,3 +124,54 @@ def test_statistics_changing_a_reviewed_report_reopens_it(demo):
     ReportStatisticsResource().import_data(dataset(exported.headers, list(row.values())), dry_run=False)
     report = AnnualReport.objects.get(pk=demo[1].pk)
     assert report.status == "draft" and report.to_shape().active["penalty"] == 999
+
+
+REGION_HEADERS = ["行政区划代码", "名称", "上级区划代码"]
+
+
+def row_errors(result):
+    """{sheet row: {column header: [messages]}} of the rows refused."""
+    return {row.number: row.error_dict for row in result.invalid_rows}
+
+
+@pytest.mark.parametrize("code", ["", "-1", "1" * 50, "64000", "6400000", "64000a"])
+def test_a_region_code_the_admin_form_refuses_is_refused_on_import(db, code):
+    sheet = dataset(REGION_HEADERS, [code, "某区", ""], ["640000", "宁夏", ""])
+    result = RegionResource().import_data(sheet, dry_run=False)
+    assert result.has_validation_errors() and not result.has_errors()
+    [(number, errors)] = row_errors(result).items()
+    assert number == 1 and list(errors) == ["行政区划代码"]
+    assert list(Region.objects.values_list("code", flat=True)) == ["640000"]
+
+
+def test_a_parent_that_is_not_registered_is_the_rows_error(db):
+    result = RegionResource().import_data(dataset(REGION_HEADERS, ["640300", "吴忠市", "999999"]), dry_run=False)
+    assert row_errors(result) == {
+        1: {"上级区划代码": ["行政区划代码「999999」尚未登记（上级区划须已登记，或在表中排在下级之前）。"]}
+    }
+    assert not Region.objects.exists()
+
+
+def test_a_region_cannot_be_placed_under_itself(db):
+    ningxia = Region.objects.create(code="640000", name="宁夏")
+    Region.objects.create(code="640300", name="吴忠市", parent=ningxia)
+    result = RegionResource().import_data(dataset(REGION_HEADERS, ["640000", "宁夏", "640300"]), dry_run=False)
+    assert row_errors(result) == {1: {"上级区划代码": ["上级区划不能是本区划或其下级区划。"]}}
+    assert Region.objects.get(code="640000").parent is None
+
+
+def test_an_agency_in_an_unregistered_region_is_refused_not_left_without_one(db):
+    Region.objects.create(code="640302", name="利通区")
+    headers = ["机关名称", "机关类型", "行政区划代码"]
+    result = AgencyResource().import_data(dataset(headers, ["甲局", "部门", "999999"]), dry_run=False)
+    assert row_errors(result) == {1: {"行政区划代码": ["行政区划代码「999999」尚未登记。"]}}
+    assert not Agency.objects.exists()
+    # No code at all is no error: the region is then the one the name begins with.
+    result = AgencyResource().import_data(dataset(headers, ["利通区乙局", "部门", ""]), dry_run=False)
+    assert not result.has_validation_errors() and Agency.objects.get().region.code == "640302"
+
+
+def test_an_agency_name_too_long_for_the_registry_is_refused(db):
+    result = AgencyResource().import_data(dataset(["机关名称", "机关类型"], ["局" * 101, "部门"]), dry_run=False)
+    assert list(row_errors(result)[1]) == ["机关名称"]
+    assert not Agency.objects.exists()

@@ -165,3 +165,14 @@ def test_downloads_are_audited(client, seeds, superuser):
     assert [e.target for e in exports] == ["泰安市泰山区卫生健康局2022年度报告", "统计汇总工作簿"]
     assert exports[1].detail == {"selection": "year=2023", "reports": 2}
     assert exports[0].ip == "127.0.0.1"
+
+
+def test_the_audit_log_keeps_only_a_real_address(rf, settings):
+    from reports.audit import client_ip
+
+    settings.BEHIND_PROXY = True
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="'; DROP TABLE x; --, 10.0.0.1", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == "127.0.0.1"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="10.1.2.3, 10.0.0.1")) == "10.1.2.3"
+    settings.BEHIND_PROXY = False
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="10.1.2.3")) == "127.0.0.1"

@@ -31,6 +31,7 @@ NARRATIVE_MODEL_FIELDS = ("overall", "other")
 class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
     resource_classes = [ReportStatisticsResource]
+    import_audit_action = AuditAction.IMPORT  # a statistics sheet stores reports' figures
     change_form_template = "admin/reports/annualreport/change_form.html"
     # Extends import-export's list (its 导入/导出 buttons) and adds 报送进度 and 导入年报 for
     # everyone who may use them, not only users with the add permission.

@@ -86,7 +86,8 @@ def progress_view(model_admin, request):
         raise PermissionDenied
     today = timezone.localdate()
     year = chosen_year(request.GET)
-    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    code = request.GET.get("region")
+    region = Region.objects.filter(code=code).first() if code else None  # no region chosen: all of them
     agencies = Agency.objects.visible_to(request.user).select_related("region").order_by("region__path", "name")
     reports = model_admin.get_queryset(request).filter(year=year)
     if region:

@@ -1,4 +1,14 @@
-"""Cells and sheet setup shared by every workbook the product writes (openpyxl write-only mode)."""
+"""Cells and sheet setup shared by every workbook the product writes (openpyxl write-only mode),
+and the one rule that keeps text from running as a formula in any spreadsheet or CSV it writes.
+
+In an .xlsx a cell stored as a string never runs and keeps its value exactly; openpyxl stores any
+str beginning with "=" as a formula unless told otherwise, so text goes through text()/put_text().
+A CSV has no cell types: a spreadsheet runs a field beginning with = + - @ or a tab or carriage
+return, so csv_field() puts an apostrophe before such text (not before a number such as -3) and
+csv_value() takes it off again, so that the product reads back the values it wrote.
+"""
+import re
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -26,6 +36,12 @@ def text(ws, value, bold=False):
     if bold:
         cell.font = BOLD
     return cell
+
+
+def put_text(cell, value):
+    """Set a cell of an ordinary (not write-only) sheet to text that is never a formula."""
+    cell.value = "" if value is None else printable(str(value))
+    cell.data_type = "s"
 
 
 def safe(ws, value):
@@ -61,3 +77,28 @@ def prepare(ws, widths, header_rows=1, frozen_columns=1, landscape=True):
     ws.print_title_rows = f"1:{header_rows}"
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def _runs(text):
+    """Would a spreadsheet opening the CSV run this field? Apostrophes already in front are the
+    text's own and are looked through, so that csv_value() can tell them from the one it adds."""
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(bare)
+
+
+def csv_field(value):
+    """`value` as a CSV field: text a spreadsheet would run gets a leading apostrophe."""
+    if isinstance(value, str) and _runs(value):
+        return "'" + value
+    return value
+
+
+def csv_value(field):
+    """The value a CSV field stands for: csv_field() undone (any other field as it is)."""
+    if isinstance(field, str) and field.startswith("'") and _runs(field[1:]):
+        return field[1:]
+    return field

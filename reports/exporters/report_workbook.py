@@ -20,7 +20,7 @@ from reports import vocabulary as v
 from reports.layout import official_tables
 from reports.rules.shape import ReportShape
 
-from .cells import AMOUNT, BOX, CENTRED, COUNT, printable
+from .cells import AMOUNT, BOX, CENTRED, COUNT, put_text
 from .document import IMPROVEMENTS_HEADING, PROBLEMS_HEADING, placed
 
 SHEET = "年度报告"
@@ -152,16 +152,18 @@ def write_report_workbook(shape, fill_in=False):
 
 def _write(ws, item, validations):
     cell = ws.cell(row=item.row, column=item.column)
-    shown = printable(item.text)
     if item.last_row > item.row or item.last_column > item.column:
         ws.merge_cells(start_row=item.row, start_column=item.column, end_row=item.last_row, end_column=item.last_column)
-    if item.style == "title":
-        cell.value, cell.font, cell.alignment = shown, TITLE, CENTRED
+    if item.style == "title":  # it begins with the agency's name, which may begin with "="
+        put_text(cell, item.text)
+        cell.font, cell.alignment = TITLE, CENTRED
         ws.row_dimensions[item.row].height = 30
     elif item.style == "heading":
-        cell.value, cell.font = shown, HEADING
+        put_text(cell, item.text)
+        cell.font = HEADING
     elif item.key in TEXT_KEYS:
-        cell.value, cell.data_type, cell.alignment = shown, "s", WRAP  # typed text is never a formula
+        put_text(cell, item.text)
+        cell.alignment = WRAP
         if item.key != "agency":
             ws.row_dimensions[item.row].height = ITEMS_HEIGHT if item.key in ("problems", "improvements") else NARRATIVE_HEIGHT
     else:
@@ -169,7 +171,8 @@ def _write(ws, item, validations):
             cell.value = None if item.text == "" else Decimal(item.text) if item.decimal else int(item.text)
             cell.number_format = "0" if item.key == YEAR_KEY else AMOUNT if item.decimal else COUNT
         else:
-            cell.value, cell.font = shown, LABEL
+            put_text(cell, item.text)
+            cell.font = LABEL
         cell.alignment = CENTRED
         for r in range(item.row, item.last_row + 1):  # a merged range shows the borders of all its cells
             for c in range(item.column, item.last_column + 1):

@@ -1,5 +1,6 @@
 """Who reports: agencies, placed in the 行政区划 hierarchy that reviewers' offices cover."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Value
@@ -32,6 +33,11 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # What save() refuses, as a message for the admin form and the registry import.
+        if self.parent_id and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": "上级区划不能是本区划或其下级区划。"})
 
     @transaction.atomic
     def save(self, *args, **kwargs):

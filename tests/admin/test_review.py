@@ -113,3 +113,15 @@ def test_progress_board_refuses_odd_years_gracefully(client, demo):
     for year in ("²", "99999", "0", "abc", "-1"):
         response = client.get(reverse("admin:reports_annualreport_progress") + f"?year={year}&region=nope")
         assert response.status_code == 200
+
+
+def test_a_region_stored_without_a_code_does_not_empty_the_progress_board(client, demo):
+    """Before codes were checked, a registry import could store a region with code "" (path "//");
+    报送进度 without a chosen region then took it for the choice and listed nobody. The import
+    refuses such a code now (tests/test_resources.py); a row stored before is ignored."""
+    from reports.models import Region
+
+    Region.objects.bulk_create([Region(code="", name="空代码", path="//")])  # as the old import stored it
+    client.force_login(user("reviewer"))
+    response = client.get(reverse("admin:reports_annualreport_progress") + "?year=2023")
+    assert response.context["region"] is None and len(response.context["rows"]) == 5
