@@ -1,13 +1,23 @@
-"""Settings of govinfo. SQLite by default; DATABASE_URL (PostgreSQL) in production."""
+"""Settings of govinfo. SQLite by default; DATABASE_URL (PostgreSQL) in production.
+
+Production is the default: DEBUG only with DJANGO_DEBUG=1, and then no secret key is needed; HTTPS
+only unless DJANGO_PLAIN_HTTP=1. README「生产部署设置」 lists every variable.
+"""
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "未设置 DJANGO_SECRET_KEY：生产环境（未设 DJANGO_DEBUG=1）须提供至少 50 个字符的随机密钥，"
+        "见 README「生产部署设置」；本机开发请设 DJANGO_DEBUG=1。"
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
@@ -77,6 +87,51 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# HTTPS only in production. DJANGO_PLAIN_HTTP=1 serves an intranet over plain HTTP (no secure
+# cookies, no redirect, no HSTS); DJANGO_BEHIND_PROXY=1 trusts the reverse proxy's X-Forwarded-Proto
+# and X-Forwarded-For (reports.audit.client_ip), which a client could forge without one.
+PLAIN_HTTP = DEBUG or os.environ.get("DJANGO_PLAIN_HTTP") == "1"
+BEHIND_PROXY = os.environ.get("DJANGO_BEHIND_PROXY") == "1"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not PLAIN_HTTP
+SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP else 365 * 24 * 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not PLAIN_HTTP
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "reports.errors.csrf_failure"
+
+# A server error leaves its traceback and request (method, path, user, address) on stderr and in a
+# rotating file under GOVINFO_LOG_DIR.
+LOG_DIR = Path(os.environ.get("GOVINFO_LOG_DIR", BASE_DIR / "logs"))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "reports.errors.RequestFields"}},
+    "formatters": {
+        "request": {"format": "{asctime} {levelname} {name} {method} {path} 用户={user} IP={ip}\n{message}", "style": "{"}
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "request"},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": LOG_DIR / "govinfo.log",
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 10,
+            "encoding": "utf-8",
+            "delay": True,
+            "filters": ["request"],
+            "formatter": "request",
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr", "file"], "level": "ERROR", "propagate": False},
+        "reports": {"handlers": ["stderr", "file"], "level": "WARNING"},
+    },
+}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
