@@ -1,5 +1,5 @@
 """Production settings: DEBUG off unless asked for, a secret key required, HTTPS unless the
-plain-HTTP switch says otherwise, the proxy switch, and `check --deploy` clean."""
+plain-HTTP switch says otherwise, the proxy switch, the idle timeout, and `check --deploy` clean."""
 import os
 import secrets
 import subprocess
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.helpers import get_client_ip_address
 
 from reports.audit import client_ip
 
@@ -54,9 +55,13 @@ def test_https_is_on_in_production_unless_switched_off(switches, expected):
     assert result.stdout.splitlines() == expected, result.stderr
 
 
-def test_the_proxy_switch_decides_whose_address_is_logged(rf, settings):
+def test_the_proxy_switch_decides_whose_address_is_logged_and_locked(rf, settings):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="10.1.1.1, 10.2.2.2", REMOTE_ADDR="10.0.0.254")
     settings.BEHIND_PROXY = False  # a client could forge the header
-    assert client_ip(request) == "10.0.0.254"
+    assert client_ip(request) == get_client_ip_address(request) == "10.0.0.254"
     settings.BEHIND_PROXY = True
-    assert client_ip(request) == "10.1.1.1"
+    assert client_ip(request) == get_client_ip_address(request) == "10.1.1.1"
+
+
+def test_an_idle_session_expires_after_30_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
