@@ -91,20 +91,20 @@ class AccountForm(UserChangeForm):
 
 
 class InitialPasswordForm(AdminPasswordChangeForm):
-    """The password a 安全管理员 sets, an account's first or a reset: always a usable one, under the
-    policy, and its user changes it at the next login."""
+    """A password a 安全管理员 sets, an account's first or a reset, is under the policy and changed
+    by its user at the next login. (Django's form may instead disable password login.)"""
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields.pop("usable_password", None)
-        self.fields["password1"].required = self.fields["password2"].required = True
+    usable_password_help_text = "停用后，该账号不能再用密码登录，原密码随即作废。"
 
     def save(self, commit=True):
         first = not self.user.has_usable_password()
         user = super().save(commit)
-        Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
-        kind = "初始密码" if first else "重置密码"
-        audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail={"类型": kind, "下次登录须修改": True})
+        if user.has_usable_password():
+            Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+            detail = {"类型": "初始密码" if first else "重置密码", "下次登录须修改": True}
+        else:
+            detail = {"类型": "停用密码登录"}
+        audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail=detail)
         return user
 
 

@@ -162,9 +162,22 @@ def test_a_security_administrator_sets_the_first_password_and_its_user_changes_i
 def test_a_reset_password_must_be_changed_too(client, people):
     client.force_login(people["security"])
     clerk = people["clerk"]
-    client.post(password_url(clerk), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    empty = client.post(password_url(clerk), {"usable_password": "true", "password1": "", "password2": ""})
+    assert empty.status_code == 200 and clerk.check_password(PASSWORD)
+    data = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set-password": "1"}
+    assert client.post(password_url(clerk), data).status_code == 302
     assert Profile.objects.get(user=clerk).must_change_password
     assert AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET).detail["类型"] == "重置密码"
+
+
+def test_a_security_administrator_may_disable_password_login(client, people):
+    client.force_login(people["security"])
+    clerk = people["clerk"]
+    response = client.post(password_url(clerk), {"usable_password": "false", "unset-password": "1"})
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert not clerk.has_usable_password()
+    assert AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET).detail == {"类型": "停用密码登录"}
 
 
 def test_a_superuser_changing_a_roles_permissions_is_audited(client, superuser):
