@@ -32,13 +32,15 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# The demo runs as a developer's machine: DEBUG on, no secret key, plain HTTP (README「生产部署设置」).
+demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test browser
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite: install-test browser

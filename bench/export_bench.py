@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govinfo.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # a developer's tool: no secret key needed
 YEAR = 2023
 REGIONS = 20
 BATCH = 5000

@@ -32,6 +32,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govinfo.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # a developer's tool: no secret key needed
 
 SEED_PLACES = ["利通区", "泰山区", "呼兰区", "原平市", "榆阳区"]
 NAME_CHARACTERS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土"

@@ -1,19 +1,22 @@
 """django-import-export resources for the data that really is row-shaped.
 
-- the 行政区划 and agency registries (.xlsx/.csv with region codes), and
+- the 行政区划 and agency registries (.xlsx/.csv with region codes),
 - a statistics sheet with one row per report and one column per cell, named by the canonical
-  keys, for offices that collect the figures in a spreadsheet.
+  keys, for offices that collect the figures in a spreadsheet;
+- the audit log, exported only.
 
 A report document is not row-shaped and is imported by reports.importing; statistics rows still
 end in the same place: stored as written, findings refreshed, a revision kept.
 """
+import json
+
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from reports import versions
 from reports import vocabulary as v
 from reports.choices import AgencyKind, ReportStatus
-from reports.models import Agency, AnnualReport, Region
+from reports.models import Agency, AnnualReport, AuditAction, AuditEvent, AuditResult, Region
 from reports.parsers.grid import parse_value
 
 
@@ -163,3 +166,22 @@ ReportStatisticsResource = type(
         **{f"dehydrate_{key}": _cell_export(key) for key in CELL_KEYS},
     },
 )
+
+
+class AuditEventResource(resources.ModelResource):
+    """The audit log as the 审计管理员 exports it (never imported)."""
+
+    created_at = fields.Field(attribute="created_at", column_name="时间", widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M:%S"))
+    username = fields.Field(attribute="username", column_name="用户")
+    ip = fields.Field(attribute="ip", column_name="来源IP")
+    action = fields.Field(attribute="action", column_name="事件", widget=ChoiceWidget(AuditAction.choices))
+    target = fields.Field(attribute="target", column_name="对象")
+    result = fields.Field(attribute="result", column_name="结果", widget=ChoiceWidget(AuditResult.choices))
+    detail = fields.Field(column_name="详情")
+
+    class Meta:
+        model = AuditEvent
+        fields = ("created_at", "username", "ip", "action", "target", "result", "detail")
+
+    def dehydrate_detail(self, event):
+        return json.dumps(event.detail, ensure_ascii=False) if event.detail else ""

@@ -22,6 +22,8 @@ AGENCY_CLERK = "填报员"
 REVIEWER = "审核员"
 LEADER = "领导"
 SYSTEM_ADMIN = "系统管理员"
+SECURITY_ADMIN = "安全管理员"
+AUDIT_ADMIN = "审计管理员"
 
 ROLES = {
     # An agency works on the agency site only (reports/views.py decides what it may do there);
@@ -30,11 +32,17 @@ ROLES = {
     # A 政务公开办 reviewer reads everything in its region; it does not change an agency's figures.
     REVIEWER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS) + ["import_reports"],
     LEADER: _perms(("view",), REPORT_MODELS + REGISTRY_MODELS),
-    # Users and the agency registry; no business edits.
+    # 三员分立 (等保 2.0): three administrators, none of whom reads a report's figures.
+    # 系统管理员: accounts (names, active, where they work) and the registry; no roles, no passwords.
     SYSTEM_ADMIN: _perms(("view", "add", "change", "delete"), REGISTRY_MODELS + ("profile",))
     + _perms(("view", "add", "change"), ("user",)),
+    # 安全管理员: other accounts' roles and permissions, their passwords, and login locks.
+    SECURITY_ADMIN: ["view_user", "view_group", "assign_roles", "set_password", "view_loginlock", "release_loginlock"],
+    # 审计管理员: reads the audit log.
+    AUDIT_ADMIN: ["view_auditevent"],
 }
-STAFF_ROLES = (REVIEWER, LEADER, SYSTEM_ADMIN)
+ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+STAFF_ROLES = (REVIEWER, LEADER) + ADMIN_ROLES
 SUPERUSER = "超级管理员"
 
 

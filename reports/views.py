@@ -119,6 +119,9 @@ class ExplanationForm(forms.Form):
 @login_required
 def submit_report(request, pk):
     report = _report(request, pk)
+    if report.status not in workflow.EDITABLE:  # already submitted (Back after 报送, a second tab)
+        messages.info(request, f"该报告状态为「{report.get_status_display()}」，不能再次报送。")
+        return redirect("reports:print", report.pk)
     if not workflow.may_move(report, workflow.S.SUBMITTED, request.user):
         raise PermissionDenied
     findings = report.evaluate()

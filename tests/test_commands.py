@@ -114,12 +114,12 @@ def test_setup_demo_is_idempotent_and_uses_demo_password(db, monkeypatch):
         call_command("setup_demo", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[:3] == ["admin\t超级管理员\t全部区划", "reviewer\t审核员\t全部区划", "leader\t领导\t全部区划"]
-    assert "litong\t填报员\t吴忠市利通区卫生健康局" in lines and len(lines) == 8
+    assert "litong\t填报员\t吴忠市利通区卫生健康局" in lines and len(lines) == 11
     assert AnnualReport.objects.count() == 5
     # Seeds land on the registered agencies, whatever prefix the report itself used.
     assert AnnualReport.objects.filter(agency__name="哈尔滨市呼兰区卫生健康局", year=2023).exists()
     users = get_user_model().objects
-    assert users.count() == 8
+    assert users.count() == 11
     assert users.get(username="admin").check_password("s3cret-demo")
     reviewer = users.get(username="reviewer")
     assert reviewer.is_staff and not reviewer.is_superuser and reviewer.groups.get().name == "审核员"

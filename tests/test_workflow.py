@@ -14,7 +14,7 @@ from .conftest import make_user
 def people(demo):
     users = get_user_model().objects
     shandong_reviewer = make_user("shandong", roles.REVIEWER)
-    Profile.objects.create(user=shandong_reviewer, region=Region.objects.get(code="370000"))
+    Profile.objects.create(user=shandong_reviewer, region=Region.objects.get(code="370000"), must_change_password=False)
     sysadmin = make_user("sysadmin", roles.SYSTEM_ADMIN)
     return {
         "clerk": users.get(username="taishan"),  # 泰安市泰山区卫生健康局

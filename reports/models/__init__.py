@@ -2,6 +2,7 @@
 from .agency import Agency, Profile, Region
 from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
+from .lockout import LoginLock
 from .submission import Transition, WarningExplanation
 from .sections import (
     ActiveDisclosure,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditResult",
     "Finding",
     "Improvement",
+    "LoginLock",
     "Problem",
     "Profile",
     "Region",

@@ -170,6 +170,8 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "用户归属"
+        # 安全管理员's part of the accounts (reports.admin.accounts): roles and passwords.
+        permissions = [("assign_roles", "可以分配角色与权限"), ("set_password", "可以设置和重置密码")]
 
     def __str__(self):
         return str(self.agency or self.region or "全部区划")

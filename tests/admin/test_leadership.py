@@ -101,7 +101,7 @@ def test_each_filter_narrows_the_selection(client, demo):
 
 def test_a_region_scoped_reviewer_sees_only_its_subtree(client, demo):
     ningxia = make_user("ningxia", roles.REVIEWER)
-    Profile.objects.create(user=ningxia, region=Region.objects.get(code="640000"))
+    Profile.objects.create(user=ningxia, region=Region.objects.get(code="640000"), must_change_password=False)
     client.force_login(ningxia)
     names, figures = selected(client)
     assert names == {"吴忠市利通区卫生健康局"} and figures["reports"] == 1

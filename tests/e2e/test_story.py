@@ -1,6 +1,7 @@
 """The whole story in a real browser (Playwright driving Debian's Chromium).
 
-An agency clerk fills in this year's report, sees an E7 error on its cell, fixes it, explains a
+Each demo user's first login asks for a new password (setup_demo set theirs). An agency clerk
+fills in this year's report, sees an E7 error on its cell, fixes it, explains a
 warning and submits; the reviewer returns it with a comment; the clerk fixes and resubmits; the
 reviewer approves. Screenshots of each step go to test-artifacts/.
 """
@@ -19,6 +20,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+DEMO_PASSWORD, OWN_PASSWORD = "E2e-Secret-Pw9", "E2e-Changed-Pw7"
 
 
 @pytest.fixture
@@ -33,11 +35,20 @@ def browser(monkeypatch):
         chromium.close()
 
 
-def login(page, base, username, password, admin=False):
+def first_login(page, base, username, admin=False, screenshot=None):
+    """Log in with the demo password, which the first login must replace before anything else."""
     page.goto(f"{base}/admin/login/" if admin else f"{base}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", password)
+    page.fill("#id_password", DEMO_PASSWORD)
     submit(page, "input[type=submit]" if admin else "button[type=submit]")
+    assert "请先修改密码" in page.inner_text("#forced-change")
+    page.fill("#id_old_password", DEMO_PASSWORD)
+    page.fill("#id_new_password1", OWN_PASSWORD)
+    page.fill("#id_new_password2", OWN_PASSWORD)
+    if screenshot:
+        shot(page, screenshot)
+    submit(page, "#change-password")
+    assert "密码已修改。" in page.inner_text("body")
 
 
 def submit(page, selector):
@@ -55,12 +66,12 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
 
     from django.core.management import call_command
 
-    monkeypatch.setenv("DEMO_PASSWORD", "e2e-secret-pw")
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
     call_command("setup_demo", stdout=StringIO())
     base, year = live_server.url, timezone.localdate().year - 1
 
     clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    login(clerk, base, "taishan", "e2e-secret-pw")
+    first_login(clerk, base, "taishan", screenshot="0-clerk-changes-the-first-password")
     submit(clerk, "#start-report")
     report = AnnualReport.objects.get(agency__name="泰安市泰山区卫生健康局", year=year)
     clerk.fill("textarea[name=overall]", "本年度依法推进政府信息公开工作，主动公开、依申请公开、政府信息管理、平台建设和监督保障均按要求开展。")
@@ -92,7 +103,7 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     assert report.status == "submitted"
 
     reviewer = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    login(reviewer, base, "reviewer", "e2e-secret-pw", admin=True)
+    first_login(reviewer, base, "reviewer", admin=True)
     reviewer.goto(f"{base}/admin/reports/annualreport/{report.pk}/change/")
     assert "本年度未发生行政事业性收费" in reviewer.inner_text("#review")
     reviewer.fill("textarea[form=move-form]", "请在第六部分补充落实政务公开工作要点的情况。")
@@ -136,11 +147,11 @@ def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser
 
     from reports.parsers import parse_bytes
 
-    monkeypatch.setenv("DEMO_PASSWORD", "e2e-secret-pw")
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
     call_command("setup_demo", stdout=StringIO())
     base = live_server.url
     leader = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
-    login(leader, base, "leader", "e2e-secret-pw", admin=True)
+    first_login(leader, base, "leader", admin=True)
     leader.goto(f"{base}/admin/reports/annualreport/")
     submit(leader, "text=统计汇总")
     leader.fill("#leadership-filter input[name=year]", "2023")
@@ -155,7 +166,7 @@ def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser
     assert names == ["吴忠市利通区卫生健康局", "哈尔滨市呼兰区卫生健康局", "合计"]
 
     clerk = browser.new_context(accept_downloads=True).new_page()
-    login(clerk, base, "litong", "e2e-secret-pw")
+    first_login(clerk, base, "litong")
     report = AnnualReport.objects.get(agency__name="吴忠市利通区卫生健康局", year=2023)
     clerk.goto(f"{base}/reports/{report.pk}/print/")
     with clerk.expect_download() as download:

@@ -1,8 +1,14 @@
-"""setup_demo: the seed reports as demo data, and one demo user per role (idempotent)."""
+"""setup_demo: the seed reports as demo data, and one demo user per role (idempotent).
+
+Every demo account gets the password of DEMO_PASSWORD, which must meet the password policy, and,
+as any password an administrator sets, its user changes it at the first login.
+"""
 import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -12,8 +18,17 @@ from reports.models import Agency, Profile, Region
 from reports.models.agency import OPERATOR
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
-DEFAULT_PASSWORD = "govinfo-demo"
+DEFAULT_PASSWORD = "GovInfo-Demo-1"
 
+# The demo accounts besides the clerks: one per role.
+DEMO_STAFF = (
+    ("admin", roles.SUPERUSER),
+    ("reviewer", roles.REVIEWER),
+    ("leader", roles.LEADER),
+    ("xitong", roles.SYSTEM_ADMIN),
+    ("anquan", roles.SECURITY_ADMIN),
+    ("shenji", roles.AUDIT_ADMIN),
+)
 # The seed agencies in their 行政区划 (code, name) chains, and their demo clerks' usernames.
 DEMO_AGENCIES = (
     ("吴忠市利通区卫生健康局", "litong", [("640000", "宁夏回族自治区"), ("640300", "吴忠市"), ("640302", "利通区")]),
@@ -29,6 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
+        self._check(password, [username for username, _ in DEMO_STAFF] + [user for _, user, _ in DEMO_AGENCIES])
         with transaction.atomic():
             groups = roles.ensure_groups()
             agencies = [self._agency(name, chain) for name, _, chain in DEMO_AGENCIES]
@@ -36,13 +52,22 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("；".join(f"{o.name}：{o.message}" for o in failed))
 
-        accounts = [("admin", "超级管理员", None, None), ("reviewer", roles.REVIEWER, None, None)]
-        accounts.append(("leader", roles.LEADER, None, None))
-        accounts += [(user, roles.AGENCY_CLERK, agency, None) for (_, user, _), agency in zip(DEMO_AGENCIES, agencies)]
-        for username, role, agency, region in accounts:
+        accounts = [(username, role, None) for username, role in DEMO_STAFF]
+        accounts += [(user, roles.AGENCY_CLERK, agency) for (_, user, _), agency in zip(DEMO_AGENCIES, agencies)]
+        for username, role, agency in accounts:
             user = self._user(username, password, role, groups)
-            Profile.objects.update_or_create(user=user, defaults={"agency": agency, "region": region})
+            Profile.objects.update_or_create(
+                user=user, defaults={"agency": agency, "region": None, "must_change_password": True}
+            )
             self.stdout.write(f"{username}\t{role}\t{agency.name if agency else '全部区划'}")
+
+    def _check(self, password, usernames):
+        User = get_user_model()
+        try:
+            for username in usernames:
+                validate_password(password, User(username=username))
+        except ValidationError as exc:
+            raise CommandError(f"DEMO_PASSWORD 不符合密码策略：{''.join(exc.messages)}") from exc
 
     def _agency(self, name, chain):
         parent = None
