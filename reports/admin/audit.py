@@ -10,12 +10,13 @@ from reports.models import AuditEvent
 from reports.resources import AuditEventResource
 
 from .formats import TableFormats
+from .readonly import ReadOnlyAdmin
 
 COLUMNS = ("time", "username", "ip", "action", "target", "result", "details")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(TableFormats, ExportMixin, admin.ModelAdmin):
+class AuditEventAdmin(TableFormats, ExportMixin, ReadOnlyAdmin):
     resource_classes = [AuditEventResource]
     list_display = COLUMNS
     list_filter = ("action", "result", "created_at")
@@ -32,15 +33,6 @@ class AuditEventAdmin(TableFormats, ExportMixin, admin.ModelAdmin):
     @admin.display(description="详情")
     def details(self, event):
         return json.dumps(event.detail, ensure_ascii=False) if event.detail else ""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_export_filename(self, request, queryset, file_format):
         # ASCII: import-export writes the name into Content-Disposition as it is.

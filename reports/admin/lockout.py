@@ -9,9 +9,11 @@ from django.utils import timezone
 from reports.audit import record
 from reports.models import AuditAction, LoginLock
 
+from .readonly import ReadOnlyAdmin
+
 
 @admin.register(LoginLock)
-class LoginLockAdmin(admin.ModelAdmin):
+class LoginLockAdmin(ReadOnlyAdmin):
     list_display = ("account", "address", "failures", "last_failure", "state")
     search_fields = ("username", "ip_address")
     actions = ["release"]
@@ -59,12 +61,3 @@ class LoginLockAdmin(admin.ModelAdmin):
 
     def has_release_permission(self, request):
         return request.user.has_perm("reports.release_loginlock")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
