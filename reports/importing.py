@@ -11,7 +11,6 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from functools import cached_property
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -33,6 +32,9 @@ from reports.parsers.archive import report_members
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
+
+
+UNCHANGED = "内容与已存储的版本完全相同，无需再次导入。"
 
 
 class ImportRefused(Exception):
@@ -159,8 +161,8 @@ def _store(shape, data, filename, user, agency=None, year=None):
         agency = resolver.create(agency.name)
     agency = agency or resolver.match(shape.agency, create=True)
     report, created = _report_for(agency, shape, data, sha256, filename)
-    if not created and report.source_sha256 == sha256:
-        return Outcome(filename, "unchanged", "与已存储的原始文件完全相同。", report)
+    if not created and not versions.changed_cells(report.to_shape(), shape):
+        return Outcome(filename, "unchanged", UNCHANGED, report)
     message = ""
     if not created:
         if report.status != ReportStatus.DRAFT:
@@ -456,16 +458,16 @@ class Preview:
     def agency(self):
         return self.candidates[0] if len(self.candidates) == 1 else None
 
-    @cached_property
+    @property
     def action(self):
-        """Hashes the file once, however often the preview page asks."""
+        """What confirming would do, judged by content as the import judges it: a file identical
+        to the stored original still updates a report edited since, and a different file with
+        the same content changes nothing."""
         if self.error:
             return "failed"
         if self.existing is None:
             return "created"
-        if self.existing.source_sha256 == hashlib.sha256(self.data).hexdigest():
-            return "unchanged"
-        return "updated"
+        return "updated" if self.changes else "unchanged"
 
     @property
     def action_label(self):

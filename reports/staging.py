@@ -1,8 +1,9 @@
 """Uploaded files held between the import preview and its confirmation, outside the database.
 
 Nothing is written to the database before the reviewer confirms; the files wait on disk under a
-random token that only their uploader can use. They are removed on confirmation; staged files
-older than a day (an abandoned preview) are removed by the next upload.
+random token that only their uploader can use. On confirmation they are replaced by the outcome
+of each file, so that Back or Refresh shows the result again instead of importing twice; a
+staging older than a day (an abandoned preview, an old result) is removed by the next upload.
 """
 import json
 import re
@@ -72,9 +73,30 @@ def claim(user, token):
     return True
 
 
-def discard(token):
-    if TOKEN.match(token or ""):
-        shutil.rmtree(_root() / token, ignore_errors=True)
+def finish(user, token, outcomes):
+    """Keep the confirmed import's outcomes ({name, action, message, report} dicts) in place of
+    the files."""
+    folder, manifest = _manifest(user, token)
+    (folder / "result.json").write_text(json.dumps(outcomes, ensure_ascii=False), encoding="utf-8")
+    for index in range(len(manifest["names"])):
+        (folder / str(index)).unlink(missing_ok=True)
+
+
+def result(user, token):
+    """The outcomes finish() kept for `token`, or None while it has not been confirmed."""
+    try:
+        folder, _ = _manifest(user, token)
+        return json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    except (LookupError, OSError, ValueError):
+        return None
+
+
+def is_claimed(user, token):
+    try:
+        folder, _ = _manifest(user, token)
+    except LookupError:
+        return False
+    return (folder / "claimed").exists()
 
 
 def _expire():

@@ -110,9 +110,12 @@ def changed_cells(stored, new):
             cell = (table.key, row.key, column and column.key)
             if stored.cell(*cell) != new.cell(*cell):
                 changes.append((v.cell_label(*cell), stored.cell(*cell), new.cell(*cell)))
-    for key, label in (("overall", v.heading("overall")), ("other", v.heading("other"))):
-        if stored.sections[key] != new.sections[key]:
-            changes.append((label, *_first_difference(stored.sections[key], new.sections[key])))
+    texts = [("标题", stored.facts.get("title") or "", new.facts.get("title") or ""),
+             ("前言", stored.facts.get("preamble") or "", new.facts.get("preamble") or "")]  # fmt: skip
+    texts += [(v.heading(key), stored.sections[key], new.sections[key]) for key in ("overall", "other")]
+    for label, old, text in texts:
+        if old != text:
+            changes.append((label, *_first_difference(old, text)))
     for key, label in (("problems", v.PROBLEMS_LABEL), ("improvements", v.IMPROVEMENTS_LABEL)):
         if stored.sections[key] != new.sections[key]:
             changes.append((label, f"{len(stored.sections[key])} 条", f"{len(new.sections[key])} 条"))

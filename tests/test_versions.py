@@ -98,14 +98,14 @@ def test_confirming_twice_imports_once(client, superuser):
     client.force_login(superuser)
     url = preview_url(upload(client, (seed(1).name, seed(1).read_bytes())))
     data = choices(client.get(url).content.decode())
-    assert client.post(url, data).status_code == 200
-    # The staged files are gone after the first confirmation; a second (a double click that
-    # arrived later, Back and resubmit) does nothing and never fails with a server error.
-    assert client.post(url, data).status_code in (302, 404)
+    assert client.post(url, data).status_code == 302
+    # A second click that arrives later, or Back and resubmit: the result again, nothing imported.
+    again = client.post(url, data)
+    assert again.status_code == 200 and 'class="action-created"' in again.content.decode()
     assert AnnualReport.objects.count() == 1 and ReportRevision.objects.count() == 1
 
 
-def test_a_claimed_upload_cannot_be_confirmed_again(client, superuser):
+def test_a_confirmation_arriving_while_the_first_imports_does_nothing(client, superuser):
     from reports import staging
 
     client.force_login(superuser)
@@ -113,9 +113,9 @@ def test_a_claimed_upload_cannot_be_confirmed_again(client, superuser):
     data = choices(client.get(url).content.decode())
     token = url.rstrip("/").split("/")[-1]
     assert staging.claim(superuser, token)  # the first click, still importing
-    response = client.post(url, data)
-    assert response.status_code == 302 and not AnnualReport.objects.exists()
-    assert "未重复导入" in client.get(response["Location"]).content.decode()
+    response = client.post(url, data, follow=True)
+    assert not AnnualReport.objects.exists()
+    assert "正在导入，请稍候刷新" in response.content.decode()
 
 
 def test_an_agency_created_by_someone_else_meanwhile_is_used_not_duplicated(client, superuser):
@@ -124,7 +124,7 @@ def test_an_agency_created_by_someone_else_meanwhile_is_used_not_duplicated(clie
     data = choices(client.get(url).content.decode())
     assert data["0-agency"] == "new"
     Agency.objects.create(name=data["0-new_name"])  # another reviewer's import, committed first
-    page = client.post(url, data).content.decode()
+    page = client.post(url, data).content.decode()  # the preview again, asking to choose
     assert "请选择已有机关" in page and not AnnualReport.objects.exists()
     # Created between the confirmation's checks and its import: the import takes that agency.
     outcome = import_bytes(seed(1).read_bytes(), seed(1).name, superuser, Agency(name=data["0-new_name"]))

@@ -10,16 +10,15 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from reports import staging
 from reports import vocabulary as v
-from reports.importing import Preview, import_bytes, preview_bytes, upload_files
+from reports.importing import UNCHANGED, Outcome, Preview, import_bytes, preview_bytes, upload_files
 from reports.layout import official_tables
-from reports.models import Agency
+from reports.models import Agency, AnnualReport
 from reports.models.agency import AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
@@ -41,13 +40,14 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data]
+        files = (data if isinstance(data, (list, tuple)) else [data]) or [None]  # none chosen: required
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="年报文件",
+        allow_empty_file=True,  # an empty file is that file's failure, not the whole upload's
         error_messages={"required": "请选择要导入的文件。"},
         widget=MultipleFileInput(attrs={"accept": ",".join((*SUPPORTED, *ARCHIVES))}),
         help_text=f"可一次选择多个文件，或上传 .zip 压缩包。支持：{'、'.join((*SUPPORTED, *ARCHIVES))}；"
@@ -58,14 +58,19 @@ class UploadForm(forms.Form):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"一次最多上传 {MAX_FILES} 个文件，可将更多文件打包为 .zip 上传。")
-        for upload in files:
-            suffix = Path(upload.name).suffix.lower()
-            if suffix not in (*SUPPORTED, *ARCHIVES):
-                raise forms.ValidationError(f"「{upload.name}」的文件类型不受支持。")
-            limit = MAX_ARCHIVE_BYTES if suffix in ARCHIVES else MAX_BYTES
-            if upload.size > limit:
-                raise forms.ValidationError(f"「{upload.name}」超过 {limit // 1024 // 1024} MB 的上限。")
         return files
+
+
+def staged_files(upload):
+    """(name, bytes or ParseError) for one uploaded file: a file of a type or size that cannot be
+    imported is refused on its own, and the other files of the upload go on."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (*SUPPORTED, *ARCHIVES):
+        return [(upload.name, ParseError(f"文件类型「{suffix or upload.name}」不受支持，支持：{'、'.join((*SUPPORTED, *ARCHIVES))}。"))]
+    limit = MAX_ARCHIVE_BYTES if suffix in ARCHIVES else MAX_BYTES
+    if upload.size > limit:
+        return [(upload.name, ParseError(f"文件超过 {limit // 1024 // 1024} MB 的上限。"))]
+    return upload_files(upload.read(), upload.name)
 
 
 class ChoiceForm(forms.Form):
@@ -135,7 +140,7 @@ def upload_view(model_admin, request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = [item for upload in form.cleaned_data["files"] for item in upload_files(upload.read(), upload.name)]
+        files = [item for upload in form.cleaned_data["files"] for item in staged_files(upload)]
         token = staging.stage(request.user, files)
         return redirect(reverse("admin:reports_annualreport_upload_preview", args=[token]))
     context = {**model_admin.admin_site.each_context(request), "title": "导入年报", "form": form,
@@ -146,11 +151,18 @@ def upload_view(model_admin, request):
 def preview_view(model_admin, request, token):
     if not may_import(request):
         raise PermissionDenied
-    try:
-        files = staging.load(request.user, token)
-    except LookupError:
-        raise Http404("导入内容已过期或不存在，请重新上传。") from None
     user = request.user
+    done = staging.result(user, token)
+    if done is not None:  # confirmed: Back, Refresh or a second click show what was done
+        return _result_page(model_admin, request, done)
+    if staging.is_claimed(user, token):
+        messages.info(request, "这批文件正在导入，请稍候刷新本页查看结果。")
+        return redirect("admin:reports_annualreport_changelist")
+    try:
+        files = staging.load(user, token)
+    except LookupError:
+        messages.error(request, "导入内容已过期或不存在，请重新上传。")
+        return redirect("admin:reports_annualreport_upload")
     items = [
         Preview(name, error=str(content)) if isinstance(content, ParseError) else preview_bytes(content, name, user)
         for name, content in files
@@ -161,16 +173,14 @@ def preview_view(model_admin, request, token):
         for i, item in enumerate(items)
     ]
     if request.method == "POST" and all(f is None or f.is_valid() for f in forms_):
-        if not staging.claim(user, token):  # a second click, or a second tab, on 确认导入
-            messages.warning(request, "这批文件已经确认导入过，未重复导入。")
-            return redirect("admin:reports_annualreport_changelist")
-        outcomes = _confirm(request, items, forms_)
-        staging.discard(token)
-        done = [o for o in outcomes if o.action != "failed"]
-        messages.success(request, f"已导入 {len(done)} 份报告。") if done else None
-        context = {**model_admin.admin_site.each_context(request), "title": "导入结果", "outcomes": outcomes,
-                   "opts": model_admin.model._meta}  # fmt: skip
-        return TemplateResponse(request, "admin/reports/annualreport/import_result.html", context)
+        if staging.claim(user, token):  # not a second click or tab that came while the first imports
+            outcomes = _confirm(request, items, forms_)
+            kept = [{"name": o.name, "action": o.action, "message": o.message, "report": o.report and o.report.pk}
+                    for o in outcomes]  # fmt: skip
+            staging.finish(user, token, kept)
+            done = [o for o in outcomes if o.action != "failed"]
+            messages.success(request, f"已导入 {len(done)} 份报告。") if done else None
+        return redirect(request.path)  # the result, which Refresh shows again without importing
     context = {
         **model_admin.admin_site.each_context(request),
         "title": "导入预览",
@@ -185,8 +195,19 @@ def preview_view(model_admin, request, token):
             for item, form in zip(items, forms_)
         ],
         "headings": {s.key: v.heading(s.key) for s in v.SECTIONS},
+        "unchanged": UNCHANGED,
     }
     return TemplateResponse(request, "admin/reports/annualreport/import_preview.html", context)
+
+
+def _result_page(model_admin, request, kept):
+    reports = AnnualReport.objects.visible_to(request.user).select_related("agency").in_bulk(
+        [item["report"] for item in kept if item["report"]]
+    )
+    outcomes = [Outcome(item["name"], item["action"], item["message"], reports.get(item["report"])) for item in kept]
+    context = {**model_admin.admin_site.each_context(request), "title": "导入结果", "outcomes": outcomes,
+               "opts": model_admin.model._meta}  # fmt: skip
+    return TemplateResponse(request, "admin/reports/annualreport/import_result.html", context)
 
 
 def _confirm(request, items, forms_):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from reports import workflow
 from reports.choices import ReportStatus
 from reports.forms import chosen_year
-from reports.models import Agency, Region
+from reports.models import Agency, AnnualReport, Region
 from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
@@ -95,11 +95,12 @@ def progress_view(model_admin, request):
         reports = reports.in_region(region)
     by_agency = {r.agency_id: r for r in reports}
     late = set(reports.overdue(today).values_list("pk", flat=True))
+    collected = AnnualReport.objects.collected(year)  # an agency without a report is late only then
     rows, counts = [], {label: 0 for label in [*ReportStatus.labels, NOT_STARTED]}
     for agency in agencies:
         report = by_agency.get(agency.pk)
         deadline = report.deadline if report else deadline_for(year, agency.kind)
-        overdue = report.pk in late if report else today > deadline
+        overdue = report.pk in late if report else collected and today > deadline
         counts[report.get_status_display() if report else NOT_STARTED] += 1
         rows.append({"agency": agency, "report": report, "deadline": deadline, "overdue": overdue})
     context = {

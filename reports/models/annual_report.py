@@ -113,10 +113,18 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(models.Exists(unexplained))
 
     def overdue(self, today=None):
-        """Not submitted by the deadline: still unsubmitted after it, or submitted late."""
+        """Expected in this system and not submitted by the deadline: submitted late, or begun here
+        (started or imported) before its deadline and still unsubmitted after it. A report imported
+        after its deadline is a published document brought in for the record, never overdue."""
         today = today or timezone.localdate()
-        late = models.Q(submitted_at__isnull=True, deadline__lt=today) | models.Q(submitted_at__date__gt=models.F("deadline"))
-        return self.filter(late)
+        expected = models.Q(created_at__date__lte=models.F("deadline"))
+        unsubmitted = models.Q(submitted_at__isnull=True, deadline__lt=today)
+        return self.filter(models.Q(submitted_at__date__gt=models.F("deadline")) | (expected & unsubmitted))
+
+    def collected(self, year):
+        """Whether `year`'s reports are collected in this system: some report of it was begun here
+        before its deadline. Years before the system was used expect nothing of anyone."""
+        return self.filter(year=year, created_at__date__lte=models.F("deadline")).exists()
 
 
 class AnnualReport(models.Model):

@@ -47,7 +47,7 @@ def test_other_and_new_agency_choices_stay_within_the_region(ningxia_reviewer, d
     assert not Agency.objects.filter(name__contains="教育局").exists()
     # A new agency of its own region is created there.
     data = {**choices(page), "0-include": "on", "0-agency": "new", "0-new_name": "吴忠市利通区教育局"}
-    assert ningxia_reviewer.post(url, data).status_code == 200
+    assert ningxia_reviewer.post(url, data).status_code == 302
     assert Agency.objects.get(name="吴忠市利通区教育局").region.code == "640302"
 
 

@@ -1,8 +1,10 @@
 """The reviewer's admin: transitions, bulk actions, filters, 报送进度, revision diffs."""
 import re
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import versions
 from reports import workflow
@@ -78,10 +80,25 @@ def test_unexplained_warnings_and_overdue_filters(client, demo):
     for finding in demo[3].evaluate():
         workflow.explain(demo[3], finding, "原件未填，实为0")
     assert agencies_listed(client, "?unexplained=yes") == {"榆林市榆阳区卫生健康局"}
-    # Every demo report is an unsubmitted draft of a past year: all overdue.
-    assert len(agencies_listed(client, "?overdue=yes")) == 5
+    # Every demo report is a published document imported long after its deadline: none overdue.
+    assert agencies_listed(client, "?overdue=yes") == set()
     workflow.move(demo[1], S.SUBMITTED, user("taishan"))  # submitted today, long after 2023-01-31
-    assert "泰安市泰山区卫生健康局" in agencies_listed(client, "?overdue=yes")
+    assert agencies_listed(client, "?overdue=yes") == {"泰安市泰山区卫生健康局"}
+    # Begun in this system before its deadline and still not submitted after it: overdue.
+    AnnualReport.objects.filter(pk=demo[2].pk).update(created_at=timezone.make_aware(datetime(2024, 1, 10)))
+    assert agencies_listed(client, "?overdue=yes") == {"泰安市泰山区卫生健康局", "哈尔滨市呼兰区卫生健康局"}
+
+
+def test_agencies_without_a_report_are_overdue_only_in_a_year_collected_here(client, demo):
+    from reports.models import Agency
+
+    Agency.objects.create(name="吴忠市利通区教育局", region=demo[0].agency.region)
+    client.force_login(user("reviewer"))
+    url = reverse("admin:reports_annualreport_progress") + "?year=2023"
+    assert "逾期 0" in re.sub(r"\s+", " ", client.get(url).content.decode())  # imported records only
+    AnnualReport.objects.filter(pk=demo[2].pk).update(created_at=timezone.make_aware(datetime(2024, 1, 10)))
+    page = re.sub(r"\s+", " ", client.get(url).content.decode())
+    assert "逾期 5" in page  # 呼兰区's draft, and the four agencies with no 2023 report
 
 
 def test_progress_board_lists_every_agency_with_its_status(client, demo):
