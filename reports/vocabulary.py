@@ -320,6 +320,20 @@ def cell_label(table_key, row_key=None, column_key=None):
     return text
 
 
+# What the fields a finding may name (besides cells and sections) are called on the page.
+FIELD_LABELS = {"agency": "机关名称", "year": "报告年度", "format_version": "格式版本", "tables": "统计表",
+                "title": "标题", "problems": PROBLEMS_LABEL, "improvements": IMPROVEMENTS_LABEL}  # fmt: skip
+
+
+def location_label(table_key=None, row_key=None, column_key=None, field=None):
+    """Where a finding is, as printed: a cell's labels, a section's heading, or a field's name."""
+    if table_key:
+        return cell_label(table_key, row_key, column_key)
+    if field in SECTION_BY_KEY:
+        return heading(field)
+    return FIELD_LABELS.get(field, field or "")
+
+
 def cell_key(table_key, row_key, column_key=None):
     """The flat name of a cell in forms and model fields: applications__unable_not_held__total."""
     return "__".join(k for k in (table_key, row_key, column_key) if k)

@@ -114,7 +114,8 @@ def test_setup_demo_is_idempotent_and_uses_demo_password(db, monkeypatch):
         call_command("setup_demo", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[:3] == ["admin\t超级管理员\t全部区划", "reviewer\t审核员\t全部区划", "leader\t领导\t全部区划"]
-    assert "litong\t填报员\t吴忠市利通区卫生健康局" in lines and len(lines) == 11
+    assert "litong\t填报员\t吴忠市利通区卫生健康局" in lines and len(lines) == 13
+    assert "http://127.0.0.1:8000/reports/" in lines[-2] and "环境变量 DEMO_PASSWORD" in lines[-1]
     assert AnnualReport.objects.count() == 5
     # Seeds land on the registered agencies, whatever prefix the report itself used.
     assert AnnualReport.objects.filter(agency__name="哈尔滨市呼兰区卫生健康局", year=2023).exists()

@@ -6,6 +6,7 @@ the same reports. Charts are inline SVG drawn here, with no script.
 import tempfile
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from reports import audit
 from reports import vocabulary as v
 from reports.exporters import XLSX
 from reports.exporters.summary import write_summary
-from reports.models import AuditAction
+from reports.models import AnnualReport, AuditAction
 from reports.selection import ReportSelection, totals
 
 # The official labels the page prints (quoted from the vocabulary, never retyped).
@@ -39,7 +40,11 @@ def _selection(model_admin, request):
     # 审核员, 领导 and superusers view reports; a clerk made staff has no such permission.
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    return ReportSelection(request.GET, request=request)
+    query = request.GET.copy()
+    if "year" not in query:  # the latest year the user has reports of, not every year added up
+        latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("year"))["latest"]
+        query["year"] = latest or ""
+    return ReportSelection(query, request=request)
 
 
 def chart(title, pairs):
@@ -68,7 +73,7 @@ def leadership_view(model_admin, request):
         "figures": figures,
         "charts": charts,
         "labels": LABELS,
-        "query": request.GET.urlencode(),
+        "query": selection.data.urlencode(),  # the download covers what the page shows
     }
     return TemplateResponse(request, "admin/reports/annualreport/leadership.html", context)
 

@@ -97,7 +97,7 @@ def _findings_sheet(workbook, reports):
     rows = findings.values_list("report__agency__name", "report__year", "code", "severity", "message", "table",
                                 "row", "column", "field")  # fmt: skip
     for name, year, code, level, message, table, row, column, field in rows.iterator(chunk_size=CHUNK):
-        where = v.cell_label(table, row or None, column or None) if table else field
+        where = v.location_label(table, row or None, column or None, field)
         ws.append([safe(ws, name), year, code, severity.get(level, level), safe(ws, message), safe(ws, where)])
 
 

@@ -38,7 +38,9 @@ def user(name):
 
 
 def selected(client, query=""):
-    """The agencies of the page's selection, and its figures."""
+    """The agencies of the page's selection, and its figures (every year unless the query says)."""
+    if "year=" not in query:
+        query += ("&" if query else "?") + "year="
     response = client.get(PAGE + query)
     assert response.status_code == 200
     names = {r.agency.name for r in response.context["selection"].reports().select_related("agency")}
@@ -53,7 +55,7 @@ def test_totals_equal_database_sums(client, demo):
     ApplicationRow.objects.filter(report=demo[0], row="denied_third_party").update(total=2)
     ApplicationRow.objects.filter(report=demo[1], row="denied_inquiry").update(total=5)
     client.force_login(user("leader"))
-    response = client.get(PAGE)
+    response = client.get(PAGE + "?year=")  # 全部年度
     figures = response.context["figures"]
     assert figures == totals(AnnualReport.objects.all())
     assert (figures["reports"], figures["submitted"], figures["approved"], figures["with_errors"]) == (5, 3, 2, 2)
@@ -195,3 +197,29 @@ def test_query_count_does_not_grow_with_reports(client, reviewer, make_reports, 
 def test_a_negative_count_draws_an_empty_bar():
     bars = chart("t", [("a", -3), ("b", 6), ("c", 3)])["bars"]
     assert [b["length"] for b in bars] == [0, 360, 180] and bars[0]["value"] == -3
+
+
+def test_the_page_opens_on_the_latest_year_in_the_official_order(client, demo):
+    client.force_login(user("leader"))
+    response = client.get(PAGE)
+    assert response.context["selection"].form.cleaned_data["year"] == 2024  # not every year added up
+    assert response.context["figures"]["reports"] == 1
+    html = response.content.decode()
+    assert 'href="/admin/reports/annualreport/leadership/download/?year=2024"' in html
+    tables = re.findall(r'<table class="leadership-figures" id="leadership-(\w+)"', html)
+    assert tables == ["overview", "active", "applications", "review"]  # 二, 三, 四 as printed
+    # The 总计 rows under the 总计 column: as many cells as the header has.
+    review = html.split('id="leadership-review"')[1].split("</table>")[0]
+    header = len(re.findall(r"<th>", review.split("</thead>")[0]))
+    for row in re.findall(r"<tfoot>(.*?)</tfoot>", review, re.S)[0].split("</tr>")[:2]:
+        cells = re.findall(r"<t[hd]( colspan=\"(\d+)\")?", row)
+        assert sum(int(span or 1) for _, span in cells) == header
+
+
+def test_the_problem_sheet_names_places_as_printed(client, demo):
+    client.force_login(user("leader"))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(DOWNLOAD + "?year=").streaming_content)))
+    places = {row[5] for row in book["问题清单"].iter_rows(values_only=True, min_row=2)}
+    assert not places & {"applications", "active", "review_litigation", "other", "problems"}
+    assert all(place.startswith(("表", "一、", "二、", "三、", "四、", "五、", "六、")) or place in ("机关名称", "报告年度")
+               for place in places if place), places

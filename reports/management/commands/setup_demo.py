@@ -42,7 +42,10 @@ DEMO_AGENCIES = (
 class Command(BaseCommand):
     help = "导入五份样例报告并创建演示账号（可重复运行）。密码取自环境变量 DEMO_PASSWORD。"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="服务地址（只用于打印提示）")
+
+    def handle(self, *args, url, **options):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         self._check(password, [username for username, _ in DEMO_STAFF] + [user for _, user, _ in DEMO_AGENCIES])
         with transaction.atomic():
@@ -60,6 +63,12 @@ class Command(BaseCommand):
                 user=user, defaults={"agency": agency, "region": None, "must_change_password": True}
             )
             self.stdout.write(f"{username}\t{role}\t{agency.name if agency else '全部区划'}")
+        origin = url.rstrip("/")
+        source = "环境变量 DEMO_PASSWORD" if "DEMO_PASSWORD" in os.environ else f"默认的 {DEFAULT_PASSWORD}"
+        self.stdout.write(
+            f"演示数据已就绪。填报员登录 {origin}/reports/ ，审核和管理登录 {origin}/admin/ 。\n"
+            f"以上账号的密码均为{source}（见 README「Demo users」），首次登录须先修改密码。"
+        )
 
     def _check(self, password, usernames):
         User = get_user_model()
