@@ -17,7 +17,7 @@ from reports.parsers.sandbox import parse_untrusted
 from reports.rules.engine import evaluate
 
 from ..conftest import seed
-from ..fixtures.hostile import CORPUS, rendered, replace_member
+from ..fixtures.hostile import CORPUS, DTD_NAME, html_dtd, rendered, replace_member
 from ..fixtures.render import WRITERS
 from .test_robustness import parse_or_refuse
 
@@ -38,6 +38,15 @@ def test_hostile_file_ends_in_a_clear_error_or_a_report(name):
     with pytest.raises(ParseError, match=refusal) as refused:
         parse_untrusted(data, name)
     assert CJK.search(str(refused.value))
+
+
+def test_a_dtd_inside_a_page_never_becomes_its_text():
+    """Its internal subset declares a title, an agency and a narrative of its own; the HTML
+    parser would end the doctype at the first ">" and read the rest as the page's text."""
+    shape = parse_bytes(html_dtd(), "page.html")
+    read = [shape.agency, shape.facts["title"], shape.facts["preamble"], *shape.sections.values()]
+    assert DTD_NAME not in str(read) and "伪造" not in str(read) and "ENTITY" not in str(read)
+    assert (shape.agency, shape.year, shape.active) == (SHAPE.agency, SHAPE.year, SHAPE.active)
 
 
 def test_zip_bomb_by_declared_size_is_refused(monkeypatch):
