@@ -191,6 +191,17 @@ def test_zip_imports_each_report_and_reports_each_failure(db):
     assert AnnualReport.objects.count() == 2
 
 
+def test_a_zip_member_in_bzip2_is_refused_alone(db):
+    """zipfile would inflate a bzip2 chunk whole, however little is read of it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("泰山区.txt", seed(1).read_bytes())
+        bundle.writestr("bomb.txt", b"\0" * 100_000, compress_type=zipfile.ZIP_BZIP2)
+    outcomes = {o.name.split("/")[-1]: o for o in import_upload(out.getvalue(), "一批.zip")}
+    assert outcomes["泰山区.txt"].action == "created"
+    assert outcomes["bomb.txt"].action == "failed" and "不常见的压缩方式" in outcomes["bomb.txt"].message
+
+
 def test_zip_member_names_written_in_gbk_are_read(db):
     name = "泰山区.txt"
     placeholder = "A" * len(name.encode("gbk")[:-4]) + ".txt"
