@@ -63,7 +63,8 @@ def main():
     for name, (build, _) in CORPUS.items():
         path = folder / name
         path.write_bytes(build())
-        done = subprocess.run([sys.executable, __file__, "--parse", str(path)], capture_output=True, text=True, check=False)
+        command = [sys.executable, __file__, "--parse", str(path)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             print(f"{name}: 失败\n{done.stderr[-2000:]}")
             continue

@@ -60,7 +60,7 @@ def limited(text):
 
 @pytest.fixture
 def reader(monkeypatch):
-    """Small limits, and .txt files read by the reader given: their files are ordinary."""
+    """Small limits; given a reader, .txt files are read by it (the files are ordinary reports)."""
     monkeypatch.setattr(sandbox, "CPU_SECONDS", 1)
     monkeypatch.setattr(sandbox, "DEADLINE", 3)
     monkeypatch.setattr(sandbox, "MEMORY_BYTES", 256 * 1024 * 1024)
@@ -157,7 +157,8 @@ def test_every_entry_point_parses_within_the_limits(client, demo, reader):
     assert limited(errors.getvalue())
     client.force_login(get_user_model().objects.get(username="taishan"))
     upload = SimpleUploadedFile("泰山区.txt", REPORT)
-    assert limited(client.post(reverse("reports:edit", args=[demo[1].pk]), {"fill": "1", "file": upload}).content.decode())
+    page = client.post(reverse("reports:edit", args=[demo[1].pk]), {"fill": "1", "file": upload})
+    assert limited(page.content.decode())
 
 
 def test_a_clerks_runaway_upload_is_a_message_on_the_page(client, demo, reader):
