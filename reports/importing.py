@@ -27,7 +27,8 @@ from reports.choices import ReportStatus
 from reports.models import Agency, AnnualReport, AuditAction, AuditEvent, AuditResult
 from reports.models.agency import OPERATOR, AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR, deadline_for
-from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
+from reports.parsers.sandbox import keep_children, parse_each, parse_untrusted
 from reports.parsers.archive import report_members
 from reports.parsers.blocks import norm
 from reports.rules.engine import evaluate
@@ -72,7 +73,7 @@ def import_bytes(data, filename, user, agency=None, year=None):
 
 def _import_one(data, filename, user, agency=None, year=None):
     try:
-        shape = parse_bytes(data, filename)
+        shape = parse_untrusted(data, filename)
         return _store(shape, data, filename, user, agency, year)
     except REFUSALS as exc:
         return Outcome(filename, "failed", str(exc))
@@ -228,20 +229,17 @@ class Parsed:
     sha256: str
 
 
-def _parse(name, content):
-    """The file parsed and judged, or the ParseError saying why not (returned, not raised: it
-    crosses processes)."""
-    if isinstance(content, ParseError):
-        return content
-    try:
-        shape = parse_bytes(content, Path(name).name)
-    except ParseError as exc:
-        return exc
+def _judge(content, shape):
+    """The parsed file judged, or the ParseError saying why it was not parsed (returned, not
+    raised: it crosses processes)."""
+    if isinstance(shape, ParseError):
+        return shape
     return Parsed(shape, evaluate(shape), hashlib.sha256(content).hexdigest())
 
 
 def _parse_chunk(files):
-    return [_parse(name, content) for name, content in files]
+    shapes = parse_each((Path(name).name, content) for name, content in files)
+    return [_judge(content, shape) for (_, content), shape in zip(files, shapes)]
 
 
 @contextmanager
@@ -257,7 +255,8 @@ def _parsers(workers):
         if workers <= 1:
             yield None
         else:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_children) as pool:
                 yield pool
     finally:
         gc.unfreeze()
@@ -486,7 +485,7 @@ def preview_bytes(data, filename, user, agency=None, year=None):
     """What importing `data` would do for `user`, with the reviewer's agency and year when chosen.
     Only agencies the user may see are offered; a name registered outside them is refused."""
     try:
-        shape = parse_bytes(data, Path(filename).name)
+        shape = parse_untrusted(data, Path(filename).name)
     except ParseError as exc:
         return Preview(filename, data, error=str(exc))
     shape.year = year or shape.year

@@ -23,7 +23,8 @@ from reports.forms import AgencyReportForm, chosen_year, current_year
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
-from reports.parsers import MAX_BYTES, SUPPORTED, ParseError, parse_bytes
+from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
+from reports.parsers.sandbox import parse_untrusted
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
@@ -75,7 +76,7 @@ class FillForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限。")
         try:
-            return parse_bytes(upload.read(), upload.name)
+            return parse_untrusted(upload.read(), upload.name)
         except ParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

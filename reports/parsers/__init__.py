@@ -35,7 +35,7 @@ LEGACY = {".doc": ".docx", ".wps": ".docx", ".et": ".xlsx", ".xls": ".xlsx"}
 SUPPORTED = (*READERS, *LEGACY)
 ARCHIVES = (".zip",)
 
-__all__ = ["ARCHIVES", "MAX_ARCHIVE_BYTES", "MAX_BYTES", "ParseError", "SUPPORTED", "parse_bytes", "parse_file", "sniff"]
+__all__ = ["ARCHIVES", "MAX_ARCHIVE_BYTES", "MAX_BYTES", "ParseError", "SUPPORTED", "parse_bytes", "parse_file", "read_file", "sniff"]
 
 
 def sniff(data):
@@ -99,12 +99,16 @@ def _parse(reader, data, filename):
     return shape
 
 
-def parse_file(path):
+def read_file(path):
+    """The bytes of a report file, or ParseError if it is too large or cannot be read."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ParseError(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB。")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ParseError(f"无法读取文件「{path}」：{exc.strerror or exc}") from exc
-    return parse_bytes(data, path.name)
+
+
+def parse_file(path):
+    return parse_bytes(read_file(path), Path(path).name)

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from lxml import etree
 
-from reports.parsers.archive import open_zip
+from reports.parsers.archive import open_package
 from reports.parsers.blocks import Grid, Paragraph, ParseError
 
 MAX_TABLE_ROWS = 2000
@@ -18,7 +18,7 @@ MAX_SPAN = 64  # no official table is wider; a hostile file may claim millions
 
 
 def read_docx(data):
-    open_zip(data, "Word 文件")  # limits first: python-docx would inflate everything
+    data = open_package(data, "Word 文件")
     try:
         document = Document(io.BytesIO(data))
         items = list(document.iter_inner_content())

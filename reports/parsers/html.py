@@ -16,6 +16,10 @@ from reports.parsers.document import heading_section
 from reports.parsers.text import decode
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# A DOCTYPE with an internal subset (<!DOCTYPE html [ <!ENTITY t "…"> ]>) is no HTML: the HTML
+# parser ends the doctype at its first ">", so the rest of the subset would become page text (a
+# title, an agency name). The subset runs to its "]>" outside quotes, or to the end of the page.
+DOCTYPE_SUBSET = re.compile(r"""<!DOCTYPE[^\[>]*+\[(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|\](?!\s*>)|[^\]"'])*+(?:\]\s*>|\Z)""", re.I)
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "center", "header", "footer", "dd", "dt", "dl", "form", "body",
@@ -52,9 +56,12 @@ def text_content(element):
 
 
 def read_html(data):
-    text = decode_html(data)
+    text = DOCTYPE_SUBSET.sub("", decode_html(data))
     try:
-        root = etree.fromstring(text, parser=etree.HTMLParser(remove_comments=True, no_network=True))
+        # No network and libxml2's own limits on depth and text size (huge_tree off); the HTML
+        # parser resolves no entities but HTML's own.
+        parser = etree.HTMLParser(remove_comments=True, no_network=True, huge_tree=False)
+        root = etree.fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError("无法解析该网页文件。") from exc
     if root is None:  # an empty document

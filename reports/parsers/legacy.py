@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reports.parsers.blocks import ParseError
 
-TIMEOUT = 120
+TIMEOUT = 20  # within the sandbox's deadline for the file, so that the message says what failed
 SAVE_AS = {".docx": "Word 或 WPS 文字中“另存为 .docx”", ".xlsx": "Excel 或 WPS 表格中“另存为 .xlsx”"}
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from reports.parsers.archive import open_zip
+from reports.parsers.archive import open_package
 from reports.parsers.blocks import Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
 from reports.parsers.template import read_template, template_format
@@ -23,7 +23,7 @@ LONG_TEXT = 25
 
 def read_xlsx(data):
     """Blocks of any workbook laid out like the official tables, or the shape of one of ours."""
-    open_zip(data, "Excel 文件")
+    data = open_package(data, "Excel 文件")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         version = template_format(workbook)

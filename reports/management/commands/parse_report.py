@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from reports.importing import upload_files
-from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, ParseError, parse_bytes, parse_file
+from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, ParseError, read_file
+from reports.parsers.sandbox import parse_each, parse_untrusted
 from reports.rules.engine import evaluate
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             if Path(file).suffix.lower() in ARCHIVES:
                 results = self._archive(file)
             else:
-                results = [(file, parse_file(file))]
+                results = [(file, parse_untrusted(read_file(file), Path(file).name))]
         except (ParseError, OSError) as exc:
             self.stderr.write(f"无法解析「{file}」：{getattr(exc, 'strerror', None) or exc}")
             sys.exit(1)
@@ -52,14 +53,9 @@ class Command(BaseCommand):
         path = Path(file)
         if path.stat().st_size > MAX_ARCHIVE_BYTES:
             raise ParseError(f"压缩包过大，上限为 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB。")
-        results = []
-        for name, content in upload_files(path.read_bytes(), path.name):
-            try:
-                shape = content if isinstance(content, ParseError) else parse_bytes(content, Path(name).name)
-            except ParseError as exc:
-                shape = exc
-            results.append((name, shape))
-        return results
+        files = upload_files(path.read_bytes(), path.name)
+        shapes = parse_each((Path(name).name, content) for name, content in files)
+        return [(name, shape) for (name, _), shape in zip(files, shapes)]
 
     def _summary(self, name, shape, findings):
         self.stdout.write(f"{name}\n机关：{shape.agency or '未识别'}　年度：{shape.year or '未识别'}　格式：{shape.format_version}")
