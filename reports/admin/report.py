@@ -22,13 +22,14 @@ from . import leadership
 from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
+from .search import AgencyNameSearch
 
 
 NARRATIVE_MODEL_FIELDS = ("overall", "other")
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
     resource_classes = [ReportStatisticsResource]
     import_audit_action = AuditAction.IMPORT  # a statistics sheet stores reports' figures

@@ -67,6 +67,22 @@ def test_filters_and_search(client, reviewer, demo):
     assert agencies("?status=approved") == set()
 
 
+def test_search_finds_agencies_by_the_names_people_use(client, reviewer, demo):
+    client.force_login(reviewer)
+
+    def found(url, query):
+        html = client.get(url + "?q=" + query).content.decode()
+        return set(re.findall(r'<th class="field-(?:agency|name)[^"]*"><a [^>]*>([^<]+)</a>', html))
+
+    assert found(LIST, "利通区卫健局") == {"吴忠市利通区卫生健康局"}
+    assert found(LIST, "利通区 卫健局") == {"吴忠市利通区卫生健康局"}
+    assert len(found(LIST, "卫健局")) == 5
+    assert found(LIST, "利通区卫健委") == set()
+    assert found(reverse("admin:reports_agency_changelist"), "呼兰区卫健局") == {"哈尔滨市呼兰区卫生健康局"}
+    autocomplete = reverse("admin:autocomplete") + "?app_label=reports&model_name=annualreport&field_name=agency&term="
+    assert [r["text"] for r in client.get(autocomplete + "泰山区卫健局").json()["results"]] == ["泰安市泰山区卫生健康局"]
+
+
 def test_change_page_marks_seed_002_findings_on_their_cells(client, reviewer, demo):
     client.force_login(reviewer)
     html = client.get(change_url(demo[2])).content.decode()
