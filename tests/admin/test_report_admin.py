@@ -44,9 +44,10 @@ def test_list_query_count_does_not_grow_with_reports(client, reviewer, make_repo
 def test_list_shows_agency_year_status_and_counts(client, reviewer, demo):
     client.force_login(reviewer)
     html = client.get(LIST).content.decode()
-    for column in ("agency", "region", "year", "status", "error_count", "warning_count"):
+    for column in ("agency", "region", "year", "status_label", "error_count", "warning_count"):
         assert f"column-{column}" in html  # the list header cell of that column
-    assert "哈尔滨市呼兰区卫生健康局" in html and "草稿" in html
+    assert "哈尔滨市呼兰区卫生健康局" in html and '<span class="status status-draft">草稿</span>' in html
+    assert "reports/report.css" in html  # where each status has its colour
     errors = re.findall(r'<td class="field-error_count">(\d+)</td>', html)
     assert sorted(map(int, errors)) == [0, 0, 0, 2, 2]
 
