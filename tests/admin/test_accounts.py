@@ -110,7 +110,8 @@ def test_the_security_administrator_gives_a_new_account_its_role_and_first_passw
     mismatch = client.post(change_url(account), {"groups": [group(roles.AGENCY_CLERK)], "password1": NEW_PASSWORD,
                                                  "password2": NEW_PASSWORD + "x"})  # fmt: skip
     assert mismatch.status_code == 200 and "输入的两个密码不一致" in mismatch.content.decode()
-    weak = client.post(change_url(account), {"groups": [group(roles.AGENCY_CLERK)], "password1": "abc", "password2": "abc"})
+    weak = client.post(change_url(account), {"groups": [group(roles.AGENCY_CLERK)], "password1": "abc",
+                                             "password2": "abc"})  # fmt: skip
     assert weak.status_code == 200 and "密码太短" in weak.content.decode()
     account.refresh_from_db()
     assert not account.groups.exists() and not account.has_usable_password()  # nothing of a refused page
