@@ -148,7 +148,7 @@ class InitialPasswordForm(AdminPasswordChangeForm):
         return user
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(admin.TabularInline):
     model = Profile
     fields = ("agency", "region")
     autocomplete_fields = ("agency", "region")

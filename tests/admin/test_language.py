@@ -23,6 +23,8 @@ AWKWARD = [
     re.compile(r"[\u4e00-\u9fff][.](\s|$)"),  # a half-width full stop
     re.compile(r"^\d+ [\u4e00-\u9fff]+$", re.M),  # 「12 用户」
 ]
+# A label's half-width colon; Django writes the items of a delete confirmation with one in code.
+COLON = re.compile(r"[\u4e00-\u9fff]:(\s|$)")
 # Latin words a page may hold: file formats, product and key names, and the alt text of Django's
 # yes/no icons (True/False, which nobody sees and Django does not translate).
 ALLOWED_WORDS = {
@@ -103,7 +105,8 @@ def walk(client, start):
 
 
 def problems(url, text):
-    found = [s for s in FORBIDDEN if s in text] + [m.group(0) for a in AWKWARD for m in a.finditer(text)]
+    awkward = AWKWARD if "/delete/" in url else [*AWKWARD, COLON]
+    found = [s for s in FORBIDDEN if s in text] + [m.group(0) for a in awkward for m in a.finditer(text)]
     if not url.startswith(WORDS_UNCHECKED):
         # Names of people and files, hashes, paths and codes are data, not the admin's words.
         users = set(get_user_model().objects.values_list("username", flat=True))
