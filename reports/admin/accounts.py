@@ -202,7 +202,7 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "user_permissions":
-            kwargs["queryset"] = permissions.offered()
+            kwargs.update(queryset=permissions.offered(), form_class=permissions.PermissionsField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="角色")
@@ -322,7 +322,7 @@ class RoleAdmin(GroupAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "permissions":
-            kwargs["queryset"] = permissions.offered()
+            kwargs.update(queryset=permissions.offered(), form_class=permissions.PermissionsField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):

@@ -4,6 +4,7 @@ Django names the permissions it creates for each model in English ("Can add 机�
 translates them; the role and account pages, their read-only views and the audit log all show
 these names. name_permissions gives them Chinese names once, after Django creates them.
 """
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import DEFAULT_DB_ALIAS, router
@@ -19,6 +20,14 @@ OFFERED = Q(content_type__app_label="reports") | Q(content_type__app_label="auth
 
 def offered():
     return Permission.objects.filter(OFFERED)
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    """Permissions offered by their names alone (可以查看机关), which say what they are: Django's
+    labels repeat the app's and the model's names before each."""
+
+    def label_from_instance(self, permission):
+        return permission.name
 
 
 def name_permissions(app_config, using=DEFAULT_DB_ALIAS, **kwargs):

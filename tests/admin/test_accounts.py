@@ -291,6 +291,19 @@ def test_nobody_deletes_a_role_of_the_product(client, superuser):
     assert not Group.objects.filter(name="临时").exists()
 
 
+def test_permissions_are_named_in_chinese_and_only_the_products_are_offered(client, superuser):
+    roles.ensure_groups()
+    assert Permission.objects.get(codename="add_agency").name == "可以增加机关"
+    assert Permission.objects.get(codename="view_user").name == "可以查看用户"
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    client.force_login(superuser)
+    page = client.get(reverse("admin:auth_group_change", args=[group(roles.REVIEWER)])).content.decode()
+    offered = dict((int(pk), name) for pk, name in re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', page))
+    assert "可以查看机关" in offered.values() and "可以导入年报文件" in offered.values()
+    assert Permission.objects.get(codename="view_session").pk not in offered  # grants nothing here
+    assert not [name for name in offered.values() if "|" in name]
+
+
 def test_a_superuser_changing_a_roles_permissions_is_audited(client, superuser):
     roles.ensure_groups()
     client.force_login(superuser)
