@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 class AdminLoginForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "clerk": "账号「%(username)s」是机关填报员账号，不能进入审核工作台，请在填报站点登录（见下方链接）。",
+        "not_staff": "账号「%(username)s」不能进入审核工作台。机关填报员请在填报站点登录（见下方链接）。",
     }
 
     def confirm_login_allowed(self, user):
         # The password was right: saying so tells nothing the site's own login page would not.
         if user.is_active and not user.is_staff:
-            raise ValidationError(self.error_messages["clerk"], code="clerk", params={"username": user.get_username()})
+            params = {"username": user.get_username()}
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff", params=params)
         super().confirm_login_allowed(user)
 
 

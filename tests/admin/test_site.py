@@ -21,10 +21,10 @@ def test_a_clerk_logging_in_to_the_admin_is_told_where_to_log_in(client, db):
     assert f'href="{reverse("login")}"' in page and "机关填报员请在" in page
     response = client.post(LOGIN, {"username": "litong", "password": PASSWORD, "next": reverse("admin:index")})
     page = response.content.decode()
-    assert response.status_code == 200 and "账号「litong」是机关填报员账号，不能进入审核工作台，请在填报站点登录" in page
+    assert response.status_code == 200 and "账号「litong」不能进入审核工作台。机关填报员请在填报站点登录" in page
     assert "用户名或密码不正确" not in page and "_auth_user_id" not in client.session
     wrong = client.post(LOGIN, {"username": "litong", "password": "Wrong-Password-1"}).content.decode()
-    assert "用户名或密码不正确（区分大小写）。" in wrong and "机关填报员账号" not in wrong  # a wrong password tells nothing
+    assert "用户名或密码不正确（区分大小写）。" in wrong and "不能进入审核工作台" not in wrong  # a wrong password tells nothing
 
 
 def test_a_logged_in_clerk_at_the_admin_is_sent_to_their_reports(client, db):

@@ -223,7 +223,7 @@ def test_a_new_clerk_in_two_pages_in_an_admin_that_speaks_chinese(live_server, b
     clerk.fill("#id_username", "wangfang")
     clerk.fill("#id_password", first_password)
     submit(clerk, "input[type=submit]")
-    assert "机关填报员账号，不能进入审核工作台" in clerk.inner_text(".errornote")
+    assert "不能进入审核工作台。机关填报员请在填报站点登录" in clerk.inner_text(".errornote")
     shot(clerk, "9-clerk-at-the-admin-is-told-where-to-log-in")
     submit(clerk, "#clerk-login a")
     clerk.fill("#id_username", "wangfang")
