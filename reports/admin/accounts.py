@@ -72,7 +72,7 @@ def changes(form, names=None):
     }
 
 
-def password_set(user, first):
+def record_password(user, first):
     """After a 安全管理员 set `user`'s password (its first, or a reset): its user changes it at the
     next login, and the audit log says so."""
     Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
@@ -126,8 +126,8 @@ class FirstPasswordForm(SetPasswordMixin, AccountForm):
         return cleaned
 
     def save(self, commit=True):
-        self.password_set = bool(self.cleaned_data.get("password1"))
-        if self.password_set:
+        self.first_password = bool(self.cleaned_data.get("password1"))
+        if self.first_password:
             self.instance.set_password(self.cleaned_data["password1"])
         return super().save(commit)
 
@@ -142,7 +142,7 @@ class InitialPasswordForm(AdminPasswordChangeForm):
         first = not self.user.has_usable_password()
         user = super().save(commit)
         if user.has_usable_password():
-            password_set(user, first)
+            record_password(user, first)
         else:
             audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail={"类型": "停用密码登录"})
         return user
@@ -186,10 +186,12 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
     add_form = NewAccountForm
     add_form_template = None  # Django's asks for a password, which a new account does not get here
     add_fieldsets = (
-        (None, {"fields": ("username",), "description": "新账号暂无密码：保存后，由安全管理员分配角色并设置初始密码。"
-                "用户归属：填报员填所属机关，审核员和领导填负责区划（留空表示全部区划），三类管理员不填。"}),
+        (None, {"fields": ("username",), "description": (
+            "新账号暂无密码：保存后，由安全管理员分配角色并设置初始密码。"
+            "用户归属：填报员填所属机关，审核员和领导填负责区划（留空表示全部区划），三类管理员不填。"
+        )}),
         ("个人信息", {"fields": ("last_name", "first_name", "email")}),
-    )
+    )  # fmt: skip
     change_password_form = InitialPasswordForm
     inlines = [ProfileInline]
     list_display = ("username", "last_name", "first_name", "role", "workplace", "is_active", "last_login")
@@ -198,7 +200,8 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
     search_help_text = "按用户名、姓名、电子邮件、所属机关或负责区划搜索"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("profile__agency", "profile__region").prefetch_related("groups")
+        accounts = super().get_queryset(request).select_related("profile__agency", "profile__region")
+        return accounts.prefetch_related("groups")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "user_permissions":
@@ -225,7 +228,9 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
         if obj is None:
             return self.add_fieldsets
         first_password = self._first_password(request, obj)
-        login = ("username", "password") if may_set_password(request.user, obj) and not first_password else ("username",)
+        # The password's own page (reset, disable) once it has one; before, the 初始密码 fields below.
+        password = may_set_password(request.user, obj) and not first_password
+        login = ("username", "password") if password else ("username",)
         # Whoever does not see the 用户归属 inline (the 安全管理员) still sees where the account works.
         where = () if request.user.has_perm("reports.view_profile") else ("workplace",)
         fieldsets = [
@@ -302,8 +307,8 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
             audit.record(AuditAction.USER_CHANGE, account.get_username(), detail=user_changes)
         if role_changes:
             audit.record(AuditAction.ROLE_CHANGE, account.get_username(), detail=role_changes)
-        if getattr(form, "password_set", False):
-            password_set(account, first=True)
+        if getattr(form, "first_password", False):
+            record_password(account, first=True)
 
 
 @admin.register(Group)

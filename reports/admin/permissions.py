@@ -15,7 +15,9 @@ VERBS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查�
 
 # What a role may be given: the product's records and the accounts. Django's sessions, content
 # types, admin log and django-axes' own tables have no page here, so their permissions grant nothing.
-OFFERED = Q(content_type__app_label="reports") | Q(content_type__app_label="auth", content_type__model__in=["user", "group"])
+OFFERED = Q(content_type__app_label="reports") | Q(
+    content_type__app_label="auth", content_type__model__in=["user", "group"]
+)
 
 
 def offered():
@@ -37,7 +39,9 @@ def name_permissions(app_config, using=DEFAULT_DB_ALIAS, **kwargs):
         return
     models = {model._meta.model_name: model._meta for model in app_config.get_models()}
     renamed = []
-    permissions = Permission.objects.using(using).filter(content_type__app_label=app_config.label, name__startswith="Can ")
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label=app_config.label, name__startswith="Can "
+    )
     with translation.override(settings.LANGUAGE_CODE):
         for permission in permissions.select_related("content_type"):
             opts = models.get(permission.content_type.model)

@@ -39,7 +39,13 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
     import_export_change_list_template = "admin/reports/annualreport/change_list.html"
     list_display = ("agency", "region", "year", "status_label", "error_count", "warning_count", "validated_at")
     list_filter = (
-        "year", "status", RegionFilter, HasErrorsFilter, UnexplainedWarningsFilter, ReturnedUnchangedFilter, OverdueFilter
+        "year",
+        "status",
+        RegionFilter,
+        HasErrorsFilter,
+        UnexplainedWarningsFilter,
+        ReturnedUnchangedFilter,
+        OverdueFilter,
     )
     actions = [review.approve, review.send_back]
     search_fields = ("agency__name",)

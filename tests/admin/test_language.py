@@ -122,8 +122,8 @@ def test_every_admin_page_speaks_chinese(client, demo, username):
     waiting.save()
     Profile.objects.create(user=waiting, agency=demo[0].agency)
     client.force_login(get_user_model().objects.get(username=username))
-    start = [reverse("admin:index"), reverse("admin:auth_user_add"), reverse("admin:auth_user_change", args=[waiting.pk]),
-             reverse("admin:auth_user_password_change", args=[waiting.pk]), reverse("admin:reports_annualreport_upload")]  # fmt: skip
+    start = [reverse("admin:index"), reverse("admin:auth_user_add"), reverse("admin:reports_annualreport_upload"),
+             *[reverse(f"admin:auth_user_{page}", args=[waiting.pk]) for page in ("change", "password_change")]]  # fmt: skip
     wrong = {url: found for url, text in walk(client, start) if (found := problems(url, text))}
     assert not wrong, wrong
 
