@@ -4,16 +4,17 @@ The one home of agency resolution, reached through Agency.objects.resolver(user)
 starts from the agencies the user may see, so an import can neither show nor overwrite a report
 outside the user's 行政区划, and a new agency it creates lands inside that 行政区划.
 
-Reports drop or add the city/province prefix (利通区卫生健康局 = 吴忠市利通区卫生健康局): a name
-means the agency of that exact name, or else every agency that is the same name with or without
-its prefix (reports.names). Two such agencies are refused rather than guessed.
+Reports drop or add the city/province prefix (利通区卫生健康局 = 吴忠市利通区卫生健康局) and
+abbreviate the agency's kind (利通区卫健局): a name means the agency of that exact name, or else
+every agency that is the same name with or without its prefix, spelled out or abbreviated
+(reports.names). Two such agencies are refused rather than guessed.
 """
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from reports import roles
 from reports.models.agency import OPERATOR, Agency, AgencyRefused, Profile, regions_named
-from reports.names import same_agency, shorter_forms
+from reports.names import same_agency_named, shorter_forms, spellings
 from reports.parsers.blocks import norm
 
 
@@ -30,8 +31,8 @@ class AgencyResolver:
         exact = self.agencies.filter(name=name).first()
         if exact:
             return [exact]
-        nearby = self.agencies.filter(Q(name__endswith=name) | Q(name__in=shorter_forms(name)))
-        return [agency for agency in nearby[:20] if same_agency(agency.name, name)]
+        nearby = self.agencies.filter(_nearby([name]))
+        return [agency for agency in nearby[:20] if same_agency_named(agency.name, name)]
 
     def named(self, name):
         """The agency registered under exactly `name`, if the user may see it."""
@@ -90,12 +91,8 @@ class AgencyResolver:
         exact = {a.name: a for a in self.agencies.filter(name__in=names)}
         unknown = [name for name in names if name not in exact]
         # A superset of every unknown name's nearby agencies, visible or not (a hidden one must be
-        # refused, not duplicated). One OR per name: SQLite parses the chain to a depth of one per
-        # name, and allows 1000.
-        nearby = Q(name__in=[form for name in unknown for form in shorter_forms(name)])
-        for name in unknown:
-            nearby |= Q(name__endswith=name)
-        possible = _Nearby(Agency.objects.filter(nearby) if unknown else ())
+        # refused, not duplicated).
+        possible = _Nearby(Agency.objects.filter(_nearby(unknown)) if unknown else ())
         regions = regions_named(unknown)
         agencies, unsaved = {}, []
 
@@ -127,6 +124,17 @@ class AgencyResolver:
         return agencies
 
 
+def _nearby(names):
+    """The agencies that may be `names`' nearby ones: their spellings with a prefix (LIKE) or
+    without one. One OR per spelling: SQLite parses the chain to a depth of one per OR, and allows
+    1000 (a batch holds at most 200 names, of at most three spellings each)."""
+    forms = {form for name in names for form in spellings(name)}
+    nearby = Q(name__in=[short for form in forms for short in shorter_forms(form)])
+    for form in forms:
+        nearby |= Q(name__endswith=form)
+    return nearby
+
+
 def _office_region(user):
     """The 行政区划 an importing user's office covers, or None for every region."""
     if user is OPERATOR or roles.role_of(user) == roles.SUPERUSER:
@@ -151,4 +159,6 @@ class _Nearby:
         self.endings.update(name[i:] for i in range(len(name)))
 
     def __contains__(self, name):
-        return name.lower() in self.endings or not self.names.isdisjoint(shorter_forms(name))
+        return any(
+            form.lower() in self.endings or not self.names.isdisjoint(shorter_forms(form)) for form in spellings(name)
+        )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReportsConfig(AppConfig):
@@ -7,3 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import accounts  # noqa: F401  (connects the login audit receivers)
+        from reports.admin.permissions import name_permissions
+
+        # After django.contrib.auth's own receiver (auth is ready first), which creates them.
+        post_migrate.connect(name_permissions, dispatch_uid="reports.name_permissions")

@@ -1,7 +1,9 @@
 """Agency names: when two spellings name the same agency, and which 行政区划 a name states.
 
 Reports drop or add the city/province prefix (利通区卫生健康局 = 吴忠市利通区卫生健康局), but a
-prefix may only be cut where a region name ends: 东城区卫生健康局 is not 城区卫生健康局.
+prefix may only be cut where a region name ends: 东城区卫生健康局 is not 城区卫生健康局. People
+also abbreviate the agency's kind (利通区卫健局): the admin's search and import matching accept
+the common abbreviations (ABBREVIATIONS).
 """
 import re
 
@@ -19,6 +21,54 @@ def shorter_forms(name):
 def same_agency(a, b):
     a, b = norm(a), norm(b)
     return a == b or a in shorter_forms(b) or b in shorter_forms(a)
+
+
+# The abbreviations people write for an agency's kind, each meaning one full name wherever it is
+# used (城管局 is left out: it stands for several differently named bureaus).
+ABBREVIATIONS = {
+    "卫健局": "卫生健康局",
+    "卫健委": "卫生健康委员会",
+    "发改局": "发展和改革局",
+    "发改委": "发展和改革委员会",
+    "人社局": "人力资源和社会保障局",
+    "人社厅": "人力资源和社会保障厅",
+    "住建局": "住房和城乡建设局",
+    "住建厅": "住房和城乡建设厅",
+    "市监局": "市场监督管理局",
+    "市场监管局": "市场监督管理局",
+    "自规局": "自然资源和规划局",
+    "工信局": "工业和信息化局",
+    "科技局": "科学技术局",
+    "教体局": "教育和体育局",
+    "文旅局": "文化和旅游局",
+    "交通局": "交通运输局",
+    "医保局": "医疗保障局",
+    "应急局": "应急管理局",
+    "退役军人局": "退役军人事务局",
+    "林草局": "林业和草原局",
+    "民宗局": "民族宗教事务局",
+    "审批局": "行政审批服务局",
+    "国资委": "国有资产监督管理委员会",
+    "人防办": "人民防空办公室",
+}
+_ENDINGS = {**ABBREVIATIONS, **{full: full for full in ABBREVIATIONS.values()}}
+_ENDING = re.compile("(" + "|".join(sorted(map(re.escape, _ENDINGS), key=len, reverse=True)) + ")$")
+
+
+def spellings(name):
+    """The name as written, with the agency kind it ends with spelled out, and abbreviated in each
+    common way: 利通区卫健局 → {利通区卫健局, 利通区卫生健康局}; 卫生健康局 → {卫生健康局, 卫健局}."""
+    name = norm(name)
+    match = _ENDING.search(name)
+    if not match:
+        return {name}
+    stem, full = name[: match.start()], _ENDINGS[match.group()]
+    return {name, stem + full} | {stem + short for short, long in ABBREVIATIONS.items() if long == full}
+
+
+def same_agency_named(a, b):
+    """same_agency() for names written with or without a common abbreviation."""
+    return any(same_agency(x, y) for x in spellings(a) for y in spellings(b))
 
 
 # Where the name of any 行政区划 ends, towns and 街道 included (an agency name must hold one).

@@ -47,8 +47,10 @@ def my_reports(request):
         and roles.role_of(request.user) == roles.AGENCY_CLERK
         and not reports.filter(agency=agency, year=year).exists()
     )
+    # 填写 only where the user may edit: a reviewer reaching this list reads, and is not offered forms.
+    editable = {r.pk for r in reports if workflow.may_edit(r, request.user)}
     return render(request, "reports/my_reports.html", {"reports": reports, "agency": agency, "year": year,
-                                                        "can_start": can_start})  # fmt: skip
+                                                        "can_start": can_start, "editable": editable})  # fmt: skip
 
 
 @login_required

@@ -156,6 +156,40 @@ def test_names_match_only_at_region_boundaries(db):
     assert match_agency("东城区卫生健康局") is None
 
 
+def test_agency_matches_its_common_abbreviation_either_way(db):
+    full = Agency.objects.create(name="吴忠市利通区卫生健康局")
+    assert match_agency("利通区卫健局") == full
+    assert match_agency("吴忠市利通区卫健局") == full
+    short = Agency.objects.create(name="泰山区人社局")
+    assert match_agency("泰安市泰山区人力资源和社会保障局") == short
+    assert match_agency("利通区卫健委") is None  # 卫生健康委员会: another kind
+
+
+def abbreviated(number):
+    """Seed `number` as an agency writing its name with the abbreviation, and no city prefix."""
+    return seed(number).read_text().replace("卫生健康局", "卫健局").replace("吴忠市", "").encode()
+
+
+def test_a_file_naming_its_agency_by_abbreviation_fills_the_registered_agencys_report(seeds):
+    outcome = import_bytes(abbreviated(0), "利通区卫健局.txt", OPERATOR)
+    assert outcome.report == seeds[0] and outcome.action in ("updated", "unchanged"), outcome.message
+    assert Agency.objects.count() == 5
+
+
+def test_a_batch_matches_abbreviations_like_a_single_import(db):
+    from reports.importing import import_many
+
+    registered = Agency.objects.create(name="吴忠市利通区卫生健康局")
+    taishan = seed(1).read_text()
+    files = [("利通.txt", abbreviated(0)), ("泰山.txt", taishan.encode()),
+             ("泰山简称.txt", taishan.replace("卫生健康局", "卫健局").replace("2022", "2021").encode())]  # fmt: skip
+    outcomes = list(import_many(files, OPERATOR))
+    assert [o.action for o in outcomes] == ["created"] * 3, [o.message for o in outcomes]
+    assert outcomes[0].report.agency == registered
+    assert outcomes[1].report.agency == outcomes[2].report.agency  # created once, found by its other spelling
+    assert Agency.objects.count() == 2
+
+
 def test_reimporting_an_approved_report_returns_it_to_draft(seeds):
     AnnualReport.objects.filter(pk=seeds[2].pk).update(status="approved")
     corrected = seed(2).read_text().replace("\t8\n", "\t0\n", 1)

@@ -111,3 +111,12 @@ def test_problems_and_improvements_are_lists_of_items(client, demo):
     assert client.post(reverse("reports:edit", args=[report.pk]), data).status_code == 302
     sections = AnnualReport.objects.get(pk=report.pk).to_shape().sections
     assert sections["problems"] == ["第一条问题。", "第二条问题。"] and sections["improvements"] == ["唯一的措施。"]
+
+
+def test_my_reports_offers_the_fill_in_link_only_to_whoever_may_edit(client, demo):
+    login(client, "litong")
+    own = client.get(reverse("reports:list")).content.decode()
+    assert f'href="{reverse("reports:edit", args=[demo[0].pk])}">填写</a>' in own
+    login(client, "reviewer")  # sees every report here, and edits none
+    every = client.get(reverse("reports:list")).content.decode()
+    assert every.count('data-report="') == 5 and ">填写</a>" not in every

@@ -1,2 +1,2 @@
 """Admin registrations, one module per admin."""
-from . import accounts, agency, audit, lockout, report  # noqa: F401
+from . import accounts, agency, audit, lockout, report, site  # noqa: F401

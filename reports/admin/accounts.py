@@ -5,18 +5,29 @@ work; 安全管理员 (reports.assign_roles, reports.set_password) give other ac
 permissions and set their passwords. Nobody changes their own roles, nor a superuser's account,
 and only a superuser makes one. Whatever a user may not change is read-only on the form, so a
 posted value for it is ignored; every change is in the audit log with its old and new values.
+
+A new clerk takes two pages, one per administrator: the 系统管理员's add page holds the account,
+its names and where it works (机关 or 区划); the 安全管理员's page of an account without a password
+gives it its role and its first password at once. The account list shows each account's role and
+where it works, and filters the accounts that wait for a role or a password.
 """
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UsernameField
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetPasswordMixin, UserChangeForm, UsernameField
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 
 from reports import audit, roles
 from reports.models import AuditAction, Profile
+
+from . import permissions
+from .search import AgencyNameSearch
 
 User = get_user_model()
 IDENTITY = ("username", "first_name", "last_name", "email", "is_active")
@@ -61,13 +72,21 @@ def changes(form, names=None):
     }
 
 
+def record_password(user, first):
+    """After a 安全管理员 set `user`'s password (its first, or a reset): its user changes it at the
+    next login, and the audit log says so."""
+    Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    detail = {"类型": "初始密码" if first else "重置密码", "下次登录须修改": True}
+    audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail=detail)
+
+
 class NewAccountForm(forms.ModelForm):
     """A new account has no usable password until a 安全管理员 sets its first one, so whoever
     creates it never knows a password it could log in with."""
 
     class Meta:
         model = User
-        fields = ("username",)
+        fields = ("username", "last_name", "first_name", "email")
         field_classes = {"username": UsernameField}
 
     def clean_username(self):
@@ -90,6 +109,29 @@ class AccountForm(UserChangeForm):
         return groups
 
 
+class FirstPasswordForm(SetPasswordMixin, AccountForm):
+    """The 安全管理员's page of an account without a password: its role and its first password in
+    one go. Left blank, the password waits; set, it is under the policy and changed at the next login."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(label1="初始密码", label2="确认初始密码")
+    password1.required = password2.required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") or cleaned.get("password2"):
+            if not cleaned.get("password2"):
+                self.add_error("password2", "请再输入一次初始密码。")
+            self.validate_passwords()
+            self.validate_password_for_user(self.instance)
+        return cleaned
+
+    def save(self, commit=True):
+        self.first_password = bool(self.cleaned_data.get("password1"))
+        if self.first_password:
+            self.instance.set_password(self.cleaned_data["password1"])
+        return super().save(commit)
+
+
 class InitialPasswordForm(AdminPasswordChangeForm):
     """A password a 安全管理员 sets, an account's first or a reset, is under the policy and changed
     by its user at the next login. (Django's form may instead disable password login.)"""
@@ -100,19 +142,38 @@ class InitialPasswordForm(AdminPasswordChangeForm):
         first = not self.user.has_usable_password()
         user = super().save(commit)
         if user.has_usable_password():
-            Profile.objects.update_or_create(user=user, defaults={"must_change_password": True})
-            detail = {"类型": "初始密码" if first else "重置密码", "下次登录须修改": True}
+            record_password(user, first)
         else:
-            detail = {"类型": "停用密码登录"}
-        audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail=detail)
+            audit.record(AuditAction.PASSWORD_RESET, user.get_username(), detail={"类型": "停用密码登录"})
         return user
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(admin.TabularInline):
     model = Profile
     fields = ("agency", "region")
     autocomplete_fields = ("agency", "region")
     can_delete = False
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    include_empty_choice = False  # an account without a role: AwaitingFilter's 未分配角色
+
+
+class AwaitingFilter(admin.SimpleListFilter):
+    """The accounts a 安全管理员 still has to finish."""
+
+    title = "待办"
+    parameter_name = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return [("role", "未分配角色"), ("password", "未设置密码")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "role":
+            return queryset.filter(groups__isnull=True, is_superuser=False)
+        if self.value() == "password":
+            return queryset.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        return queryset
 
 
 admin.site.unregister(User)
@@ -120,44 +181,82 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(AgencyNameSearch, UserAdmin):
     form = AccountForm
     add_form = NewAccountForm
     add_form_template = None  # Django's asks for a password, which a new account does not get here
-    add_fieldsets = ((None, {"fields": ("username",), "description": "新账号暂无密码，由安全管理员设置初始密码。"}),)
+    add_fieldsets = (
+        (None, {"fields": ("username",), "description": (
+            "新账号暂无密码：保存后，由安全管理员分配角色并设置初始密码。"
+            "用户归属：填报员填所属机关，审核员和领导填负责区划（留空表示全部区划），三类管理员不填。"
+        )}),
+        ("个人信息", {"fields": ("last_name", "first_name", "email")}),
+    )  # fmt: skip
     change_password_form = InitialPasswordForm
     inlines = [ProfileInline]
-    list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
-    list_filter = ("groups", "is_active", "is_superuser")
+    list_display = ("username", "last_name", "first_name", "role", "workplace", "is_active", "last_login")
+    list_filter = (AwaitingFilter, ("groups", RoleFilter), "is_active", "is_superuser")
+    search_fields = UserAdmin.search_fields + ("profile__agency__name", "profile__region__name")
+    search_help_text = "按用户名、姓名、电子邮件、所属机关或负责区划搜索"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        accounts = super().get_queryset(request).select_related("profile__agency", "profile__region")
+        return accounts.prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs.update(queryset=permissions.offered(), form_class=permissions.PermissionsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="角色")
     def role(self, account):
         if account.is_superuser:
             return roles.SUPERUSER
-        return "、".join(group.name for group in account.groups.all()) or "—"
+        return "、".join(group.name for group in account.groups.all()) or "未分配"
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj else []
+    @admin.display(description="所属机关／负责区划")
+    def workplace(self, account):
+        profile = getattr(account, "profile", None)  # an account may have none
+        names = {group.name for group in account.groups.all()}
+        if names & {roles.REVIEWER, roles.LEADER}:
+            return str(profile.region) if profile and profile.region else "全部区划"
+        if profile and (profile.agency or profile.region):
+            return str(profile.agency or profile.region)
+        return "未填写" if roles.AGENCY_CLERK in names else "—"
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        login = ("username", "password") if may_set_password(request.user, obj) else ("username",)
-        return [
+        first_password = self._first_password(request, obj)
+        # The password's own page (reset, disable) once it has one; before, the 初始密码 fields below.
+        password = may_set_password(request.user, obj) and not first_password
+        login = ("username", "password") if password else ("username",)
+        # Whoever does not see the 用户归属 inline (the 安全管理员) still sees where the account works.
+        where = () if request.user.has_perm("reports.view_profile") else ("workplace",)
+        fieldsets = [
             (None, {"fields": login}),
-            ("个人信息", {"fields": ("first_name", "last_name", "email")}),
-            ("角色与权限", {"fields": ("is_active", "is_staff", "is_superuser") + ROLE_FIELDS}),
+            ("个人信息", {"fields": ("last_name", "first_name", "email")}),
+            ("角色与权限", {"fields": ("is_active", "is_staff", "is_superuser", *where) + ROLE_FIELDS}),
             ("重要日期", {"fields": ("last_login", "date_joined")}),
         ]
+        if first_password:
+            description = "该账号尚无密码。可与角色一起设置初始密码，账号下次登录时须修改；留空则暂不设置。"
+            fieldsets.insert(3, ("初始密码", {"fields": ("password1", "password2"), "description": description}))
+        return fieldsets
+
+    def _first_password(self, request, account):
+        return not account.has_usable_password() and may_set_password(request.user, account)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and self._first_password(request, obj):
+            kwargs["form"] = FirstPasswordForm
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         # is_staff follows the roles (save_related): who enters the admin is what the role says.
-        readonly = ["is_staff", "last_login", "date_joined"]
+        readonly = ["is_staff", "last_login", "date_joined", "workplace"]
         if not request.user.is_superuser:
             readonly.append("is_superuser")
         if not request.user.has_perm("auth.change_user"):
@@ -179,10 +278,13 @@ class AccountAdmin(UserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            audit.record(AuditAction.USER_CHANGE, obj.get_username(), detail={"操作": "新建账号"})
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's user admin goes on to the change page; here the one page is done, and the list
+        # shows the new account waiting for its role and password.
+        if not {"_continue", "_addanother", IS_POPUP_VAR} & set(request.POST):
+            messages.success(request, f"已新建账号「{obj}」。请安全管理员在账号列表中打开它，分配角色并设置初始密码。")
+            return redirect("admin:auth_user_changelist")
+        return super().response_add(request, obj, post_url_continue)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -193,27 +295,40 @@ class AccountAdmin(UserAdmin):
             role_changes["进入审核工作台"] = {"原": account.is_staff, "新": staff}
             account.is_staff = staff
             account.save(update_fields=["is_staff"])
-        if not change:
-            return
-        user_changes = changes(form, IDENTITY + ("is_superuser",))
+        where = {}
         for formset in formsets:
             for inline_form in formset.forms:
-                user_changes.update(changes(inline_form))
+                where.update(changes(inline_form))
+        if not change:
+            audit.record(AuditAction.USER_CHANGE, account.get_username(), detail={"操作": "新建账号", **where})
+            return
+        user_changes = {**changes(form, IDENTITY + ("is_superuser",)), **where}
         if user_changes:
             audit.record(AuditAction.USER_CHANGE, account.get_username(), detail=user_changes)
         if role_changes:
             audit.record(AuditAction.ROLE_CHANGE, account.get_username(), detail=role_changes)
+        if getattr(form, "first_password", False):
+            record_password(account, first=True)
 
 
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
     """The roles are written in reports.roles; a superuser may still adjust one here (audited),
-    and nobody changes a role they hold."""
+    and nobody changes a role they hold. Nobody deletes one: every account holding it would lose
+    it, and setup would bring it back without them."""
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser and request.user.groups.filter(pk=obj.pk).exists():
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.name not in roles.ROLES) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions":
+            kwargs.update(queryset=permissions.offered(), form_class=permissions.PermissionsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,7 @@ from reports.models import Agency, Region
 from reports.resources import AgencyResource, RegionResource
 
 from .formats import TableFormats
+from .search import AgencyNameSearch
 
 
 @admin.register(Region)
@@ -19,7 +20,7 @@ class RegionAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+class AgencyAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [AgencyResource]
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)

@@ -1,7 +1,9 @@
 """List filters of the reviewer's report list."""
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Subquery
 
-from reports.models import Region
+from reports.choices import ReportStatus
+from reports.models import Region, ReportRevision, Transition
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -29,6 +31,27 @@ class UnexplainedWarningsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.with_unexplained_warnings() if self.value() == "yes" else queryset
+
+
+def returned_unchanged(reports):
+    """Returned reports with no version stored since they were returned: the agency has not
+    acted on the reviewer's comment yet."""
+    returned_at = Transition.objects.filter(report=OuterRef("report"), to_status=ReportStatus.RETURNED)
+    since = ReportRevision.objects.filter(
+        report=OuterRef("pk"), created_at__gt=Subquery(returned_at.order_by("-created_at").values("created_at")[:1])
+    )
+    return reports.filter(status=ReportStatus.RETURNED).exclude(Exists(since))
+
+
+class ReturnedUnchangedFilter(admin.SimpleListFilter):
+    title = "退回后是否修改"
+    parameter_name = "returned"
+
+    def lookups(self, request, model_admin):
+        return [("unchanged", "退回后尚未修改")]
+
+    def queryset(self, request, queryset):
+        return returned_unchanged(queryset) if self.value() == "unchanged" else queryset
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
 
 from reports.audit import record
@@ -134,6 +134,13 @@ class TableImportForm(ImportForm):
         return upload
 
 
+class TableExportForm(SelectableFieldsExportForm):
+    def _get_field_label(self, resource, field_name):
+        # The column's header as exported (Chinese), not the library's title-cased attribute name.
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 def _sha256(chunks):
     digest = hashlib.sha256()
     for chunk in chunks:
@@ -154,6 +161,7 @@ class TableFormats:
 
     import_formats = export_formats = [TableXLSX, TableCSV]
     import_form_class = TableImportForm
+    export_form_class = TableExportForm
     import_audit_action = AuditAction.REGISTRY_IMPORT
 
     def get_import_resource_kwargs(self, request, **kwargs):

@@ -20,15 +20,16 @@ from reports.rules.shape import ReportShape
 from . import import_views
 from . import leadership
 from . import review
-from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, UnexplainedWarningsFilter
+from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, ReturnedUnchangedFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
+from .search import AgencyNameSearch
 
 
 NARRATIVE_MODEL_FIELDS = ("overall", "other")
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
     resource_classes = [ReportStatisticsResource]
     import_audit_action = AuditAction.IMPORT  # a statistics sheet stores reports' figures
@@ -36,8 +37,16 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     # Extends import-export's list (its 导入/导出 buttons) and adds 报送进度 and 导入年报 for
     # everyone who may use them, not only users with the add permission.
     import_export_change_list_template = "admin/reports/annualreport/change_list.html"
-    list_display = ("agency", "region", "year", "status", "error_count", "warning_count", "validated_at")
-    list_filter = ("year", "status", RegionFilter, HasErrorsFilter, UnexplainedWarningsFilter, OverdueFilter)
+    list_display = ("agency", "region", "year", "status_label", "error_count", "warning_count", "validated_at")
+    list_filter = (
+        "year",
+        "status",
+        RegionFilter,
+        HasErrorsFilter,
+        UnexplainedWarningsFilter,
+        ReturnedUnchangedFilter,
+        OverdueFilter,
+    )
     actions = [review.approve, review.send_back]
     search_fields = ("agency__name",)
     list_select_related = ("agency", "agency__region")
@@ -81,6 +90,10 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
     @admin.display(description="行政区划", ordering="agency__region__name")
     def region(self, report):
         return report.agency.region or "—"
+
+    @admin.display(description="状态", ordering="status")
+    def status_label(self, report):
+        return format_html('<span class="status status-{}">{}</span>', report.status, report.get_status_display())
 
     @admin.display(description="原始文件")
     def source(self, report):

@@ -340,4 +340,4 @@ class ReportRevision(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.report} {self.created_at:%Y-%m-%d %H:%M} {self.source}"
+        return f"{self.report} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.source}"

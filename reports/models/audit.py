@@ -65,7 +65,8 @@ class AuditEvent(models.Model):
         default_permissions = ("view",)  # nobody adds, changes or deletes through the product
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username or '—'} {self.get_action_display()}"
+        when = timezone.localtime(self.created_at)  # as the list shows it, not in UTC
+        return f"{when:%Y-%m-%d %H:%M:%S} {self.username or '—'} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

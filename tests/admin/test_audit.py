@@ -1,6 +1,9 @@
 """审计日志: the 审计管理员 reads, filters, searches and exports it; nobody edits or deletes it."""
 import csv
+import html
 import io
+import json
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -49,6 +52,25 @@ def test_the_auditor_sees_every_column_and_filters(client, trail, auditor):
     assert "hulan" not in listed(client, f"?created_at__year={today.year}&created_at__month={today.month}")
     assert listed(client, "?q=taishan") == ["anquan"]  # the target
     assert listed(client, "?q=hulan") == ["hulan"]  # the user
+
+
+def test_details_written_in_english_are_listed_in_chinese_and_exported_as_stored(client, auditor):
+    detail = {"from": "submitted", "to": "returned", "comment": "请补充。", "model": "reports.agency",
+              "rows": {"new": 2, "invalid": 1}, "kind": "docx", "sha256": "ab12"}  # fmt: skip
+    audit.record(AuditAction.TRANSITION, "利通区2023年度报告", username="reviewer", detail=detail)
+    page = client.get(LOG + "?action=transition").content.decode()
+    shown = json.loads(html.unescape(re.search(r'<td class="field-details">(.*?)</td>', page).group(1)))
+    assert shown == {"原状态": "已报送", "新状态": "退回修改", "意见": "请补充。", "数据": "机关",
+                     "行数": {"新增": 2, "无效": 1}, "类型": "Word（可发布）", "SHA-256": "ab12"}  # fmt: skip
+    assert AuditEvent.objects.get(action=AuditAction.TRANSITION).detail == detail
+
+
+def test_an_events_page_names_it_by_the_time_the_list_shows(client, trail, auditor):
+    event = trail.get(action=AuditAction.ROLE_CHANGE)
+    shown = f"{timezone.localtime(event.created_at):%Y-%m-%d %H:%M:%S}"
+    assert shown in client.get(LOG).content.decode()
+    page = client.get(reverse("admin:reports_auditevent_change", args=[event.pk])).content.decode()
+    assert f"{shown} anquan 角色或权限变更" in page
 
 
 def test_the_auditor_sees_nothing_else(client, auditor, seeds):

@@ -44,9 +44,10 @@ def test_list_query_count_does_not_grow_with_reports(client, reviewer, make_repo
 def test_list_shows_agency_year_status_and_counts(client, reviewer, demo):
     client.force_login(reviewer)
     html = client.get(LIST).content.decode()
-    for column in ("agency", "region", "year", "status", "error_count", "warning_count"):
+    for column in ("agency", "region", "year", "status_label", "error_count", "warning_count"):
         assert f"column-{column}" in html  # the list header cell of that column
-    assert "哈尔滨市呼兰区卫生健康局" in html and "草稿" in html
+    assert "哈尔滨市呼兰区卫生健康局" in html and '<span class="status status-draft">草稿</span>' in html
+    assert "reports/report.css" in html  # where each status has its colour
     errors = re.findall(r'<td class="field-error_count">(\d+)</td>', html)
     assert sorted(map(int, errors)) == [0, 0, 0, 2, 2]
 
@@ -65,6 +66,22 @@ def test_filters_and_search(client, reviewer, demo):
     province = Region.objects.get(code="230000")  # 黑龙江省: the subtree reaches 呼兰区's agency
     assert agencies(f"?region={province.code}") == {"哈尔滨市呼兰区卫生健康局"}
     assert agencies("?status=approved") == set()
+
+
+def test_search_finds_agencies_by_the_names_people_use(client, reviewer, demo):
+    client.force_login(reviewer)
+
+    def found(url, query):
+        html = client.get(url + "?q=" + query).content.decode()
+        return set(re.findall(r'<th class="field-(?:agency|name)[^"]*"><a [^>]*>([^<]+)</a>', html))
+
+    assert found(LIST, "利通区卫健局") == {"吴忠市利通区卫生健康局"}
+    assert found(LIST, "利通区 卫健局") == {"吴忠市利通区卫生健康局"}
+    assert len(found(LIST, "卫健局")) == 5
+    assert found(LIST, "利通区卫健委") == set()
+    assert found(reverse("admin:reports_agency_changelist"), "呼兰区卫健局") == {"哈尔滨市呼兰区卫生健康局"}
+    autocomplete = reverse("admin:autocomplete") + "?app_label=reports&model_name=annualreport&field_name=agency&term="
+    assert [r["text"] for r in client.get(autocomplete + "泰山区卫健局").json()["results"]] == ["泰安市泰山区卫生健康局"]
 
 
 def test_change_page_marks_seed_002_findings_on_their_cells(client, reviewer, demo):

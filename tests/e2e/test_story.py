@@ -174,3 +174,59 @@ def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser
     shape = parse_bytes(Path(download.value.path()).read_bytes(), download.value.suggested_filename)
     assert shape.applications == report.to_shape().applications
     assert download.value.suggested_filename == "吴忠市利通区卫生健康局2023年政府信息公开工作年度报告.docx"
+
+
+def test_a_new_clerk_in_two_pages_in_an_admin_that_speaks_chinese(live_server, browser, monkeypatch):
+    """三员分立 in the browser: the 系统管理员 creates the account with its agency (found by its
+    abbreviation) on one page; the 安全管理员 gives it its role and first password on one page, in
+    Chinese throughout, scripts included; the clerk, trying the admin first, is told where to log in."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("setup_demo", stdout=StringIO())
+    base, first_password = live_server.url, "Clerk-First-Pw5"
+
+    sysadmin = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    first_login(sysadmin, base, "xitong", admin=True)
+    sysadmin.goto(f"{base}/admin/auth/user/add/")
+    sysadmin.fill("#id_username", "wangfang")
+    sysadmin.fill("#id_last_name", "王")
+    sysadmin.fill("#id_first_name", "芳")
+    sysadmin.click("#id_profile-0-agency + .select2 .select2-selection")
+    sysadmin.fill(".select2-search__field", "利通区卫健局")
+    sysadmin.click(".select2-results__option:has-text('吴忠市利通区卫生健康局')")
+    shot(sysadmin, "7-sysadmin-creates-a-clerk")
+    submit(sysadmin, "input[name=_save]")
+    assert "已新建账号「wangfang」" in sysadmin.inner_text("body")
+    assert "未分配\t吴忠市利通区卫生健康局" in sysadmin.inner_text("#result_list")
+
+    security = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+    first_login(security, base, "anquan", admin=True)
+    security.goto(f"{base}/admin/auth/user/?awaiting=password")
+    submit(security, "#result_list a:text-is('wangfang')")
+    page = security.inner_text("body")
+    assert "欢迎，anquan" in page  # as written: the admin's CSS no longer capitalises it
+    assert "可选角色" in page and "已选角色" in page and "吴忠市利通区卫生健康局" in page
+    assert not [word for word in ("Choose", "Remove", "Can ", "Welcome", "ANQUAN") if word in page]
+    security.select_option("#id_groups_from", label="填报员")
+    security.click("#id_groups_add")
+    security.fill("#id_password1", first_password)
+    security.fill("#id_password2", first_password)
+    shot(security, "8-security-admin-gives-role-and-first-password")
+    submit(security, "input[name=_save]")
+    assert "已修改用户「wangfang」。" in security.inner_text("body")
+
+    clerk = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    clerk.goto(f"{base}/admin/login/")
+    clerk.fill("#id_username", "wangfang")
+    clerk.fill("#id_password", first_password)
+    submit(clerk, "input[type=submit]")
+    assert "不能进入审核工作台。机关填报员请在填报站点登录" in clerk.inner_text(".errornote")
+    shot(clerk, "9-clerk-at-the-admin-is-told-where-to-log-in")
+    submit(clerk, "#clerk-login a")
+    clerk.fill("#id_username", "wangfang")
+    clerk.fill("#id_password", first_password)
+    submit(clerk, "button[type=submit]")
+    assert "请先修改密码" in clerk.inner_text("#forced-change")
