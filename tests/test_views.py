@@ -44,22 +44,27 @@ def test_edit_page_lays_out_the_report_with_findings_on_cells(client, demo):
     page = client.get(reverse("reports:edit", args=[demo[2].pk])).content.decode()
     assert re.search(r'data-cell="applications__unable_not_held__total"[^>]*class="value finding-error"', page)
     assert 'name="applications__unable_not_held__natural_person"' in page
-    assert re.search(r'name="applications__unable_not_held__total"[^>]*disabled', page)  # computed
-    assert "全部填0" in page and "上传文件填充" in page and "report.js" in page
+    total = re.search(r'<input[^>]*name="applications__unable_not_held__total"[^>]*>', page).group(0)
+    assert 'value="0"' in total and "disabled" not in total  # the report's own figure, to keep or change
+    parts = " ".join(f"applications__unable_not_held__{c}" for c in ("natural_person", "commercial", "research",
+                                                                     "social_welfare", "legal_service", "other"))
+    assert f'data-sum-of="{parts}"' in total  # what the page's script offers as its sum
+    for text in ("全部填0", "本表其余为空", "采用本表计算值", "上传文件填充", "report.js"):
+        assert text in page
 
 
-def test_saving_a_draft_computes_every_total_on_the_server(client, demo):
+def test_a_total_is_stored_as_typed_and_its_difference_reported(client, demo):
+    """No 总计 is computed behind the clerk's back: what they type (or accept on the page) is stored,
+    and a total that differs from its parts is E9's finding, on its cell."""
     login(client, "hulan")
     report = demo[2]
     data = form_data(report)
-    data.update({"applications__new_received__natural_person": "8", "applications__unable_not_held__total": "999"})
-    response = client.post(reverse("reports:edit", args=[report.pk]), data)
-    assert response.status_code == 302
-    shape = AnnualReport.objects.get(pk=report.pk).to_shape()
-    assert shape.applications["unable_not_held"]["total"] == 8  # never the typed 999
-    assert shape.applications["total_processed"]["natural_person"] == 8
-    assert shape.applications["new_received"]["total"] == 8
-    assert not AnnualReport.objects.get(pk=report.pk).findings.filter(severity="error").exists()
+    data.update({"applications__new_received__natural_person": "8", "applications__new_received__total": "999"})
+    assert client.post(reverse("reports:edit", args=[report.pk]), data).status_code == 302
+    report = AnnualReport.objects.get(pk=report.pk)
+    assert report.to_shape().applications["new_received"]["total"] == 999
+    [e9] = report.findings.filter(code="E9", location="applications__new_received__total")
+    assert "「总计」列为999，但六类申请人之和为8" in e9.message
 
 
 def test_filling_from_a_file_shows_its_values_and_stores_nothing(client, demo):
@@ -69,7 +74,7 @@ def test_filling_from_a_file_shows_its_values_and_stores_nothing(client, demo):
     text = seed(1).read_text().replace("⇥126".replace("⇥", "\t"), "\t127")
     upload = SimpleUploadedFile("泰山区.txt", text.encode())
     page = client.post(reverse("reports:edit", args=[report.pk]), {"fill": "1", "file": upload}).content.decode()
-    assert "已从文件读取" in page and 'name="active__penalty" value="127"' in page
+    assert "已从文件「泰山区.txt」读取，尚未保存" in page and 'name="active__penalty" value="127"' in page
     assert AnnualReport.objects.get(pk=report.pk).to_shape().active == before
     bad = SimpleUploadedFile("x.txt", b"nothing")
     page = client.post(reverse("reports:edit", args=[report.pk]), {"fill": "1", "file": bad}).content.decode()

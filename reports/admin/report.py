@@ -24,7 +24,7 @@ from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, UnexplainedWa
 from .formats import TableFormats
 
 
-NARRATIVE_MODEL_FIELDS = ("overall", "other")
+NARRATIVE_MODEL_FIELDS = ("preamble", "overall", "other")
 
 
 @admin.register(AnnualReport)
@@ -140,7 +140,7 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
             report_findings=findings,
             report_shape=shape,
             editable=editable,
-            narrative_fields={name: form[name] for name in v.NARRATIVE} if editable else {},
+            narrative_fields={name: form[name] for name in ("preamble", *v.NARRATIVE)} if editable else {},
             headings=HEADINGS,
             revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
             moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],
