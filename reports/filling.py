@@ -62,7 +62,8 @@ def fill(stored, filed):
         elif shape.sections[key]:
             kept.append(v.heading(key))
     if filed.sections["problems"] or filed.sections["improvements"]:
-        shape.sections["problems"], shape.sections["improvements"] = filed.sections["problems"], filed.sections["improvements"]
+        for key in ("problems", "improvements"):
+            shape.sections[key] = filed.sections[key]
     elif shape.sections["problems"] or shape.sections["improvements"]:
         kept.append(v.heading("problems"))
     # What describes the file's tables and closing lines: its own where it has them.
@@ -75,7 +76,7 @@ def fill(stored, filed):
     settle(shape)
     changes = changed_cells(stored, shape)
     lists = {v.PROBLEMS_LABEL: stored.sections["problems"], v.IMPROVEMENTS_LABEL: stored.sections["improvements"]}
-    replaced = [(label, old, new) for label, old, new in changes if (lists[label] if label in lists else old not in (None, ""))]
+    replaced = [(label, old, new) for label, old, new in changes if (lists[label] if label in lists else old)]
     return Filled(shape, replaced, len(changes) - len(replaced), kept)
 
 

@@ -21,7 +21,7 @@ from reports.parsers.blocks import norm
 from reports.parsers.grid import parse_value
 from reports.rules.engine import evaluate
 from reports.rules.facts import settle
-from reports.rules.shape import ReportShape, empty_facts
+from reports.rules.shape import ReportShape, begun, empty_facts
 from reports.text import tidy
 
 
@@ -159,7 +159,7 @@ class BaseReportForm(forms.ModelForm):
         """`shown`: the report the page shows, when it is not the stored one (a file read into it)."""
         super().__init__(*args, **kwargs)
         self.shape = self.findings = None  # the submitted report and its verdict, once clean() has run
-        self.stored = self.instance.to_shape() if self.instance.pk else ReportShape()
+        self.stored = self.instance.to_shape() if self.instance.pk else begun(ReportShape())
         shown = settle(shown or self.stored)
         for key in v.CELL_BY_KEY:
             self.initial.setdefault(key, shown_text(shown, key))

@@ -27,7 +27,7 @@ from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
 from reports.rules.engine import evaluate
-from reports.rules.shape import ReportShape
+from reports.rules.shape import ReportShape, begun
 
 def _report(request, pk):
     return get_object_or_404(AnnualReport.objects.visible_to(request.user).with_sections(), pk=pk)
@@ -137,7 +137,8 @@ def edit_report(request, pk):
     findings = form.findings if form.shape else evaluate(shape)
     tables = official_tables(shape, findings, form)
     return render(request, "reports/edit.html", {
-        "report": report, "form": form, "fill": fill, "filled": filled, "file_name": fill.cleaned_data.get("name") if filled else "",
+        "report": report, "form": form, "fill": fill, "filled": filled,
+        "file_name": fill.cleaned_data["name"] if filled else "",
         "findings": findings, "report_findings": report_level(findings, tables), "report_shape": shape,
         "counts": Counter(str(f.severity) for f in findings),
         "tables": tables, "editable": True, "headings": HEADINGS,
@@ -219,6 +220,9 @@ def blank_template(request):
     """The fill-in template of a year: a clerk's has their agency and 上年结转 filled in."""
     year = chosen_year(request.GET)
     agency = _agency(request.user)
-    shape = opening_shape(agency, year) if agency else ReportShape(year=year, format_version=v.format_for_year(year))
+    if agency:
+        shape = opening_shape(agency, year)
+    else:
+        shape = begun(ReportShape(year=year, format_version=v.format_for_year(year)))
     name = f"{agency.name if agency else ''}{year}年政府信息公开工作年度报告（填报模板）.xlsx"
     return _attachment(write_report_workbook(shape, fill_in=True), name, XLSX)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine
-from reports.rules.shape import ReportShape, empty_facts
+from reports.rules.shape import ReportShape, begun, empty_facts
 
 from .agency import scope_of
 from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
@@ -35,8 +35,7 @@ def opening_shape(agency, year):
     previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
     if previous:
         shape.applications["carried_over"] = dict(previous.to_shape().applications["carried_forward"])
-    shape.facts["unfilled"] = [key for key in v.format_cells(shape.format_version) if shape.cell(*v.CELL_BY_KEY[key]) is None]
-    return shape
+    return begun(shape)
 
 
 # The paragraph reports open with: the 条例 they answer and the period their figures cover.

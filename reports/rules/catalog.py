@@ -172,7 +172,8 @@ def valid_numbers(shape):
                 text = str(value)
             else:
                 continue
-            yield Hit(table.key, row.key, column and column.key, params={"text": text, "expected": expected(row, column, text)})
+            params = {"text": text, "expected": expected(row, column, text)}
+            yield Hit(table.key, row.key, column and column.key, params=params)
 
 
 @rule("E14", ERROR, "各格均已填写", "尚有 {count} 格未填写：没有发生的填0，确实空白的填「—」。")

@@ -110,6 +110,14 @@ class ReportShape:
         return shape
 
 
+def begun(shape):
+    """`shape` as a report begun here: every cell of its format still to be filled in (E14) but
+    those it already holds."""
+    cells = v.format_cells(shape.format_version)
+    shape.facts["unfilled"] = [key for key in cells if shape.cell(*v.CELL_BY_KEY[key]) is None]
+    return shape
+
+
 def _json_value(table):
     """The table with its Decimals as strings, so 万元 amounts keep every digit. Through the C
     encoder and decoder: a table is hundreds of cells, nearly all ints or None."""
