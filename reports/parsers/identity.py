@@ -94,7 +94,8 @@ def stated(title, preamble, sections, signature):
 
 
 def _body(preamble, sections):
-    return "\n".join([preamble, sections["overall"], *sections["problems"], *sections["improvements"], sections["other"]])
+    items = [*sections["problems"], *sections["improvements"]]
+    return "\n".join([preamble, sections["overall"], *items, sections["other"]])
 
 
 def detect(shape, title, preamble, signature):

@@ -29,8 +29,8 @@ def empty_facts():
         "aliases": [],  # [{table, column, label}] non-official header labels (W17)
         "invalid_cells": {},  # {cell key: text} cells whose text is not a number (E6)
         "unfilled": [],  # cell keys left empty in a report being written here (E14, not W1)
-        "years": {},  # {"title"|"period": year} where the document states its year (E4)
-        "agency_names": {},  # {"title"|"body"|"signature": name} (E5)
+        "years": {},  # {"title"|"period": year} where the report's texts state its year (E4)
+        "agency_names": {},  # {"title"|"body"|"signature": name} where they name its agency (E5)
         "unreadable": False,  # the tables are an image or a scan (W16): nothing else can be judged
     }
 

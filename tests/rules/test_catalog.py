@@ -369,7 +369,8 @@ def test_e4_title_and_period_disagree_without_a_filed_year():
 )
 def test_e5_passes_for_same_agency_with_or_without_city_prefix(names):
     title = names.get("title")
-    shape = states(consistent_report(), title=title and (title, 2021), body=names["body"], signature=names.get("signature"))
+    shape = states(consistent_report(), title=title and (title, 2021), body=names["body"],
+                   signature=names.get("signature"))  # fmt: skip
     assert evaluate(shape) == [] and shape.facts["agency_names"] == names
 
 
