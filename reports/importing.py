@@ -142,7 +142,6 @@ def _new_report(agency, shape, data, sha256, filename):
         agency=agency,
         year=shape.year,
         deadline=deadline_for(shape.year, agency.kind),  # bulk inserts do not call save()
-        title=shape.facts.get("title", "")[:200],
         source_name=Path(filename).name[:255],
         source_sha256=sha256,
         source_file=_store_original(data, sha256, filename),
@@ -168,7 +167,6 @@ def _store(shape, data, filename, user, agency=None, year=None):
     if not created:
         if report.status != ReportStatus.DRAFT:
             message = f"原状态为「{report.get_status_display()}」，已改回草稿，需重新报送和审核。"
-        report.title = shape.facts.get("title", "")[:200]
         report.source_name = Path(filename).name[:255]
         report.source_sha256 = sha256
         report.source_file.name = _store_original(data, sha256, filename)

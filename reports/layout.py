@@ -82,7 +82,7 @@ class _Builder:
         key = v.cell_key(table, row, column)
         value = self.shape.cell(table, row, column)
         return LayoutCell(
-            text="" if value is None else str(value),
+            text=v.figure_text(value),
             key=key,
             field=self.form[key] if self.form is not None else None,
             findings=self.index.get((table, row, column), []),
@@ -186,3 +186,10 @@ def official_tables(shape, findings=(), form=None, as_published=False):
     """
     builder = _Builder(shape, list(findings), form, as_published)
     return [builder.active(), builder.applications(), builder.review_litigation()]
+
+
+def report_level(findings, tables):
+    """The findings no table lists below itself (a section missing, the year, the cells not filled
+    in yet…): a page lists these once at the top, and each table's own below it."""
+    listed = {id(f) for table in tables for f in table.findings}
+    return [f for f in findings if id(f) not in listed]

@@ -128,6 +128,8 @@ class StatisticsBehaviour:
             value, invalid = parse_value(text, row_spec.is_decimal(column))
             shape.set_cell(table_key, row_spec.key, column and column.key, value)
             shape.facts["invalid_cells"].pop(key, None)
+            if key in shape.facts["unfilled"]:  # the sheet states it, blank included
+                shape.facts["unfilled"].remove(key)
             if invalid is not None:
                 shape.facts["invalid_cells"][key] = invalid
         # Figures changed outside the workflow must be reviewed again: a draft once more.

@@ -103,13 +103,14 @@ def stale_message(report, opened):
 
 
 def changed_cells(stored, new):
-    """(printed label, stored value, new value) for every cell and narrative that differs."""
+    """(printed label, stored value, new value) for every cell and text that differs, values as
+    printed (None for a blank cell)."""
     changes = []
     for table in v.ALL_TABLES:
         for row, column in table.cells():
             cell = (table.key, row.key, column and column.key)
             if stored.cell(*cell) != new.cell(*cell):
-                changes.append((v.cell_label(*cell), stored.cell(*cell), new.cell(*cell)))
+                changes.append((v.cell_label(*cell), _figure(stored.cell(*cell)), _figure(new.cell(*cell))))
     texts = [("标题", stored.facts.get("title") or "", new.facts.get("title") or ""),
              ("前言", stored.facts.get("preamble") or "", new.facts.get("preamble") or "")]  # fmt: skip
     texts += [(v.heading(key), stored.sections[key], new.sections[key]) for key in ("overall", "other")]
@@ -120,6 +121,10 @@ def changed_cells(stored, new):
         if stored.sections[key] != new.sections[key]:
             changes.append((label, f"{len(stored.sections[key])} 条", f"{len(new.sections[key])} 条"))
     return changes
+
+
+def _figure(value):
+    return None if value is None else v.figure_text(value)
 
 
 def _first_difference(old, new, context=12):

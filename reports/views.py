@@ -4,6 +4,7 @@ Plain views over the same form, layout, rules and workflow as the admin. Every r
 up through AnnualReport.objects.visible_to(user), so a clerk reaches only their agency's.
 """
 import io
+from collections import Counter
 
 from django import forms
 from django.contrib import messages
@@ -14,19 +15,19 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reports import audit, roles, versions, workflow
+from reports import audit, filling, roles, staging, versions, workflow
 from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
-from reports.layout import HEADINGS, official_tables
+from reports.layout import HEADINGS, official_tables, report_level
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
 from reports.rules.engine import evaluate
-from reports.rules.shape import ReportShape
+from reports.rules.shape import ReportShape, begun
 
 def _report(request, pk):
     return get_object_or_404(AnnualReport.objects.visible_to(request.user).with_sections(), pk=pk)
@@ -71,16 +72,43 @@ def start_report(request):
 
 
 class FillForm(forms.Form):
-    file = forms.FileField(label="上传文件填充")
+    """上传文件填充: a file, or one staged while the clerk was asked about its year."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限。")
+    file = forms.FileField(label="上传文件填充", required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    other_year = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, report, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report, self.user = report, user
+        self.asks_year = None  # (staging token, file name, the file's year) while the clerk decides
+
+    def clean(self):
+        data = super().clean()
+        upload, token = data.get("file"), data.get("token")
+        if upload:
+            if upload.size > MAX_BYTES:
+                raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限。")
+            name, content = upload.name, upload.read()
+        elif token:
+            try:
+                [(name, content)] = staging.load(self.user, token)
+            except (LookupError, ValueError):
+                raise forms.ValidationError("该文件已不在服务器上，请重新选择文件。") from None
+        else:
+            raise forms.ValidationError("请选择要读取的文件。")
         try:
-            return parse_untrusted(upload.read(), upload.name)
+            shape = parse_untrusted(content, name)
+            filling.check(self.report, shape, other_year=bool(token and data.get("other_year")))
         except ParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        except filling.Refused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        except filling.OtherYear as exc:
+            self.asks_year = (staging.stage(self.user, [(name, content)]), name, exc.year)
+            raise forms.ValidationError("", code="other_year") from None
+        data["name"], data["shape"] = name, shape
+        return data
 
 
 @login_required
@@ -88,14 +116,16 @@ def edit_report(request, pk):
     report = _report(request, pk)
     if not workflow.may_edit(report, request.user):
         return redirect("reports:print", report.pk)
-    form = AgencyReportForm(request.POST or None, instance=report, user=request.user)
-    fill = FillForm()
+    fill, filled, shown = FillForm(report=report, user=request.user), None, None
     if request.method == "POST" and "fill" in request.POST:
-        fill = FillForm(request.POST, request.FILES)
+        fill = FillForm(request.POST, request.FILES, report=report, user=request.user)
         if fill.is_valid():
-            form = AgencyReportForm(instance=report, user=request.user, prefill=fill.cleaned_data["file"])
-            messages.info(request, "已从文件读取各项数据，请核对后点击“保存草稿”。")
-    elif request.method == "POST" and form.is_valid():
+            filled = filling.fill(report.to_shape(), fill.cleaned_data["shape"])
+            shown = filled.shape
+        form = AgencyReportForm(instance=report, user=request.user, shown=shown)
+    else:
+        form = AgencyReportForm(request.POST or None, instance=report, user=request.user)
+    if request.method == "POST" and "fill" not in request.POST and form.is_valid():
         try:
             with transaction.atomic():
                 form.save()
@@ -104,14 +134,18 @@ def edit_report(request, pk):
         else:
             messages.success(request, "草稿已保存。")
             return redirect("reports:edit", report.pk)
-    shape = form.shape or form.stored
-    findings = evaluate(shape)
+    # What the page shows, and its verdict: the values typed, a file read in, or the stored report.
+    shape = form.shape or shown or form.stored
+    findings = form.findings if form.shape else evaluate(shape)
+    tables = official_tables(shape, findings, form)
     return render(request, "reports/edit.html", {
-        "report": report, "form": form, "fill": fill, "findings": findings, "report_shape": shape,
-        "tables": official_tables(shape, findings, form), "editable": True, "headings": HEADINGS,
-        "narrative_fields": {name: form[name] for name in v.NARRATIVE},
+        "report": report, "form": form, "fill": fill, "filled": filled,
+        "file_name": fill.cleaned_data["name"] if filled else "",
+        "findings": findings, "report_findings": report_level(findings, tables), "report_shape": shape,
+        "counts": Counter(str(f.severity) for f in findings),
+        "tables": tables, "editable": True, "headings": HEADINGS,
+        "narrative_fields": {name: form[name] for name in ("preamble", *v.NARRATIVE)},
         "accepted": ",".join(SUPPORTED),
-        "outcomes": ",".join(v.outcome_keys(shape.format_version)),
     })  # fmt: skip
 
 
@@ -188,6 +222,9 @@ def blank_template(request):
     """The fill-in template of a year: a clerk's has their agency and 上年结转 filled in."""
     year = chosen_year(request.GET)
     agency = _agency(request.user)
-    shape = opening_shape(agency, year) if agency else ReportShape(year=year, format_version=v.format_for_year(year))
+    if agency:
+        shape = opening_shape(agency, year)
+    else:
+        shape = begun(ReportShape(year=year, format_version=v.format_for_year(year)))
     name = f"{agency.name if agency else ''}{year}年政府信息公开工作年度报告（填报模板）.xlsx"
     return _attachment(write_report_workbook(shape, fill_in=True), name, XLSX)

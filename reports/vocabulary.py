@@ -4,6 +4,7 @@ Everything that names a section, table, row or column (models, parsers, rules, f
 exports, JSON) reads it from here, so a label is written exactly once.
 """
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 
@@ -298,6 +299,11 @@ PROBLEMS_LABEL = "存在的问题"
 IMPROVEMENTS_LABEL = "改进措施"
 
 
+# What a cell left blank on purpose shows where figures are typed (the report form, the fill-in
+# template): an empty one is not filled in yet.
+BLANK_MARK = "—"
+# How long a report's title may be (the AnnualReport field).
+MAX_TITLE = 200
 # What a cell can hold: the database's integer range, and 万元 to six decimals (分), 15 digits.
 MAX_COUNT = 2**31 - 1
 FEE_DIGITS, FEE_PLACES = 15, 6
@@ -337,3 +343,45 @@ def location_label(table_key=None, row_key=None, column_key=None, field=None):
 def cell_key(table_key, row_key, column_key=None):
     """The flat name of a cell in forms and model fields: applications__unable_not_held__total."""
     return "__".join(k for k in (table_key, row_key, column_key) if k)
+
+
+# Every cell of every table by its flat name: {cell key: (table key, row key, column key or None)}.
+CELL_BY_KEY = {
+    cell_key(t.key, r.key, c and c.key): (t.key, r.key, c and c.key) for t in ALL_TABLES for r, c in t.cells()
+}
+
+
+@lru_cache(maxsize=None)
+def format_cells(format_version):
+    """The cell keys of a format version's tables, in reading order."""
+    return tuple(cell_key(t.key, r.key, c and c.key) for t in tables_for(format_version) for r, c in t.cells())
+
+
+@lru_cache(maxsize=None)
+def sums(format_version):
+    """Every 总计 of tables 三 and 四 and the cells it adds up, as cell keys, in reading order:
+    each row's 总计 is its six applicant columns, each column's （七）总计 its outcome rows (the
+    corner cell is its row's), each group of 四 its four results (E8, E9, E10)."""
+    table = tables_for(format_version)[1]
+    outcomes = outcome_keys(format_version)
+    totals = {}
+    for row in (r.key for r in table.rows):
+        if row == "total_processed":
+            for column in APPLICANT_PARTS:
+                totals[cell_key(table.key, row, column)] = [cell_key(table.key, r, column) for r in outcomes]
+        totals[cell_key(table.key, row, "total")] = [cell_key(table.key, row, c) for c in APPLICANT_PARTS]
+    for group in REVIEW_LITIGATION.rows:
+        totals[cell_key(REVIEW_LITIGATION.key, group.key, "total")] = [
+            cell_key(REVIEW_LITIGATION.key, group.key, c) for c in RESULT_PARTS
+        ]
+    return totals
+
+
+def figure_text(value):
+    """A figure as printed and typed: a count as it is, 万元 without trailing zeros (0.000000 → 0,
+    1.500000 → 1.5); '' for a blank cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value else "0"
+    return str(value)

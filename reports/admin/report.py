@@ -25,7 +25,7 @@ from .formats import TableFormats
 from .search import AgencyNameSearch
 
 
-NARRATIVE_MODEL_FIELDS = ("overall", "other")
+NARRATIVE_MODEL_FIELDS = ("preamble", "overall", "other")
 
 
 @admin.register(AnnualReport)
@@ -153,7 +153,7 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             report_findings=findings,
             report_shape=shape,
             editable=editable,
-            narrative_fields={name: form[name] for name in v.NARRATIVE} if editable else {},
+            narrative_fields={name: form[name] for name in ("preamble", *v.NARRATIVE)} if editable else {},
             headings=HEADINGS,
             revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
             moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import vocabulary as v
 from reports.layout import official_tables
+from reports.parsers.grid import NUMBER
 from reports.rules.shape import ReportShape
 
 from .cells import AMOUNT, BOX, CENTRED, COUNT, put_text
@@ -107,7 +108,7 @@ def placements(shape):
         if section.key in tables:
             table = tables[section.key]
             cells, row = _table(row, table, specs[table.key])
-            out += cells
+            out += [_blank_shown(shape, item) for item in cells]
         elif section.key == "problems":
             for label, key in ((PROBLEMS_HEADING, "problems"), (IMPROVEMENTS_HEADING, "improvements")):
                 out.append(_full_row(row, text=label))
@@ -118,6 +119,18 @@ def placements(shape):
             row += 1
         row += 1  # a blank row between sections
     return out
+
+
+def _blank_shown(shape, item):
+    """A blank value cell as the template must give it back: "—" when the report leaves it blank,
+    the text that was not a number (E6), empty when nobody has filled it in yet."""
+    if item.key and not item.text:
+        cell = v.CELL_BY_KEY[item.key]
+        if shape.left_blank(*cell):
+            item.text = v.BLANK_MARK
+        else:
+            item.text = shape.facts["invalid_cells"].get(item.key, "")
+    return item
 
 
 def positions(format_version):
@@ -167,12 +180,15 @@ def _write(ws, item, validations):
         if item.key != "agency":
             ws.row_dimensions[item.row].height = ITEMS_HEIGHT if item.key in ("problems", "improvements") else NARRATIVE_HEIGHT
     else:
-        if item.key:  # a figure: the layout's text of an int or a Decimal, '' when blank
-            cell.value = None if item.text == "" else Decimal(item.text) if item.decimal else int(item.text)
-            cell.number_format = "0" if item.key == YEAR_KEY else AMOUNT if item.decimal else COUNT
-        else:
+        if not item.key:
             put_text(cell, item.text)
             cell.font = LABEL
+        elif NUMBER.match(item.text):  # a figure: the layout's text of an int or a Decimal
+            cell.value = Decimal(item.text) if item.decimal else int(item.text)
+        elif item.text:  # "—", or text that was not a number
+            put_text(cell, item.text)
+        if item.key:
+            cell.number_format = "0" if item.key == YEAR_KEY else AMOUNT if item.decimal else COUNT
         cell.alignment = CENTRED
         for r in range(item.row, item.last_row + 1):  # a merged range shows the borders of all its cells
             for c in range(item.column, item.last_column + 1):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine
-from reports.rules.shape import ReportShape, empty_facts
+from reports.rules.shape import ReportShape, begun, empty_facts
 
 from .agency import scope_of
 from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
@@ -27,12 +27,23 @@ def deadline_for(year, kind):
 
 
 def opening_shape(agency, year):
-    """A new report of `agency` for `year`: blank, but 上年结转 carried from last year's 结转下年度."""
+    """A new report of `agency` for `year`: the usual title and preamble, every cell still to be
+    filled in but 上年结转, carried from last year's 结转下年度."""
     shape = ReportShape(agency=agency.name, year=year, format_version=v.format_for_year(year))
+    shape.facts["title"] = f"{agency.name}{year}年政府信息公开工作年度报告"
+    shape.facts["preamble"] = PREAMBLE.format(agency=agency.name, year=year)
     previous = AnnualReport.objects.with_sections().filter(agency=agency, year=year - 1).first()
     if previous:
         shape.applications["carried_over"] = dict(previous.to_shape().applications["carried_forward"])
-    return shape
+    return begun(shape)
+
+
+# The paragraph reports open with: the 条例 they answer and the period their figures cover.
+PREAMBLE = (
+    "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制，全文包括总体情况、主动公开政府信息情况、"
+    "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"
+    "本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{agency}联系。"
+)
 
 
 def _fill_tables(shape, table_two, applications, reviews):
@@ -74,7 +85,7 @@ class AnnualReportQuerySet(models.QuerySet):
         """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
         no source facts). For exports: a few queries per chunk, memory flat in the count."""
         batch = []
-        reports = self.select_related("agency__region").defer("overall", "other", "source_facts")
+        reports = self.select_related("agency__region").defer("preamble", "overall", "other", "source_facts")
         for report in reports.iterator(chunk_size=chunk):
             batch.append(report)
             if len(batch) == chunk:
@@ -139,7 +150,8 @@ class AnnualReport(models.Model):
     )
     status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     scope = models.CharField("统计范围", max_length=20, choices=ReportScope.choices, default=ReportScope.SELF)
-    title = models.CharField("标题", max_length=200, blank=True)
+    title = models.CharField("标题", max_length=v.MAX_TITLE, blank=True)
+    preamble = models.TextField("前言", blank=True)
     overall = models.TextField(v.heading("overall"), blank=True)
     other = models.TextField(v.heading("other"), blank=True)
     source_file = models.FileField("原始文件", upload_to="sources/%Y/", blank=True)
@@ -196,7 +208,7 @@ class AnnualReport(models.Model):
         applications = [(i.row, [getattr(i, c) for c in v.APPLICANT_KEYS]) for i in self.application_rows.all()]
         reviews = [(i.group, [getattr(i, c) for c in v.RESULT_KEYS]) for i in self.review_rows.all()]
         _fill_tables(shape, table_two, applications, reviews)
-        shape.facts = {**empty_facts(), **(self.source_facts or {})}
+        shape.facts = {**empty_facts(), **(self.source_facts or {}), "title": self.title, "preamble": self.preamble}
         return shape
 
     def set_shape(self, shape, findings=None):
@@ -204,9 +216,12 @@ class AnnualReport(models.Model):
         (`findings`, when the caller has judged the shape already)."""
         findings = engine.evaluate(shape) if findings is None else findings
         self.format_version = shape.format_version
+        self.title = shape.facts.get("title") or ""
+        self.preamble = shape.facts.get("preamble") or ""
         self.overall = shape.sections.get("overall") or ""
         self.other = shape.sections.get("other") or ""
-        self.source_facts = shape.facts
+        # The texts before 一 have fields of their own.
+        self.source_facts = {k: x for k, x in shape.facts.items() if k not in ("title", "preamble")}
         self._count(findings)
         return findings
 

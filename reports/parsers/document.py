@@ -1,7 +1,7 @@
 """Blocks (paragraphs and grids) → ReportShape: sections, tables, narrative, agency and year.
 
 Shared by every input format. What the document states is kept as stated; where it disagrees
-with itself, the facts recorded here let the rules say so (E1, E3, E4, E5).
+with itself, the facts recorded here let the rules say so (E3, E4, E5).
 """
 import re
 from functools import lru_cache
@@ -11,6 +11,7 @@ from reports.parsers import identity
 from reports.parsers.blocks import Grid, ParseError, norm
 from reports.parsers.grid import ENUMERATOR, TableReader
 from reports.rules.shape import ReportShape
+from reports.text import INVISIBLE, tidy
 
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*")
 SENTENCE_END = "。！？；：…”」』）)!?;:."
@@ -45,17 +46,15 @@ def _heading_section(text):
     return None
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _clean(blocks):
-    """No control characters reach the database (PostgreSQL refuses NUL in text)."""
+    """Text as stored (reports.text.tidy); no control character reaches a table cell either
+    (PostgreSQL refuses NUL in text)."""
     for block in blocks:
         if isinstance(block, Grid):
-            if CONTROL.search("".join("".join(row) for row in block.rows)):  # rare: one search, not one a cell
-                block.rows = [[CONTROL.sub("", cell) for cell in row] for row in block.rows]
+            if INVISIBLE.search("".join("".join(row) for row in block.rows)):  # rare: one search, not one a cell
+                block.rows = [[INVISIBLE.sub("", cell) for cell in row] for row in block.rows]
         else:
-            block.text = CONTROL.sub("", block.text).strip()
+            block.text = tidy(block.text)
         yield block
 
 
@@ -81,7 +80,6 @@ def build_report(blocks):
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
 
-    shape.facts["missing_sections"] = [s.key for s in v.SECTIONS if s.key not in parts]
     title, preamble = split_title([p.text for p in parts["front"]])
     other, signature, signed_on = split_signature(join_broken(parts.get("other", [])))
     shape.sections["overall"] = "\n".join(join_broken(parts.get("overall", [])))
@@ -103,7 +101,7 @@ def split_title(paragraphs):
         if text.endswith("。"):
             break
         if "年度报告" in text or "年报" in text:
-            return "".join(paragraphs[: end + 1]), paragraphs[end + 1 :]
+            return "".join(paragraphs[: end + 1])[: v.MAX_TITLE], paragraphs[end + 1 :]
     return "", paragraphs
 
 

@@ -16,6 +16,7 @@ from reports.parsers.blocks import CJK, norm
 
 BLANK_MARKERS = {"", "—", "——", "–", "-", "－", "/", "／", "\\", "无", "空"}
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+WHOLE = re.compile(r"^[+-]?\d+$")
 UNITS = re.compile(r"(件|万元|元|项|个|次)$")
 ENUMERATOR = re.compile(r"^([(（]?[一二三四五六七八九十]+[)）、.．]|\(?[0-9]+[).、．]|[0-9]+\.)")
 

@@ -77,11 +77,11 @@ def _candidates(text):
     return found
 
 
-def detect(shape, title, preamble, signature):
-    text = "\n".join(
-        [preamble, shape.sections["overall"], *shape.sections["problems"], *shape.sections["improvements"]]
-        + [shape.sections["other"]]
-    )
+def stated(title, preamble, sections, signature):
+    """({source: agency name}, {source: year}): where the report's own texts state who and which
+    year it is about (title, preamble or body, signature). Read again from the texts whenever a
+    report is judged (reports.rules.facts), so an edited title is judged as it now reads."""
+    text = _body(preamble, sections)
     title_name, title_year = title_parts(title)
     period = PERIOD.search(norm(preamble)) or PERIOD.search(norm(text))
     names = {
@@ -89,15 +89,24 @@ def detect(shape, title, preamble, signature):
         "body": body_name(text, title_name),
         "signature": _clean(signature) if signature else None,
     }
-    shape.facts["agency_names"] = {k: x for k, x in names.items() if x}
     years = {"title": title_year, "period": int(period.group(1)) if period else None}
-    shape.facts["years"] = {k: x for k, x in years.items() if x}
+    return {k: x for k, x in names.items() if x}, {k: x for k, x in years.items() if x}
 
-    stated = [x for x in names.values() if x]
-    anchor = title_name or (stated[0] if stated else None)
-    agreeing = [x for x in stated if same_agency(x, anchor)] if anchor else []
+
+def _body(preamble, sections):
+    items = [*sections["problems"], *sections["improvements"]]
+    return "\n".join([preamble, sections["overall"], *items, sections["other"]])
+
+
+def detect(shape, title, preamble, signature):
+    """The report's facts of what it states, and its agency and year from them."""
+    names, years = stated(title, preamble, shape.sections, signature)
+    shape.facts["agency_names"], shape.facts["years"] = names, years
+    stated_names = list(names.values())
+    anchor = names.get("title") or (stated_names[0] if stated_names else None)
+    agreeing = [x for x in stated_names if same_agency(x, anchor)] if anchor else []
     shape.agency = max(agreeing, key=len) if agreeing else None
-    shape.year = title_year or years["period"] or _body_year(text)
+    shape.year = years.get("title") or years.get("period") or _body_year(_body(preamble, shape.sections))
 
 
 def _body_year(text):

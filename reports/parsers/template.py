@@ -2,12 +2,15 @@
 
 Its hidden sheet names the format version; every value is read from the cell the writer put it
 in (exporters.report_workbook computes the positions), so the round trip is exact: numbers as
-typed, blank stays blank, text in a number cell is kept for E6 like any other document.
+typed, a cell left empty is one nobody has filled in yet (E14) while "—" leaves it blank (W1),
+text in a number cell is kept for E6 like any other document.
 """
 from reports import vocabulary as v
 from reports.exporters.report_workbook import MARKER, MARKER_SHEET, SHEET, YEAR_KEY, positions
+from reports.parsers.blocks import norm
 from reports.parsers.grid import parse_value
 from reports.rules.shape import ReportShape
+from reports.text import tidy
 
 FORMATS = ("2021", "2019")
 
@@ -39,9 +42,9 @@ def read_template(workbook, format_version, text):
     year, _ = parse_value(cell[YEAR_KEY])
     shape.year = year
     for key in ("overall", "other"):
-        shape.sections[key] = cell[key]
+        shape.sections[key] = tidy(cell[key])
     for key in ("problems", "improvements"):
-        shape.sections[key] = [line.strip() for line in cell[key].split("\n") if line.strip()]
+        shape.sections[key] = [item for item in map(tidy, cell[key].split("\n")) if item]
     for table in v.tables_for(format_version):
         for row, column in table.cells():
             key = v.cell_key(table.key, row.key, column and column.key)
@@ -49,4 +52,6 @@ def read_template(workbook, format_version, text):
             shape.set_cell(table.key, row.key, column and column.key, value)
             if invalid is not None:
                 shape.facts["invalid_cells"][key] = invalid
+            elif not norm(cell[key]):  # an empty cell is not filled in yet; "—" leaves it blank
+                shape.facts["unfilled"].append(key)
     return shape

@@ -1,12 +1,14 @@
 """The rule catalogue (spec §5). Each rule is written once: code, severity, title, message, check.
 
 Adding a rule is one decorated function here. Checks read blank cells (None) as 0, as the spec
-says; W1 reports the blank itself, and a row or column the document lacks altogether is E3's
-business only, so the arithmetic rules skip sums that depend on it.
+says; W1 reports a published blank, E14 the cells of a report being written that nobody has
+filled in yet, and a row or column the document lacks altogether is E3's business only, so the
+arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
 from reports.choices import FormatVersion, Severity
 from reports.names import same_agency
+from reports.parsers.grid import NUMBER, WHOLE, number_text
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -56,11 +58,23 @@ def _sum_hit(shape, table, total_cell, part_cells, **params):
 
 @rule("E1", ERROR, "六个部分齐全", "缺少第{number}部分「{label}」。")
 def sections_present(shape):
+    """Judged by content, so every path judges alike (the report form has no headings to lack):
+    一 and 六 are there when they have text, 五 when it lists a problem or a measure, 二/三/四
+    when their table is (a document lacked one only when none of its official rows was found).
+    A heading with nothing under it is no section."""
     if shape.facts["unreadable"]:
         return
-    for key in shape.facts["missing_sections"]:
-        section = v.SECTION_BY_KEY[key]
-        yield Hit(field=key, params={"number": section.number, "label": section.label})
+    tables = {t.number: t for t in v.tables_for(shape.format_version)}
+    for section in v.SECTIONS:
+        if section.number in tables:
+            table = tables[section.number]
+            present = len(shape.facts["missing_rows"].get(table.key, ())) < len(table.rows)
+        elif section.key == "problems":
+            present = bool(shape.sections["problems"] or shape.sections["improvements"])
+        else:
+            present = bool(shape.sections[section.key].strip())
+        if not present:
+            yield Hit(field=section.key, params={"number": section.number, "label": section.label})
 
 
 @rule("E3", ERROR, "官方行列齐全", "表{number}缺少官方{kind}「{label}」。")
@@ -128,6 +142,22 @@ def format_matches_year(shape):
 # -- Values -----------------------------------------------------------------------------------
 
 
+def expected(row, column, text=""):
+    """What a cell must hold, as E6 and the report form say it (非负整数, 金额（万元）…); for
+    `text` that is a number too long for the cell, with the limit it exceeds."""
+    decimal = row.is_decimal(column)
+    if column and column.signed:  # 2019's 本年增/减
+        kind = "金额（万元）" if decimal else "整数"
+    else:
+        kind = "非负金额（万元）" if decimal else "非负整数"
+    number = number_text(text) if text else ""
+    if decimal and NUMBER.match(number):
+        return f"{kind}（整数部分至多{v.FEE_DIGITS - v.FEE_PLACES}位，小数至多{v.FEE_PLACES}位）"
+    if not decimal and WHOLE.match(number):
+        return f"{kind}（不超过{v.MAX_COUNT}）"
+    return kind
+
+
 @rule("E6", ERROR, "数值合法", "{cell}填写为「{text}」，应为{expected}。")
 def valid_numbers(shape):
     invalid = shape.facts["invalid_cells"]
@@ -136,33 +166,34 @@ def valid_numbers(shape):
         for row, column in table.cells():
             key = v.cell_key(table.key, row.key, column and column.key) if invalid else None
             value = values[row.key] if column is None else values[row.key][column.key]
-            signed = bool(column and column.signed)  # 2019's 本年增/减
             if key in invalid:
                 text = invalid[key]
-            elif value is not None and value < 0 and not signed:
+            elif value is not None and value < 0 and not (column and column.signed):
                 text = str(value)
             else:
                 continue
-            expected = ("金额（万元）" if row.is_decimal(column) else "整数") if signed else (
-                "非负金额（万元）" if row.is_decimal(column) else "非负整数"
-            )
-            yield Hit(table.key, row.key, column and column.key, params={"text": text, "expected": expected})
+            params = {"text": text, "expected": expected(row, column, text)}
+            yield Hit(table.key, row.key, column and column.key, params=params)
+
+
+@rule("E14", ERROR, "各格均已填写", "尚有 {count} 格未填写：没有发生的填0，确实空白的填「—」。")
+def cells_filled(shape):
+    """A report written here is complete when every cell is filled or left blank on purpose;
+    until then its empty cells are this one line, not a W1 each (W1 is a published blank)."""
+    if shape.facts["unfilled"]:
+        yield Hit(field="tables", params={"count": len(shape.facts["unfilled"])})
 
 
 @rule("W1", WARNING, "空白单元格", "{cell}为空，按0计算。")
 def blank_cells(shape):
     if shape.facts["unreadable"]:
         return
-    invalid = shape.facts["invalid_cells"]
     for table in v.tables_for(shape.format_version):
         values = shape.table(table.key)
         for row, column in table.cells():
             column_key = column and column.key
-            if (
-                (values[row.key] if column is None else values[row.key][column_key]) is None
-                and not shape.is_missing(table.key, row.key, column_key)
-                and v.cell_key(table.key, row.key, column_key) not in invalid
-            ):
+            value = values[row.key] if column is None else values[row.key][column_key]
+            if value is None and shape.left_blank(table.key, row.key, column_key):
                 yield Hit(table.key, row.key, column_key)
 
 

@@ -2,7 +2,8 @@
 
 A rule is a function that yields Hits (where and with which numbers); the engine turns them into
 Findings with the rule's code, severity and Chinese message. Model clean(), forms, import preview,
-bulk re-validation and the CLI all call evaluate(), so no rule exists twice.
+bulk re-validation and the CLI all call evaluate(), so no rule exists twice and no path judges
+facts the others would not.
 """
 import dataclasses
 from dataclasses import dataclass
@@ -92,9 +93,12 @@ def rule(code, severity, title, message):
 
 
 def evaluate(shape, codes=None):
-    """All findings for the shape, in catalogue order (errors, then warnings, then info)."""
+    """All findings for the shape, in catalogue order (errors, then warnings, then info). Its
+    facts are settled first (reports.rules.facts), whichever path built it."""
     from reports.rules import catalog  # noqa: F401  (registers the rules)
+    from reports.rules.facts import settle
 
+    settle(shape)
     findings = []
     for rule_ in RULES.values():
         if codes is not None and rule_.code not in codes:

@@ -20,16 +20,17 @@ def empty_table(table):
 
 
 def empty_facts():
-    """What only the source document knows and the stored cells cannot express."""
+    """What the stored cells cannot express: what the source document showed, and which blank
+    cells nobody has filled in yet. reports.rules.facts settles them before every verdict."""
     return {
-        "missing_sections": [],  # section keys with no heading in the document (E1)
         "missing_rows": {},  # {table: [row keys]} official rows absent (E3)
         "missing_columns": {},  # {table: [column keys]} official columns absent (E3)
         "extra_rows": {},  # {table: [descriptions]} local rows or surplus values (I1)
         "aliases": [],  # [{table, column, label}] non-official header labels (W17)
         "invalid_cells": {},  # {cell key: text} cells whose text is not a number (E6)
-        "years": {},  # {"title"|"period": year} where the document states its year (E4)
-        "agency_names": {},  # {"title"|"body"|"signature": name} (E5)
+        "unfilled": [],  # cell keys left empty in a report being written here (E14, not W1)
+        "years": {},  # {"title"|"period": year} where the report's texts state its year (E4)
+        "agency_names": {},  # {"title"|"body"|"signature": name} where they name its agency (E5)
         "unreadable": False,  # the tables are an image or a scan (W16): nothing else can be judged
     }
 
@@ -60,6 +61,18 @@ class ReportShape:
             self.table(table_key)[row_key][column_key] = value
         else:
             self.table(table_key)[row_key] = value
+
+    def left_blank(self, table_key, row_key, column_key=None):
+        """True for a cell the report leaves blank as it stands, published so (W1): not one nobody
+        has filled in yet, nor one of a row or column the document lacks, nor one whose text was
+        not a number."""
+        key = v.cell_key(table_key, row_key, column_key)
+        return (
+            self.cell(table_key, row_key, column_key) is None
+            and not self.is_missing(table_key, row_key, column_key)
+            and key not in self.facts["invalid_cells"]
+            and key not in self.facts["unfilled"]
+        )
 
     def is_missing(self, table_key, row_key, column_key=None):
         """True when the document lacked this official row or column altogether (E3, not W1)."""
@@ -95,6 +108,14 @@ class ReportShape:
                 shape.set_cell(table.key, row.key, column and column.key, value)
         shape.facts.update(data.get("facts") or {})
         return shape
+
+
+def begun(shape):
+    """`shape` as a report begun here: every cell of its format still to be filled in (E14) but
+    those it already holds."""
+    cells = v.format_cells(shape.format_version)
+    shape.facts["unfilled"] = [key for key in cells if shape.cell(*v.CELL_BY_KEY[key]) is None]
+    return shape
 
 
 def _json_value(table):

@@ -1,54 +1,101 @@
-/* The report form: computed 总计 cells (the agency's page) follow the figures as they are typed
-   (the server computes them again on save), and 全部填0 fills a table's empty cells.
-   Plain ES5 for the older browsers of government intranets. */
+/* The report form: its 总计 cells, 全部填0 and 本表其余为空, and 五's items. Plain ES5 for the older
+   browsers of government intranets.
+
+   A 总计 (data-sum-of: the cells it adds up) that agrees with its parts follows them as they are
+   typed. One that does not, such as a published report's own figure, stays as it is, and the sum
+   is offered beside it (采用计算值; 采用本表计算值 for a whole table): a number changes only when
+   a person types it or accepts the sum. The offer appears exactly where E8/E9/E10 would speak. */
 (function () {
   "use strict";
-  // The agency's edit form says which rows are outcomes; the admin's form only needs 全部填0.
-  var form = document.querySelector("form[data-outcomes]") || document.getElementById("annualreport_form");
+  var form = document.getElementById("report-form") || document.getElementById("annualreport_form");
   if (!form) { return; }
-  var outcomes = (form.getAttribute("data-outcomes") || "").split(",");
-  var applicants = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other"];
-  var results = ["upheld", "corrected", "other", "pending"];
-  var groups = ["reconsideration", "litigation_direct", "litigation_after_reconsideration"];
+  var MAX_COUNT = 2147483647;
 
-  function value(name) {
-    var input = form.elements[name];
-    if (!input || input.value.trim() === "") { return null; }
-    // Chinese input methods type full-width digits (１２), which the server reads as numbers too.
-    var text = input.value.replace(/[\uff10-\uff19]/g, function (d) { return String.fromCharCode(d.charCodeAt(0) - 0xfee0); });
+  // A count as the server reads a figure (reports.parsers.grid.parse_value): full-width digits,
+  // 1,234 and 12件 are numbers; anything else is blank or refused, and a sum counts it as 0.
+  function count(input) {
+    var text = input.value.replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .replace(/\s+/g, "").replace(/,/g, "").replace(/(件|万元|元|项|个|次)$/, "");
+    if (!/^[+-]?\d+$/.test(text)) { return null; }
     var number = Number(text);
-    return isNaN(number) ? 0 : number;
+    return Math.abs(number) <= MAX_COUNT ? number : null;
   }
-  function setSum(target, names) {
-    var input = form.elements[target];
-    if (!input || input.className.indexOf("total") < 0) { return; }  // typed totals stay typed
-    var any = false, total = 0;
-    names.forEach(function (name) {
-      var x = value(name);
-      if (x !== null) { any = true; total += x; }
+  function sumOf(total) {
+    var any = false, sum = 0;
+    total.getAttribute("data-sum-of").split(" ").forEach(function (name) {
+      var x = form.elements[name] ? count(form.elements[name]) : null;
+      if (x !== null) { any = true; sum += x; }
     });
-    input.value = any ? String(total) : "";
+    return any ? sum : null;
   }
-  function rowsOfTableThree() {
-    var rows = [];
-    Array.prototype.forEach.call(form.elements, function (input) {
-      var match = /^applications__(\w+?)__natural_person$/.exec(input.name);
-      if (match) { rows.push(match[1]); }
-    });
-    return rows;
+  function disagrees(total) {  // as the rules see it: a blank counts 0
+    return (count(total) || 0) !== (sumOf(total) || 0);
   }
+
+  var totals = Array.prototype.slice.call(form.querySelectorAll("input[data-sum-of]"));
+  var follows = {};
+  function accept(total) {
+    total.value = String(sumOf(total) || 0);
+    follows[total.name] = true;
+  }
+  totals.forEach(function (total) {
+    follows[total.name] = count(total) === sumOf(total);
+    var offer = document.createElement("span");
+    offer.className = "computed";
+    offer.hidden = true;
+    offer.innerHTML = '计算值 <b></b> <button type="button" class="use-computed">采用计算值</button>';
+    offer.querySelector("button").addEventListener("click", function () { accept(total); recompute(); });
+    total.parentNode.insertBefore(offer, total.nextSibling);
+    total.offer = offer;
+  });
+
   function recompute() {
-    rowsOfTableThree().forEach(function (row) {
-      setSum("applications__" + row + "__total", applicants.map(function (c) { return "applications__" + row + "__" + c; }));
+    totals.forEach(function (total) {  // in reading order: a column's 总计 before the corner cell
+      var sum = sumOf(total);
+      if (follows[total.name] && count(total) !== sum) { total.value = sum === null ? "" : String(sum); }
+      total.offer.hidden = !disagrees(total);
+      total.offer.querySelector("b").textContent = String(sum || 0);
     });
-    applicants.concat(["total"]).forEach(function (column) {
-      setSum("applications__total_processed__" + column, outcomes.map(function (row) { return "applications__" + row + "__" + column; }));
-    });
-    groups.forEach(function (group) {
-      setSum("review_litigation__" + group + "__total", results.map(function (r) { return "review_litigation__" + group + "__" + r; }));
+    Array.prototype.forEach.call(document.querySelectorAll("button.use-table-sums"), function (button) {
+      button.hidden = !tableTotals(button).some(disagrees);
     });
   }
-  form.addEventListener("input", recompute);
+  form.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.hasAttribute && input.hasAttribute("data-sum-of")) { follows[input.name] = count(input) === sumOf(input); }
+    recompute();
+  });
+
+  function table(button) {
+    return document.querySelector('table.official[data-table="' + button.getAttribute("data-table") + '"]');
+  }
+  function tableTotals(button) {
+    var inputs = table(button).querySelectorAll("input[data-sum-of]");
+    return totals.filter(function (total) { return Array.prototype.indexOf.call(inputs, total) >= 0; });
+  }
+  function fillEmpty(button, text, totalsToo) {
+    Array.prototype.forEach.call(table(button).querySelectorAll("input.cell"), function (input) {
+      if ((totalsToo || !input.hasAttribute("data-sum-of")) && input.value.trim() === "") { input.value = text; }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("button.use-table-sums"), function (button) {
+    button.addEventListener("click", function () {
+      tableTotals(button).forEach(function (total) { if (disagrees(total)) { accept(total); } });
+      recompute();
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("button.fill-zero"), function (button) {
+    button.addEventListener("click", function () { fillEmpty(button, "0"); recompute(); });
+  });
+  // The cells still empty are left blank on purpose ("—"): the parts first, then the totals
+  // their sums did not fill.
+  Array.prototype.forEach.call(document.querySelectorAll("button.fill-blank"), function (button) {
+    button.addEventListener("click", function () {
+      fillEmpty(button, "—");
+      recompute();
+      fillEmpty(button, "—", true);
+    });
+  });
 
   // 五: add and remove items (without scripts, a spare empty box is there to fill in).
   function removable(li) {
@@ -67,15 +114,6 @@
       list.appendChild(li);
       removable(li);
       li.querySelector("textarea").focus();
-    });
-  });
-  Array.prototype.forEach.call(document.querySelectorAll("button.fill-zero"), function (button) {
-    button.addEventListener("click", function () {
-      var table = document.querySelector('table.official[data-table="' + button.getAttribute("data-table") + '"]');
-      Array.prototype.forEach.call(table.querySelectorAll("input.cell"), function (input) {
-        if (!input.disabled && input.value.trim() === "") { input.value = "0"; }
-      });
-      recompute();
     });
   });
   recompute();

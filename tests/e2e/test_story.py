@@ -1,9 +1,11 @@
 """The whole story in a real browser (Playwright driving Debian's Chromium).
 
 Each demo user's first login asks for a new password (setup_demo set theirs). An agency clerk
-fills in this year's report, sees an E7 error on its cell, fixes it, explains a
-warning and submits; the reviewer returns it with a comment; the clerk fixes and resubmits; the
-reviewer approves. Screenshots of each step go to test-artifacts/.
+begins this year's report, tries to fill it from another agency's file (refused) and from last
+year's (asked, declined), types a total of its own and accepts the sum offered instead, types a
+figure that is no number (not saved, and told which cell and why), sees an E7 error on its cell,
+fixes it, explains a warning and submits; the reviewer returns it with a comment; the clerk fixes
+and resubmits; the reviewer approves. Screenshots of each step go to test-artifacts/.
 """
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from reports.models import AnnualReport
+from tests.conftest import seed
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -74,6 +77,19 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     first_login(clerk, base, "taishan", screenshot="0-clerk-changes-the-first-password")
     submit(clerk, "#start-report")
     report = AnnualReport.objects.get(agency__name="泰安市泰山区卫生健康局", year=year)
+    assert clerk.input_value("input[name=title]") == f"泰安市泰山区卫生健康局{year}年政府信息公开工作年度报告"
+    assert f"自{year}年1月1日起至{year}年12月31日止" in clerk.input_value("textarea[name=preamble]")
+    # 上传文件填充 with files that are not this report's: another agency's is refused, another
+    # year's is read only if the clerk says so (here: not).
+    clerk.set_input_files("#id_file", str(seed(2)))
+    submit(clerk, "#read-file")
+    assert "不是本机关「泰安市泰山区卫生健康局」的，未读取" in clerk.inner_text("#fill-form")
+    clerk.set_input_files("#id_file", str(seed(1)))
+    submit(clerk, "#read-file")
+    assert f"是 2022 年度的年报，而本报告是 {year} 年度的" in clerk.inner_text("#fill-other-year")
+    shot(clerk, "1a-clerk-is-asked-about-another-years-file")
+    submit(clerk, "#fill-other-year-cancel")
+    assert clerk.locator("#filled").count() == 0 and clerk.input_value("textarea[name=overall]") == ""
     clerk.fill("textarea[name=overall]", "本年度依法推进政府信息公开工作，主动公开、依申请公开、政府信息管理、平台建设和监督保障均按要求开展。")
     clerk.fill("textarea[name=problems]", "政策解读形式较为单一。")
     clerk.fill("textarea[name=improvements]", "丰富政策解读形式，增加图解和视频解读。")
@@ -82,10 +98,24 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
     clerk.fill("textarea[name=other]", "本年度未收取信息处理费。")
     for button in clerk.query_selector_all("button.fill-zero"):
         button.click()
-    clerk.fill("input[name=active__fees]", "")  # left blank: a W1 warning to explain
+    clerk.fill("input[name=active__fees]", "—")  # left blank on purpose: a W1 warning to explain
     clerk.fill("input[name=applications__new_received__natural_person]", "2")
-    assert clerk.input_value("input[name=applications__new_received__total]") == "2"  # computed as typed
+    total = "input[name=applications__new_received__total]"
+    assert clerk.input_value(total) == "2"  # a total that agrees with its parts follows them
+    clerk.fill(total, "5")  # typed: it stays, and the sum is offered beside it
+    offer = clerk.locator('td[data-cell="applications__new_received__total"] .computed')
+    assert offer.is_visible() and "计算值 2" in offer.inner_text()
+    offer.locator("button.use-computed").click()
+    assert clerk.input_value(total) == "2" and not offer.is_visible()
+    clerk.fill("input[name=applications__granted__commercial]", "abc")
     submit(clerk, "#save-draft")
+    banner = clerk.inner_text("#unsaved")
+    assert "未保存" in banner and "表三「（一）予以公开」行「商业企业」列填写为「abc」，应为非负整数。" in banner
+    assert clerk.input_value("input[name=applications__granted__commercial]") == "abc"  # nothing typed is lost
+    shot(clerk, "1b-clerk-is-told-what-was-not-saved")
+    clerk.fill("input[name=applications__granted__commercial]", "0")
+    submit(clerk, "#save-draft")
+    assert clerk.locator("#unsaved").count() == 0
     cell = clerk.locator('td[data-cell="applications__carried_forward__natural_person"]')
     assert "finding-error" in cell.get_attribute("class") and "E7" in cell.inner_text()
     shot(clerk, "1-clerk-sees-E7")
