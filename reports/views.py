@@ -25,7 +25,6 @@ from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
-from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 def _report(request, pk):
@@ -103,7 +102,7 @@ def edit_report(request, pk):
             messages.success(request, "草稿已保存。")
             return redirect("reports:edit", report.pk)
     shape = form.shape or form.stored
-    findings = evaluate(shape)
+    findings = report.evaluate(shape)
     return render(request, "reports/edit.html", {
         "report": report, "form": form, "fill": fill, "findings": findings, "report_shape": shape,
         "tables": official_tables(shape, findings, form), "editable": True, "headings": HEADINGS,

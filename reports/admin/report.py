@@ -14,7 +14,6 @@ from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, AuditAction
 from reports.versions import changed_cells, report_label
 from reports.resources import ReportStatisticsResource
-from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 from . import import_views
@@ -132,7 +131,7 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
         form = context["adminform"].form
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         if form.shape is not None:  # a submitted form: what was typed, and its findings
-            shape, findings = form.shape, evaluate(form.shape)
+            shape, findings = form.shape, form.instance.evaluate(form.shape)
         else:
             shape, findings = form.stored, list(obj.findings.all()) if obj else []
         context.update(

@@ -7,6 +7,7 @@ business only, so the arithmetic rules skip sums that depend on it.
 from reports import vocabulary as v
 from reports.choices import FormatVersion, Severity
 from reports.names import same_agency
+from reports.rules.context import PREVIOUS
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -289,6 +290,84 @@ def issued_within_stock(shape):
                     "issued": issued,
                     "in_force": in_force,
                     "repealed": repealed,
+                },
+            )
+
+
+# -- Across years: last year's stored report of the same agency -------------------------------
+# Only numbers both reports state are compared: a blank cell is W1's business, not a break.
+
+
+def _report_name(shape):
+    return f"{shape.agency or ''}{shape.year}年度报告"
+
+
+@rule(
+    "W5",
+    WARNING,
+    "上年结转等于上年结转下年度",
+    f"表三「{{column}}」列：{{report}}「{_label(v.APPLICATIONS, 'carried_over')}」为{{carried_over}}，"
+    f"但{{previous}}「{_label(v.APPLICATIONS, 'carried_forward')}」为{{carried_forward}}。",
+    needs=(PREVIOUS,),
+)
+def carried_over_from_last_year(shape, context):
+    last = context.previous
+    if last is None or shape.is_missing(APP, "carried_over"):
+        return
+    for column in v.APPLICANT_KEYS:
+        now, then = shape.applications["carried_over"][column], last.applications["carried_forward"][column]
+        if now is None or then is None or now == then or shape.is_missing(APP, "carried_over", column):
+            continue
+        yield Hit(
+            APP,
+            "carried_over",
+            column,
+            params={
+                "column": v.APPLICATIONS.column_by_key[column].label,
+                "report": _report_name(shape),
+                "carried_over": now,
+                "previous": _report_name(last),
+                "carried_forward": then,
+            },
+        )
+
+
+@rule(
+    "W6",
+    WARNING,
+    "现行有效件数承接上年",
+    f"表二「{{row}}」：{{report}}「{v.IN_FORCE.label}」为{{in_force}}，但按{{previous}}的"
+    f"「{v.IN_FORCE.label}」{{last}}加「{v.ISSUED.label}」{{issued}}、减「{v.REPEALED.label}」{{repealed}}，"
+    "应为{expected}。",
+    needs=(PREVIOUS,),
+)
+def in_force_from_last_year(shape, context):
+    last = context.previous
+    if last is None or FormatVersion.V2019 in (shape.format_version, last.format_version):
+        return  # the 2019 format counts documents made and published, not those in force
+    for row in ("regulations", "normative_documents"):
+        if any(shape.is_missing(v.ACTIVE.key, row, c) for c in ("issued", "repealed", "in_force")):
+            continue
+        cells = shape.active[row]
+        now, then = cells["in_force"], last.active[row]["in_force"]
+        if now is None or then is None:
+            continue
+        issued, repealed = _n(cells["issued"]), _n(cells["repealed"])
+        if now != then + issued - repealed:
+            yield Hit(
+                v.ACTIVE.key,
+                row,
+                "in_force",
+                cells=((v.ACTIVE.key, row, "issued"), (v.ACTIVE.key, row, "repealed")),
+                params={
+                    "row": v.ACTIVE.row_by_key[row].label,
+                    "report": _report_name(shape),
+                    "in_force": now,
+                    "previous": _report_name(last),
+                    "last": then,
+                    "issued": issued,
+                    "repealed": repealed,
+                    "expected": then + issued - repealed,
                 },
             )
 
