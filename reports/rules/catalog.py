@@ -7,6 +7,7 @@ business only, so the arithmetic rules skip sums that depend on it.
 from reports import vocabulary as v
 from reports.choices import FormatVersion, Severity
 from reports.names import same_agency
+from reports.rules import narrative
 from reports.rules.context import PREVIOUS
 from reports.rules.engine import Hit, rule
 
@@ -370,6 +371,88 @@ def in_force_from_last_year(shape, context):
                     "expected": then + issued - repealed,
                 },
             )
+
+
+# -- The text against the tables ----------------------------------------------------------------
+# A finding about a sentence quotes it, marks it (Hit.text) and points at the cell it concerns.
+
+
+def _section_of(part):
+    """The section a narrative part belongs to: notes.applications → applications."""
+    return part.split(".")[-1] if part.startswith("notes.") else part.split(".")[0]
+
+
+def _summed(shape, cells):
+    """The sum of the cells, or None when the tables do not state it (each blank or missing)."""
+    if any(shape.is_missing(*cell) for cell in cells):
+        return None
+    values = [shape.cell(*cell) for cell in cells]
+    return None if all(x is None for x in values) else sum(x or 0 for x in values)
+
+
+def _where(cells):
+    if len(cells) == 1:
+        return v.cell_label(*cells[0])
+    table, row, _ = cells[0]
+    spec = v.TABLE_BY_KEY[table]
+    return f"表{spec.number}{spec.row_by_key[row].block}各项之和"
+
+
+def _about_other_years(shape):
+    """The sentences stating another year's figures (W10): their numbers are not this year's."""
+    return {
+        sentence
+        for sentence in narrative.sentences(shape)
+        if any(narrative.other_year_statements(sentence, shape.year))
+    } if shape.year else set()
+
+
+@rule("W9", WARNING, "正文数字与表格一致", "正文「{quote}」中{what}为{stated}，但{where}为{value}。")
+def text_numbers_match_tables(shape):
+    if shape.facts["unreadable"]:
+        return
+    other_years = _about_other_years(shape)
+    for sentence in narrative.sentences(shape):
+        if sentence in other_years:
+            continue
+        for statement, stated, _ in narrative.stated_numbers(sentence):
+            values = [_summed(shape, cells) for cells in statement.sums]
+            if None in values or stated in values:
+                continue
+            cells = statement.sums[0]
+            yield Hit(
+                *cells[0],
+                cells=cells,
+                field=_section_of(sentence.part),
+                text=sentence.location,
+                params={"quote": sentence.quote(), "what": statement.what, "stated": stated,
+                        "where": _where(cells), "value": values[0]},
+            )  # fmt: skip
+
+
+@rule("W10", WARNING, "正文陈述与表格或年度一致", "正文「{quote}」{problem}。")
+def text_statements_match(shape):
+    if shape.facts["unreadable"]:
+        return
+    received = (APP, "new_received", "total")
+    review = (REVIEW, "reconsideration", "total")
+    litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
+    for sentence in narrative.sentences(shape):
+        params = {"quote": sentence.quote()}
+        place = {"field": _section_of(sentence.part), "text": sentence.location}
+        if narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
+            problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
+            yield Hit(*received, params={**params, "problem": problem}, **place)
+        for match in narrative.NO_REVIEW.finditer(sentence.text):
+            kinds = match.group("kinds")
+            cells = ((review,) if "复议" in kinds else ()) + (litigation if "诉讼" in kinds else ())
+            stated = [cell for cell in cells if _n(shape.cell(*cell))]
+            if stated:
+                counts = "、".join(f"{v.cell_label(*cell)}（{shape.cell(*cell)}）" for cell in stated)
+                yield Hit(*stated[0], cells=tuple(stated), params={**params, "problem": f"与{counts}不符"}, **place)
+        for _, year in narrative.other_year_statements(sentence, shape.year or 0):
+            problem = f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告"
+            yield Hit(params={**params, "problem": problem}, **place)
 
 
 @rule("W16", WARNING, "表格不可机读", "表格不可机读：原件是图片或扫描件，无法读取统计数据，请上传带文字的 Word、PDF 或网页版本。")
