@@ -10,7 +10,7 @@ from reports import versions
 from reports.forms import AgencyReportForm
 from reports.models import AnnualReport
 
-from .conftest import seed
+from .conftest import fee_stated, seed
 
 
 def login(client, username):
@@ -78,7 +78,7 @@ def test_filling_from_a_file_shows_its_values_and_stores_nothing(client, demo):
 
 def test_submission_lists_errors_then_asks_for_explanations(client, demo):
     login(client, "yuanping")
-    report = demo[3]  # warnings only: W1 ×2 (现行有效件数 blank) among them
+    report = fee_stated(demo[3])  # warnings only: W1 ×2 (现行有效件数 blank) among them
     warnings = sum(f.severity == "warning" for f in report.evaluate())
     page = client.get(reverse("reports:submit", args=[report.pk])).content.decode()
     assert page.count('class="explanation"') == warnings >= 2 and "现行有效件数" in page

@@ -5,10 +5,11 @@ says; W1 reports the blank itself, and a row or column the document lacks altoge
 business only, so the arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
-from reports.choices import FormatVersion, Severity
+from reports.choices import AgencyKind, FormatVersion, Severity
 from reports.names import same_agency
 from reports.rules import narrative
-from reports.rules.context import PREVIOUS
+from reports.models.annual_report import deadline_for
+from reports.rules.context import KIND, PREVIOUS, PUBLISHED
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -453,6 +454,125 @@ def text_statements_match(shape):
         for _, year in narrative.other_year_statements(sentence, shape.year or 0):
             problem = f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告"
             yield Hit(params={**params, "problem": problem}, **place)
+
+
+# -- Completeness (spec §1) ----------------------------------------------------------------------
+# A section the document lacks altogether is E1's finding; these judge what a section says.
+
+
+def _present(shape, key):
+    return key not in shape.facts["missing_sections"] and not shape.facts["unreadable"]
+
+
+def _text(shape, parts):
+    return "\n".join(text for _, text in narrative.passages(shape, parts))
+
+
+@rule("W11", WARNING, "总体情况五个方面", "第一部分「总体情况」未写「{aspect}」方面的情况。")
+def overall_covers_five_aspects(shape):
+    # The five aspects are the 2021 format's (国办公开办函〔2021〕30号).
+    if shape.format_version != FormatVersion.V2021 or not _present(shape, "overall"):
+        return
+    for aspect, words in narrative.ASPECTS:
+        if not words.search(shape.sections["overall"] or ""):
+            yield Hit(field="overall", params={"aspect": aspect})
+
+
+@rule(
+    "E11",
+    ERROR,
+    "人民政府报告考核评议追究结果",
+    "人民政府的年度报告应报告工作考核、社会评议和责任追究结果，正文未见相关内容。",
+    needs=(KIND,),
+)
+def government_reports_assessment(shape, context):
+    if context.kind != AgencyKind.GOVERNMENT or shape.format_version != FormatVersion.V2021:
+        return
+    if _present(shape, "overall") and not narrative.ASSESSMENT.search(_text(shape, ("overall", "notes", "other"))):
+        yield Hit(field="overall")
+
+
+@rule("W12", WARNING, "问题和改进措施具体", "第五部分「存在的主要问题及改进情况」{problem}。")
+def problems_and_measures_stated(shape):
+    if not _present(shape, "problems"):
+        return
+    text = _text(shape, ("problems", "improvements"))
+    # An item stated under its heading counts; so does a problem or a measure written in a
+    # paragraph of the other kind (the document's items are split as it reads).
+    if not narrative.stated_items(shape.sections["problems"]) and not narrative.PROBLEM.search(text):
+        yield Hit(field="problems", params={"problem": "未写明存在的具体问题"})
+    if not narrative.stated_items(shape.sections["improvements"]) and not narrative.MEASURE.search(text):
+        yield Hit(field="improvements", params={"problem": "未写明具体的改进措施"})
+
+
+@rule(
+    "E13",
+    ERROR,
+    "报告信息处理费",
+    "第六部分「其他需要报告的事项」未说明信息处理费的收取情况（国办函〔2020〕109号），应写明收取金额或未收取。",
+)
+def processing_fee_reported(shape):
+    if shape.format_version != FormatVersion.V2021 or not _present(shape, "other"):
+        return
+    # Stated elsewhere in the text (一's 依申请公开), it is not left unsaid.
+    if not narrative.PROCESSING_FEE.search(_text(shape, ("overall", "notes", "other"))):
+        yield Hit(field="other")
+
+
+@rule(
+    "W13",
+    WARNING,
+    "收费通知与未收费表述",
+    f"表三「{_label(v.APPLICATIONS, 'other_fee_unpaid')}」总计为{{count}}（发出过收费通知），"
+    "但正文「{quote}」称未收取费用，请核对。",
+)
+def fee_notices_against_text(shape):
+    unpaid = _n(shape.applications["other_fee_unpaid"]["total"])
+    if not unpaid or shape.format_version != FormatVersion.V2021:
+        return
+    for sentence in narrative.sentences(shape):
+        if narrative.NOTHING_CHARGED.search(sentence.text):
+            yield Hit(
+                APP,
+                "other_fee_unpaid",
+                "total",
+                field=_section_of(sentence.part),
+                text=sentence.location,
+                params={"count": unpaid, "quote": sentence.quote()},
+            )
+            return
+
+
+@rule(
+    "W15",
+    WARNING,
+    "按期发布",
+    "{source}为{published}，晚于{kind}年度报告的发布期限{deadline}（条例第五十条）。",
+    needs=(KIND, PUBLISHED),
+)
+def published_in_time(shape, context):
+    deadline = deadline_for(shape.year, context.kind)
+    if deadline and context.published_on > deadline:
+        yield Hit(
+            field="year",
+            params={
+                "source": "落款日期",
+                "published": f"{context.published_on:%Y年%-m月%-d日}",
+                "kind": "本级人民政府" if context.kind == AgencyKind.GOVERNMENT else "部门",
+                "deadline": f"{deadline:%Y年%-m月%-d日}",
+            },
+        )
+
+
+# Far beyond a year's 行政事业性收费 of one agency (1亿元): the amount was entered in 元.
+IMPLAUSIBLE_FEES = 10000
+
+
+@rule("W18", WARNING, "收费金额单位", "{cell}为{fees}万元，金额异常大，可能误按元填写（单位为万元）。")
+def fees_in_ten_thousands(shape):
+    fees = shape.active["fees"]
+    if shape.format_version == FormatVersion.V2021 and fees is not None and fees >= IMPLAUSIBLE_FEES:
+        yield Hit(v.ACTIVE.key, "fees", params={"fees": fees})
 
 
 @rule("W16", WARNING, "表格不可机读", "表格不可机读：原件是图片或扫描件，无法读取统计数据，请上传带文字的 Word、PDF 或网页版本。")

@@ -220,3 +220,36 @@ NO_REVIEW = re.compile(
     r"(?P<kinds>行政复议(?:[、和及与或]|或者)?(?:提起)?(?:行政)?诉讼|行政复议|行政诉讼)"
     r"(?:的)?(?:案件|情况|事项|事件)?(?=[，,。；;]|$)"
 )
+
+
+# -- what the text covers (W11, E11, W12, E13, W13) -----------------------------------------------
+
+# 一's five aspects (spec §1) and the words that show the text reports on each: its sub-heading
+# or what the aspect is made of (a report may say 保密审查 and 公开目录 instead of 政府信息管理).
+ASPECTS = (
+    ("主动公开", re.compile(r"主动公开")),
+    ("依申请公开", re.compile(r"依申请|公开申请|申请公开")),
+    ("政府信息管理", re.compile(r"信息管理|审查|审核|公开目录|公开属性|规范性文件(?:管理|清理)|文件清理")),
+    ("政府信息公开平台建设", re.compile(r"平台|网站|新媒体|公众号|专栏|栏目")),
+    ("监督保障", re.compile(r"监督|考核|培训|督查|问责|责任追究|保障")),
+)
+# A 人民政府's 工作考核、社会评议和责任追究结果 (spec §1).
+ASSESSMENT = re.compile(r"考核|评议|追究")
+# 五: a problem stated, a measure stated.
+PROBLEM = re.compile(
+    r"问题|不足|差距|薄弱|不够|有待|欠缺|缺乏|有限|较少|不高|不强|滞后|不到位|不全面|不及时|单一|不规范|不完善|还需|仍需|尚需"
+)
+MEASURE = re.compile(
+    r"将|进一步|加强|完善|提升|提高|改进|整改|推进|强化|下一步|持续|健全|加大|拓展|规范|丰富|增加|开展|建立|落实|优化|创新|拓宽|做好"
+)
+# An item of 五 that says something: not a lead-in to the items after it, not 无.
+LEAD_IN_OR_NOTHING = re.compile(r"[：:]\s*$|^\s*(?:无|暂无|没有)[。.]?\s*$")
+
+
+def stated_items(items):
+    return [item for item in items or () if item.strip() and not LEAD_IN_OR_NOTHING.search(item)]
+# 六: 信息处理费 (国办函〔2020〕109号), collected or not.
+PROCESSING_FEE = re.compile(r"处理费|收取费用|收费|费用")
+NOTHING_CHARGED = re.compile(
+    r"(?:未|没有|无|不)(?:收取|产生|涉及|发生)[^，。；;]{0,12}?(?:处理费|费用)|(?:处理费|费用)[^，。；;]{0,6}?(?:为)?(?:0|零)(?:元|万元)?(?![\d.])"
+)
