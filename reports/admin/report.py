@@ -12,7 +12,7 @@ from reports import vocabulary as v
 from reports.forms import ReportForm
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, AuditAction
-from reports.versions import changed_cells, report_label
+from reports.versions import changed_cells, recheck_following, report_label
 from reports.resources import ReportStatisticsResource
 from reports.rules.shape import ReportShape
 
@@ -62,13 +62,17 @@ class AnnualReportAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
         self.delete_queryset(request, AnnualReport.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        """A never-submitted report may go, but the audit log keeps its last version."""
+        """A never-submitted report may go, but the audit log keeps its last version; the next
+        year's report of its agency, judged against it (W5, W6), is judged again."""
+        gone = []
         for report in queryset.select_related("agency"):
             last = report.revisions.first()
             detail = {"version": report.version, "status": report.status, "source": report.source_name,
                       "sha256": report.source_sha256, "last_revision": last.data if last else None}  # fmt: skip
             audit.record(AuditAction.DELETE, report_label(report), detail=detail)
+            gone.append((report.agency_id, report.year))
             report.delete()
+        recheck_following(gone)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "may_import": import_views.may_import(request)})

@@ -215,3 +215,36 @@ def test_validate_reports_judges_every_report_against_its_last_year():
     Finding.objects.all().delete()
     call_command("validate_reports", stdout=StringIO())
     assert cross_year_findings() == BREAKS
+
+
+@pytest.mark.django_db
+def test_deleting_year_y_rechecks_year_y_plus_1(client, superuser):
+    from django.urls import reverse
+
+    list(import_many([series_report(year) for year in (2023, 2024)], OPERATOR))
+    assert {b[:2] for b in cross_year_findings()} == {(2024, "W5")}
+    client.force_login(superuser)
+    draft = AnnualReport.objects.get(year=2023)  # never submitted: it may be deleted
+    response = client.post(reverse("admin:reports_annualreport_delete", args=[draft.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not AnnualReport.objects.filter(year=2023).exists()
+    assert cross_year_findings() == set()  # no last year: nothing to break
+    report = AnnualReport.objects.get(year=2024)
+    assert report.warning_count == report.findings.filter(severity="warning").count()
+
+
+@pytest.mark.django_db
+def test_changing_an_agencys_kind_or_name_rejudges_its_reports():
+    from reports.models import Agency
+
+    list(import_many([series_report(2023), series_report(2024)], OPERATOR))
+    # 2024's text without 考核, 评议 or 追究: nothing a department must report, E11 for a 人民政府.
+    AnnualReport.objects.filter(year=2024).update(overall="主动公开、依申请公开、政府信息管理、平台建设、监督保障。")
+    agency = Agency.objects.get()
+    agency.kind = "government"
+    agency.save()
+    assert Finding.objects.filter(report__year=2024, code="E11").exists()
+    assert AnnualReport.objects.get(year=2024).error_count == 1
+    agency.name = "泰安市泰山区卫生和健康局"
+    agency.save()
+    w5 = Finding.objects.get(code="W5", column="total")
+    assert "泰安市泰山区卫生和健康局2023年度报告" in w5.message  # both reports named as now registered
