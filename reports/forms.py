@@ -195,7 +195,8 @@ class BaseReportForm(forms.ModelForm):
             shape.facts[key] = self._text(data, key, self.stored.facts.get(key) or "")
         shape.sections = {key: self._text(data, key, self.stored.sections[key]) for key in v.NARRATIVE}
         refused = self._read_cells(shape, data)
-        self.findings = evaluate(shape)
+        # The stored report's context (last year, the agency's kind) judges the page as it will be stored.
+        self.findings = self.instance.evaluate(shape) if self.instance.pk else evaluate(shape)
         for finding in self.findings:  # a refused figure: the message a file holding it gets
             if finding.code == INVALID_CELL and finding.location in refused:
                 self.errors[finding.location] = self.error_class([finding.message])

@@ -31,7 +31,8 @@ from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, P
 from reports.parsers.sandbox import keep_children, parse_each, parse_untrusted
 from reports.parsers.archive import report_members
 from reports.parsers.blocks import norm
-from reports.rules.engine import evaluate
+from reports.rules.context import context_for_shape, contexts_for
+from reports.rules.engine import evaluate, with_context
 from reports.rules.shape import ReportShape
 
 
@@ -223,13 +224,13 @@ class Parsed:
     """What a file gives before anything is stored: worked out where it was parsed."""
 
     shape: ReportShape
-    findings: list
+    findings: list  # by the rules that read nothing but the report (with_context completes them)
     sha256: str
 
 
 def _judge(content, shape):
-    """The parsed file judged, or the ParseError saying why it was not parsed (returned, not
-    raised: it crosses processes)."""
+    """The parsed file judged by the rules that need no context (its agency is not resolved yet),
+    or the ParseError saying why it was not parsed (returned, not raised: it crosses processes)."""
     if isinstance(shape, ParseError):
         return shape
     return Parsed(shape, evaluate(shape), hashlib.sha256(content).hexdigest())
@@ -343,27 +344,35 @@ def _bulk_create(ready, user, outcomes):
     new, later = [], []
     for item in ready:
         index, name, data, result = item
-        shape, sha256 = result.shape, result.sha256
-        agency = agencies[norm(shape.agency)]
+        agency = agencies[norm(result.shape.agency)]
         if isinstance(agency, AgencyRefused):
             outcomes[index] = Outcome(name, "failed", str(agency))
-        elif (agency.pk, shape.year) in known:
+        elif (agency.pk, result.shape.year) in known:
             later.append(item)
         else:
-            known.add((agency.pk, shape.year))
-            report = _new_report(agency, shape, data, sha256, Path(name).name)
-            report.set_shape(shape, result.findings)
-            report.version = 1
-            new.append((index, name, shape, sha256, report, result.findings))
-    _create_reports([report for *_, report, _ in new])
+            known.add((agency.pk, result.shape.year))
+            new.append((item, agency))
+    contexts = contexts_for([(agency, result.shape) for (*_, result), agency in new])
+    created = []
+    for ((index, name, data, result), agency), context in zip(new, contexts):
+        shape = result.shape
+        findings = with_context(result.findings, shape, context)
+        report = _new_report(agency, shape, data, result.sha256, Path(name).name)
+        report.set_shape(shape, findings)
+        report.version = 1
+        created.append((index, name, shape, result.sha256, report, findings))
+    _create_reports([report for *_, report, _ in created])
     rows = {}
-    for index, name, shape, sha256, report, findings in new:
+    for index, name, shape, sha256, report, findings in created:
         source = f"导入 {report.source_name}"
         for model, values in versions.version_rows(report, shape, findings, _person(user), source, sha256).items():
             rows.setdefault(model, []).extend(values)
         outcomes[index] = Outcome(name, "created", "", report)
     for model, values in rows.items():
         _insert(model, values)
+    # A new report's next year, stored before, is judged against it; one of this batch already was.
+    stored = {(report.agency_id, report.year) for *_, report, _ in created}
+    versions.recheck_following(key for key in stored if (key[0], key[1] + 1) not in stored)
     return later
 
 
@@ -487,7 +496,7 @@ def preview_bytes(data, filename, user, agency=None, year=None):
     except ParseError as exc:
         return Preview(filename, data, error=str(exc))
     shape.year = year or shape.year
-    item = Preview(filename, data, shape, findings=evaluate(shape))
+    item = Preview(filename, data, shape)
     resolver = Agency.objects.resolver(user)
     try:
         item.candidates = [agency] if agency else resolver.candidates(shape.agency)
@@ -495,6 +504,8 @@ def preview_bytes(data, filename, user, agency=None, year=None):
             resolver.refuse_hidden(shape.agency)
     except AgencyRefused as exc:
         return Preview(filename, data, error=str(exc))
+    # Judged as a report of the agency it will be stored under, once that is known.
+    item.findings = evaluate(shape, context_for_shape(shape, item.agency))
     if item.agency and shape.year:
         item.existing = AnnualReport.objects.filter(agency=item.agency, year=shape.year).first()
     if item.existing:

@@ -4,7 +4,8 @@ An import, a batch import, the report form (agency site and admin), a statistics
 report all store what they have as a version here: the report's values and section rows, its
 findings, a ReportRevision (the version as JSON, so no version is ever lost), a Transition when
 the status changes, and an audit event. A batch import inserts many new reports' rows at once,
-but builds them with version_rows(), as store() does.
+but builds them with version_rows(), as store() does. Storing year Y re-checks the same agency's
+year Y+1, whose 上年结转 and 现行有效件数 are judged against Y's (recheck_following).
 """
 from django.db import transaction
 from django.utils import timezone
@@ -47,11 +48,24 @@ def store(report, shape, *, user, source, sha256="", findings=None, status=None,
             if not fresh and model in SECTION_MODELS:
                 model.objects.filter(report=report).delete()
             model.objects.bulk_create(model(**row) for row in rows)
+        recheck_following([(report.agency_id, report.year)])
     # The caches describe the rows just replaced.
     getattr(report, "_prefetched_objects_cache", {}).clear()
     for key in TABLE_TWO_MODELS:
         report._state.fields_cache.pop(key, None)
     return findings
+
+
+def recheck_following(stored):
+    """Refresh the findings of the reports of the year after each stored (agency pk, year): they
+    are judged against these (W5, W6). A few queries whatever the count."""
+    stored = set(stored)
+    following = AnnualReport.objects.filter(
+        agency_id__in={agency for agency, _ in stored}, year__in={year + 1 for _, year in stored}
+    ).values_list("pk", "agency_id", "year")
+    pks = [pk for pk, agency, year in following if (agency, year - 1) in stored]
+    if pks:
+        AnnualReport.objects.filter(pk__in=pks).refresh_findings()
 
 
 def version_rows(report, shape, findings, user, source, sha256="", previous=None):

@@ -136,7 +136,7 @@ def edit_report(request, pk):
             return redirect("reports:edit", report.pk)
     # What the page shows, and its verdict: the values typed, a file read in, or the stored report.
     shape = form.shape or shown or form.stored
-    findings = form.findings if form.shape else evaluate(shape)
+    findings = form.findings if form.shape else report.evaluate(shape)
     tables = official_tables(shape, findings, form)
     return render(request, "reports/edit.html", {
         "report": report, "form": form, "fill": fill, "filled": filled,

@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 
 from reports.models import AnnualReport, Region
 
+from .conftest import fee_stated
+
 
 def test_one_report_per_agency_and_year_is_a_database_constraint(seeds):
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -33,7 +35,7 @@ def test_clean_passes_a_clean_report_for_submission(seeds):
 
 
 def test_warnings_never_block(seeds):
-    report = seeds[3]  # W1 only
+    report = fee_stated(seeds[3])  # warnings only
     report.status = "approved"
     report.full_clean()
 

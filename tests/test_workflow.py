@@ -7,7 +7,7 @@ from reports import roles, workflow
 from reports.choices import ReportStatus as S
 from reports.models import AnnualReport, Profile, Region, Transition
 
-from .conftest import make_user
+from .conftest import fee_stated, make_user
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def test_errors_block_submission_and_approval(people, demo):
 
 
 def test_warnings_need_an_explanation_before_submission(demo):
-    yuanping = demo[3]  # W1 ×2
+    yuanping = fee_stated(demo[3])  # warnings only
     clerk = get_user_model().objects.get(username="yuanping")
     with pytest.raises(workflow.TransitionRefused, match="上报说明"):
         workflow.move(yuanping, S.SUBMITTED, clerk)

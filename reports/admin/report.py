@@ -12,9 +12,8 @@ from reports import vocabulary as v
 from reports.forms import ReportForm
 from reports.layout import HEADINGS, official_tables
 from reports.models import AnnualReport, AuditAction
-from reports.versions import changed_cells, report_label
+from reports.versions import changed_cells, recheck_following, report_label
 from reports.resources import ReportStatisticsResource
-from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 from . import import_views
@@ -72,13 +71,17 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
         self.delete_queryset(request, AnnualReport.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        """A never-submitted report may go, but the audit log keeps its last version."""
+        """A never-submitted report may go, but the audit log keeps its last version; the next
+        year's report of its agency, judged against it (W5, W6), is judged again."""
+        gone = []
         for report in queryset.select_related("agency"):
             last = report.revisions.first()
             detail = {"version": report.version, "status": report.status, "source": report.source_name,
                       "sha256": report.source_sha256, "last_revision": last.data if last else None}  # fmt: skip
             audit.record(AuditAction.DELETE, report_label(report), detail=detail)
+            gone.append((report.agency_id, report.year))
             report.delete()
+        recheck_following(gone)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "may_import": import_views.may_import(request)})
@@ -145,7 +148,7 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
         form = context["adminform"].form
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         if form.shape is not None:  # a submitted form: what was typed, and its findings
-            shape, findings = form.shape, evaluate(form.shape)
+            shape, findings = form.shape, form.instance.evaluate(form.shape)
         else:
             shape, findings = form.stored, list(obj.findings.all()) if obj else []
         context.update(

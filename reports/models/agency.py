@@ -154,6 +154,8 @@ class Agency(models.Model):
         if not adding:  # a new agency has no reports yet
             for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
                 report.save(update_fields=["deadline"])
+            # So do the rules that read the kind or name the agency (E11, W15, W5).
+            self.reports.all().refresh_findings()
 
 
 class Profile(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine
+from reports.rules.context import context_for, contexts_for
 from reports.rules.shape import ReportShape, begun, empty_facts
 
 from .agency import scope_of
@@ -99,6 +100,18 @@ class AnnualReportQuerySet(models.QuerySet):
             "application_rows", "review_rows", "problems", "improvements"
         )
 
+    @transaction.atomic
+    def refresh_findings(self, chunk=500):
+        """Re-run every rule over these stored reports and store their findings and counts, a
+        chunk at a time in a few queries each (memory flat in the count); returns the reports
+        refreshed and how many of them have errors."""
+        total = with_errors = 0
+        for batch in _chunks(self.with_sections().order_by("pk").iterator(chunk_size=chunk), chunk):
+            _refresh(batch)
+            total += len(batch)
+            with_errors += sum(report.error_count > 0 for report in batch)
+        return total, with_errors
+
     def in_region(self, region):
         """Reports of the agencies in `region`'s subtree (a reviewer's office covers a subtree)."""
         return self.filter(agency__region__path__startswith=region.path)
@@ -136,6 +149,31 @@ class AnnualReportQuerySet(models.QuerySet):
         """Whether `year`'s reports are collected in this system: some report of it was begun here
         before its deadline. Years before the system was used expect nothing of anyone."""
         return self.filter(year=year, created_at__date__lte=models.F("deadline")).exists()
+
+
+def _chunks(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _refresh(reports):
+    """Evaluate the stored reports in their contexts and store the findings and counts (on the
+    instances too); returns the findings of each, in order."""
+    shapes = [report.to_shape() for report in reports]
+    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)])
+    results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
+    Finding.objects.filter(report__in=reports).delete()
+    Finding.objects.bulk_create(Finding.from_engine(r, f) for r, findings in zip(reports, results) for f in findings)
+    for report, findings in zip(reports, results):
+        report._count(findings)
+    AnnualReport.objects.bulk_update(reports, ["error_count", "warning_count", "validated_at"])
+    return results
 
 
 class AnnualReport(models.Model):
@@ -214,7 +252,7 @@ class AnnualReport(models.Model):
     def set_shape(self, shape, findings=None):
         """Put the shape's report-level values on this (unsaved) instance; returns its findings
         (`findings`, when the caller has judged the shape already)."""
-        findings = engine.evaluate(shape) if findings is None else findings
+        findings = self.evaluate(shape) if findings is None else findings
         self.format_version = shape.format_version
         self.title = shape.facts.get("title") or ""
         self.preamble = shape.facts.get("preamble") or ""
@@ -246,19 +284,14 @@ class AnnualReport(models.Model):
     # -- rules ---------------------------------------------------------------------------------
 
     def evaluate(self, shape=None):
-        return engine.evaluate(shape or self.to_shape())
+        """Every rule over the stored report (or `shape`, as this report), in its context."""
+        shape = shape or self.to_shape()
+        return engine.evaluate(shape, context_for(self, shape))
 
     @transaction.atomic
     def refresh_findings(self):
         """Re-run every rule over the stored report (after a rule changed) and store the result."""
-        findings = self.evaluate()
-        Finding.objects.filter(report=self).delete()
-        Finding.objects.bulk_create(Finding.from_engine(self, f) for f in findings)
-        self._count(findings)
-        AnnualReport.objects.filter(pk=self.pk).update(
-            error_count=self.error_count, warning_count=self.warning_count, validated_at=self.validated_at
-        )
-        return findings
+        return _refresh([self])[0]
 
     def _count(self, findings):
         self.error_count = sum(f.severity == Severity.ERROR for f in findings)
@@ -276,7 +309,7 @@ class AnnualReport(models.Model):
         shape = getattr(self, "pending_shape", None) or (self.to_shape() if self.pk else None)
         if shape is None:
             return
-        error = engine.validation_error(engine.evaluate(shape), fields=FORM_FIELDS)
+        error = engine.validation_error(self.evaluate(shape), fields=FORM_FIELDS)
         if error:
             raise error
 

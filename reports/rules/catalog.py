@@ -6,9 +6,12 @@ filled in yet, and a row or column the document lacks altogether is E3's busines
 arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
-from reports.choices import FormatVersion, Severity
+from reports.choices import AgencyKind, FormatVersion, Severity
 from reports.names import same_agency
 from reports.parsers.grid import NUMBER, WHOLE, number_text
+from reports.rules import narrative
+from reports.models.annual_report import deadline_for
+from reports.rules.context import KIND, PREVIOUS, PUBLISHED
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -64,17 +67,20 @@ def sections_present(shape):
     A heading with nothing under it is no section."""
     if shape.facts["unreadable"]:
         return
-    tables = {t.number: t for t in v.tables_for(shape.format_version)}
     for section in v.SECTIONS:
-        if section.number in tables:
-            table = tables[section.number]
-            present = len(shape.facts["missing_rows"].get(table.key, ())) < len(table.rows)
-        elif section.key == "problems":
-            present = bool(shape.sections["problems"] or shape.sections["improvements"])
-        else:
-            present = bool(shape.sections[section.key].strip())
-        if not present:
+        if not section_present(shape, section.key):
             yield Hit(field=section.key, params={"number": section.number, "label": section.label})
+
+
+def section_present(shape, key):
+    """Whether section `key` is in the report, by content (see sections_present)."""
+    section = v.SECTION_BY_KEY[key]
+    table = next((t for t in v.tables_for(shape.format_version) if t.number == section.number), None)
+    if table is not None:
+        return len(shape.facts["missing_rows"].get(table.key, ())) < len(table.rows)
+    if key == "problems":
+        return bool(shape.sections["problems"] or shape.sections["improvements"])
+    return bool(shape.sections[key].strip())
 
 
 @rule("E3", ERROR, "官方行列齐全", "表{number}缺少官方{kind}「{label}」。")
@@ -322,6 +328,285 @@ def issued_within_stock(shape):
                     "repealed": repealed,
                 },
             )
+
+
+# -- Across years: last year's stored report of the same agency -------------------------------
+# Only numbers both reports state are compared: a blank cell is W1's business, not a break.
+
+
+def _report_name(shape):
+    return f"{shape.agency or ''}{shape.year}年度报告"
+
+
+@rule(
+    "W5",
+    WARNING,
+    "上年结转等于上年结转下年度",
+    f"表三「{{column}}」列：{{report}}「{_label(v.APPLICATIONS, 'carried_over')}」为{{carried_over}}，"
+    f"但{{previous}}「{_label(v.APPLICATIONS, 'carried_forward')}」为{{carried_forward}}。",
+    needs=(PREVIOUS,),
+)
+def carried_over_from_last_year(shape, context):
+    last = context.previous
+    if last is None or shape.is_missing(APP, "carried_over"):
+        return
+    for column in v.APPLICANT_KEYS:
+        now, then = shape.applications["carried_over"][column], last.applications["carried_forward"][column]
+        if now is None or then is None or now == then or shape.is_missing(APP, "carried_over", column):
+            continue
+        yield Hit(
+            APP,
+            "carried_over",
+            column,
+            params={
+                "column": v.APPLICATIONS.column_by_key[column].label,
+                "report": _report_name(shape),
+                "carried_over": now,
+                "previous": _report_name(last),
+                "carried_forward": then,
+            },
+        )
+
+
+@rule(
+    "W6",
+    WARNING,
+    "现行有效件数承接上年",
+    f"表二「{{row}}」：{{report}}「{v.IN_FORCE.label}」为{{in_force}}，但按{{previous}}的"
+    f"「{v.IN_FORCE.label}」{{last}}加「{v.ISSUED.label}」{{issued}}、减「{v.REPEALED.label}」{{repealed}}，"
+    "应为{expected}。",
+    needs=(PREVIOUS,),
+)
+def in_force_from_last_year(shape, context):
+    last = context.previous
+    if last is None or FormatVersion.V2019 in (shape.format_version, last.format_version):
+        return  # the 2019 format counts documents made and published, not those in force
+    for row in ("regulations", "normative_documents"):
+        if any(shape.is_missing(v.ACTIVE.key, row, c) for c in ("issued", "repealed", "in_force")):
+            continue
+        cells = shape.active[row]
+        now, then = cells["in_force"], last.active[row]["in_force"]
+        if now is None or then is None:
+            continue
+        issued, repealed = _n(cells["issued"]), _n(cells["repealed"])
+        if now != then + issued - repealed:
+            yield Hit(
+                v.ACTIVE.key,
+                row,
+                "in_force",
+                cells=((v.ACTIVE.key, row, "issued"), (v.ACTIVE.key, row, "repealed")),
+                params={
+                    "row": v.ACTIVE.row_by_key[row].label,
+                    "report": _report_name(shape),
+                    "in_force": now,
+                    "previous": _report_name(last),
+                    "last": then,
+                    "issued": issued,
+                    "repealed": repealed,
+                    "expected": then + issued - repealed,
+                },
+            )
+
+
+# -- The text against the tables ----------------------------------------------------------------
+# A finding about a sentence quotes it, marks it (Hit.text) and points at the cell it concerns.
+
+
+def _section_of(part):
+    """The section a narrative part belongs to: notes.applications → applications."""
+    return part.split(".")[-1] if part.startswith("notes.") else part.split(".")[0]
+
+
+def _summed(shape, cells):
+    """The sum of the cells, or None when the tables do not state it (each blank or missing)."""
+    if any(shape.is_missing(*cell) for cell in cells):
+        return None
+    values = [shape.cell(*cell) for cell in cells]
+    return None if all(x is None for x in values) else sum(x or 0 for x in values)
+
+
+def _where(cells):
+    if len(cells) == 1:
+        return v.cell_label(*cells[0])
+    table, row, _ = cells[0]
+    spec = v.TABLE_BY_KEY[table]
+    return f"表{spec.number}{spec.row_by_key[row].block}各项之和"
+
+
+def _about_other_years(shape):
+    """The sentences stating another year's figures (W10): their numbers are not this year's."""
+    return {
+        sentence
+        for sentence in narrative.sentences(shape)
+        if any(narrative.other_year_statements(sentence, shape.year))
+    } if shape.year else set()
+
+
+@rule("W9", WARNING, "正文数字与表格一致", "正文「{quote}」中{what}为{stated}，但{where}为{value}。")
+def text_numbers_match_tables(shape):
+    if shape.facts["unreadable"]:
+        return
+    other_years = _about_other_years(shape)
+    for sentence in narrative.sentences(shape):
+        if sentence in other_years:
+            continue
+        for statement, stated, _ in narrative.stated_numbers(sentence):
+            values = [_summed(shape, cells) for cells in statement.sums]
+            if None in values or stated in values:
+                continue
+            cells = statement.sums[0]
+            yield Hit(
+                *cells[0],
+                cells=cells,
+                field=_section_of(sentence.part),
+                text=sentence.location,
+                params={"quote": sentence.quote(), "what": statement.what, "stated": stated,
+                        "where": _where(cells), "value": values[0]},
+            )  # fmt: skip
+
+
+@rule("W10", WARNING, "正文陈述与表格或年度一致", "正文「{quote}」{problem}。")
+def text_statements_match(shape):
+    if shape.facts["unreadable"]:
+        return
+    received = (APP, "new_received", "total")
+    review = (REVIEW, "reconsideration", "total")
+    litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
+    for sentence in narrative.sentences(shape):
+        params = {"quote": sentence.quote()}
+        place = {"field": _section_of(sentence.part), "text": sentence.location}
+        if narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
+            problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
+            yield Hit(*received, params={**params, "problem": problem}, **place)
+        for match in narrative.NO_REVIEW.finditer(sentence.text):
+            kinds = match.group("kinds")
+            cells = ((review,) if "复议" in kinds else ()) + (litigation if "诉讼" in kinds else ())
+            stated = [cell for cell in cells if _n(shape.cell(*cell))]
+            if stated:
+                counts = "、".join(f"{v.cell_label(*cell)}（{shape.cell(*cell)}）" for cell in stated)
+                yield Hit(*stated[0], cells=tuple(stated), params={**params, "problem": f"与{counts}不符"}, **place)
+        for _, year in narrative.other_year_statements(sentence, shape.year or 0):
+            problem = f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告"
+            yield Hit(params={**params, "problem": problem}, **place)
+
+
+# -- Completeness (spec §1) ----------------------------------------------------------------------
+# A section the document lacks altogether is E1's finding; these judge what a section says.
+
+
+def _present(shape, key):
+    return section_present(shape, key) and not shape.facts["unreadable"]
+
+
+def _text(shape, parts):
+    return "\n".join(text for _, text in narrative.passages(shape, parts))
+
+
+@rule("W11", WARNING, "总体情况五个方面", "第一部分「总体情况」未写「{aspect}」方面的情况。")
+def overall_covers_five_aspects(shape):
+    # The five aspects are the 2021 format's (国办公开办函〔2021〕30号).
+    if shape.format_version != FormatVersion.V2021 or not _present(shape, "overall"):
+        return
+    for aspect, words in narrative.ASPECTS:
+        if not words.search(shape.sections["overall"] or ""):
+            yield Hit(field="overall", params={"aspect": aspect})
+
+
+@rule(
+    "E11",
+    ERROR,
+    "人民政府报告考核评议追究结果",
+    "人民政府的年度报告应报告工作考核、社会评议和责任追究结果，正文未见相关内容。",
+    needs=(KIND,),
+)
+def government_reports_assessment(shape, context):
+    if context.kind != AgencyKind.GOVERNMENT or shape.format_version != FormatVersion.V2021:
+        return
+    if _present(shape, "overall") and not narrative.ASSESSMENT.search(_text(shape, ("overall", "notes", "other"))):
+        yield Hit(field="overall")
+
+
+@rule("W12", WARNING, "问题和改进措施具体", "第五部分「存在的主要问题及改进情况」{problem}。")
+def problems_and_measures_stated(shape):
+    if not _present(shape, "problems"):
+        return
+    text = _text(shape, ("problems", "improvements"))
+    # An item stated under its heading counts; so does a problem or a measure written in a
+    # paragraph of the other kind (the document's items are split as it reads).
+    if not narrative.stated_items(shape.sections["problems"]) and not narrative.PROBLEM.search(text):
+        yield Hit(field="problems", params={"problem": "未写明存在的具体问题"})
+    if not narrative.stated_items(shape.sections["improvements"]) and not narrative.MEASURE.search(text):
+        yield Hit(field="improvements", params={"problem": "未写明具体的改进措施"})
+
+
+@rule(
+    "E13",
+    ERROR,
+    "报告信息处理费",
+    "第六部分「其他需要报告的事项」未说明信息处理费的收取情况（国办函〔2020〕109号），应写明收取金额或未收取。",
+)
+def processing_fee_reported(shape):
+    if shape.format_version != FormatVersion.V2021 or not _present(shape, "other"):
+        return
+    # Stated elsewhere in the text (一's 依申请公开), it is not left unsaid.
+    if not narrative.PROCESSING_FEE.search(_text(shape, ("overall", "notes", "other"))):
+        yield Hit(field="other")
+
+
+@rule(
+    "W13",
+    WARNING,
+    "收费通知与未收费表述",
+    f"表三「{_label(v.APPLICATIONS, 'other_fee_unpaid')}」总计为{{count}}（发出过收费通知），"
+    "但正文「{quote}」称未收取费用，请核对。",
+)
+def fee_notices_against_text(shape):
+    unpaid = _n(shape.applications["other_fee_unpaid"]["total"])
+    if not unpaid or shape.format_version != FormatVersion.V2021:
+        return
+    for sentence in narrative.sentences(shape):
+        if narrative.NOTHING_CHARGED.search(sentence.text):
+            yield Hit(
+                APP,
+                "other_fee_unpaid",
+                "total",
+                field=_section_of(sentence.part),
+                text=sentence.location,
+                params={"count": unpaid, "quote": sentence.quote()},
+            )
+            return
+
+
+@rule(
+    "W15",
+    WARNING,
+    "按期发布",
+    "{source}为{published}，晚于{kind}年度报告的发布期限{deadline}（条例第五十条）。",
+    needs=(KIND, PUBLISHED),
+)
+def published_in_time(shape, context):
+    deadline = deadline_for(shape.year, context.kind)
+    if deadline and context.published_on > deadline:
+        yield Hit(
+            field="year",
+            params={
+                "source": "落款日期",
+                "published": f"{context.published_on:%Y年%-m月%-d日}",
+                "kind": "本级人民政府" if context.kind == AgencyKind.GOVERNMENT else "部门",
+                "deadline": f"{deadline:%Y年%-m月%-d日}",
+            },
+        )
+
+
+# Far beyond a year's 行政事业性收费 of one agency (1亿元): the amount was entered in 元.
+IMPLAUSIBLE_FEES = 10000
+
+
+@rule("W18", WARNING, "收费金额单位", "{cell}为{fees}万元，金额异常大，可能误按元填写（单位为万元）。")
+def fees_in_ten_thousands(shape):
+    fees = shape.active["fees"]
+    if shape.format_version == FormatVersion.V2021 and fees is not None and fees >= IMPLAUSIBLE_FEES:
+        yield Hit(v.ACTIVE.key, "fees", params={"fees": fees})
 
 
 @rule("W16", WARNING, "表格不可机读", "表格不可机读：原件是图片或扫描件，无法读取统计数据，请上传带文字的 Word、PDF 或网页版本。")

@@ -4,6 +4,10 @@ A rule is a function that yields Hits (where and with which numbers); the engine
 Findings with the rule's code, severity and Chinese message. Model clean(), forms, import preview,
 bulk re-validation and the CLI all call evaluate(), so no rule exists twice and no path judges
 facts the others would not.
+
+A rule that reads more than the report (last year's report, the agency's kind, the publication
+date) declares it in `needs` and is called with the Context as well (reports.rules.context);
+where the context lacks what it needs, it is not run, and skipped() says which rules and why.
 """
 import dataclasses
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ class Rule:
     title: str
     message: str  # str.format template; {cell} is the printed label of the hit's cell
     check: object
+    needs: frozenset = frozenset()  # what the rule reads from the Context (context.NEEDS)
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Hit:
     field: str | None = None  # a non-cell location: year, agency, or a section key
     cells: tuple = ()
     params: dict = dataclasses.field(default_factory=dict)
+    text: tuple | None = None  # the sentence the rule read: (part, start, end), see TEXT
 
 
 @dataclass
@@ -77,35 +83,80 @@ class Finding:
         return data
 
 
+# A finding about a sentence marks it among its cells as ("text", part, "start-end"): `part` is a
+# narrative field (overall, other), an item of 五 (problems.0, improvements.2) or the text printed
+# beside a table (notes.applications), and start-end the characters of the sentence in it.
+TEXT = "text"
+
 RULES: dict[str, Rule] = {}
 
 
-def rule(code, severity, title, message):
-    """Register a check function as rule `code` of the catalogue."""
+def rule(code, severity, title, message, needs=()):
+    """Register a check function as rule `code` of the catalogue. A rule with `needs` is called
+    as check(shape, context), and only when the context has them."""
 
     def register(check):
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, severity, title, message, check)
+        RULES[code] = Rule(code, severity, title, message, check, frozenset(needs))
         return check
 
     return register
 
 
-def evaluate(shape, codes=None):
-    """All findings for the shape, in catalogue order (errors, then warnings, then info). Its
-    facts are settled first (reports.rules.facts), whichever path built it."""
+def _rules():
     from reports.rules import catalog  # noqa: F401  (registers the rules)
+
+    return RULES
+
+
+def evaluate(shape, context=None, codes=None):
+    """All findings for the shape, in catalogue order (errors, then warnings, then info). Its
+    facts are settled first (reports.rules.facts), whichever path built it.
+
+    `context`: what is known beyond the report (None: nothing); the rules that need more than it
+    has are skipped (skipped() lists them)."""
     from reports.rules.facts import settle
 
     settle(shape)
     findings = []
-    for rule_ in RULES.values():
+    for rule_ in _rules().values():
         if codes is not None and rule_.code not in codes:
             continue
-        for hit in rule_.check(shape):
-            findings.append(_finding(rule_, hit))
+        if rule_.needs:
+            if context is None or not context.has(rule_.needs):
+                continue
+            hits = rule_.check(shape, context)
+        else:
+            hits = rule_.check(shape)
+        findings.extend(_finding(rule_, hit) for hit in hits)
     findings.sort(key=lambda f: Severity(f.severity).rank)
+    return findings
+
+
+def skipped(context, codes=None):
+    """(rule, reason) for every rule evaluate() does not run in `context`, in catalogue order."""
+    from reports.rules.context import lacking
+
+    return [
+        (rule_, lacking(context, rule_.needs))
+        for rule_ in _rules().values()
+        if rule_.needs and (codes is None or rule_.code in codes) and (context is None or not context.has(rule_.needs))
+    ]
+
+
+def contextual_codes():
+    """The rules that read the context: what an import judged in a parsing process (where no
+    context is known) still has to run where the agency and the database are."""
+    return frozenset(code for code, rule_ in _rules().items() if rule_.needs)
+
+
+def with_context(findings, shape, context):
+    """`findings` judged without context, completed by the rules that read `context`, in the
+    order evaluate() gives."""
+    order = {code: i for i, code in enumerate(_rules())}
+    findings = [f for f in findings if not RULES[f.code].needs] + evaluate(shape, context, contextual_codes())
+    findings.sort(key=lambda f: (Severity(f.severity).rank, order[f.code]))
     return findings
 
 
@@ -114,6 +165,9 @@ def _finding(rule_, hit):
     message = rule_.message.format(cell=label, **hit.params)
     primary = (hit.table, hit.row, hit.column)
     cells = [primary] + [c for c in hit.cells if c != primary] if hit.table else list(hit.cells)
+    if hit.text:
+        part, start, end = hit.text
+        cells.append((TEXT, part, f"{start}-{end}"))
     return Finding(
         code=rule_.code,
         severity=rule_.severity,

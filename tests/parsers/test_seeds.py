@@ -332,18 +332,23 @@ FINDINGS = {
 }
 
 
+# The rules that judge what the reader read (structure, cells, labels); what the text says and
+# how it stands against other reports is tests/rules/test_real_reports.py's list.
+READ_RULES = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "W1", "W3", "W16", "W17", "I1"}
+
+
 def _by_severity(findings, severity):
     return {(f.code, f.table, f.row, f.column) for f in findings if str(f.severity) == severity}
 
 
 @pytest.mark.parametrize("seed", ALL)
 def test_findings_errors(seed):
-    assert _by_severity(evaluate(parsed(seed)), "error") == FINDINGS[seed]["error"]
+    assert _by_severity(evaluate(parsed(seed), codes=READ_RULES), "error") == FINDINGS[seed]["error"]
 
 
 @pytest.mark.parametrize("seed", ALL)
 def test_findings_warnings(seed):
-    assert _by_severity(evaluate(parsed(seed)), "warning") == FINDINGS[seed]["warning"]
+    assert _by_severity(evaluate(parsed(seed), codes=READ_RULES), "warning") == FINDINGS[seed]["warning"]
 
 
 def test_findings_002_mark_the_eight():

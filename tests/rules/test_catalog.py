@@ -18,7 +18,7 @@ from reports.rules.shape import ReportShape
 APP = "applications"
 REVIEW = "review_litigation"
 ACTIVE = "active"
-CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W16", "W17", "I1"}
+CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W5", "W6", "W9", "W10", "W11", "E11", "W12", "E13", "W13", "W15", "W18", "W16", "W17", "I1"}
 
 
 # -- factory and helpers ------------------------------------------------------------------------
@@ -28,7 +28,8 @@ def consistent_report():
     """A fully consistent 2021 report: every official cell 0, fees Decimal("0"), all facts empty."""
     shape = ReportShape(agency="吴忠市利通区卫生健康局", year=2021, format_version="2021")
     shape.sections = {
-        "overall": "2021年，我局认真贯彻落实《中华人民共和国政府信息公开条例》……",
+        "overall": "2021年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，做好主动公开、依申请公开、"
+        "政府信息管理、政府信息公开平台建设和监督保障各项工作。",
         "problems": ["政策解读形式较为单一。"],
         "improvements": ["丰富政策解读形式。"],
         "other": "本年度未收取信息处理费。",

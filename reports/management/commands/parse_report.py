@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand
 from reports.importing import upload_files
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, ParseError, read_file
 from reports.parsers.sandbox import parse_each, parse_untrusted
-from reports.rules.engine import evaluate
+from reports.rules.context import context_for_shape
+from reports.rules.engine import evaluate, skipped
 
 
 class Command(BaseCommand):
@@ -35,17 +36,25 @@ class Command(BaseCommand):
         failed = [(name, shape) for name, shape in results if isinstance(shape, ParseError)]
         for name, error in failed:
             self.stderr.write(f"无法解析「{name}」：{error}")
-        parsed = [(name, shape, evaluate(shape)) for name, shape in results if not isinstance(shape, ParseError)]
+        # A file alone: no stored report is read, so the rules comparing with last year are not run.
+        parsed = []
+        for name, shape in results:
+            if not isinstance(shape, ParseError):
+                context = context_for_shape(shape)
+                parsed.append((name, shape, evaluate(shape, context), skipped(context)))
         if options["json"]:
             if Path(file).suffix.lower() in ARCHIVES:
-                data = [{"file": n, "report": s.to_json(f)} for n, s, f in parsed]
+                data = [{"file": n, "report": s.to_json(f)} for n, s, f, _ in parsed]
                 data += [{"file": n, "error": str(e)} for n, e in failed]
             else:
                 data = parsed[0][1].to_json(parsed[0][2])
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            for *_, not_run in parsed:  # beside the JSON of spec §7, not inside it
+                self._not_run(not_run, self.stderr)
         else:
-            for name, shape, findings in parsed:
+            for name, shape, findings, not_run in parsed:
                 self._summary(name, shape, findings)
+                self._not_run(not_run, self.stdout)
         if failed:
             sys.exit(1)
 
@@ -63,3 +72,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  [{finding.code} {finding.severity.label}] {finding.message}")
         if not findings:
             self.stdout.write("  未发现问题。")
+
+    def _not_run(self, not_run, out):
+        """The rules not run, grouped by why: what a file alone cannot tell."""
+        reasons = {}
+        for rule, reason in not_run:
+            reasons.setdefault(reason, []).append(rule.code)
+        for reason, codes in reasons.items():
+            out.write(f"  未运行 {'、'.join(codes)}：{reason}")

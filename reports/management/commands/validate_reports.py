@@ -11,12 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="只校验该年度的报告")
 
     def handle(self, *args, year=None, **options):
-        reports = AnnualReport.objects.with_sections().order_by("pk")
+        reports = AnnualReport.objects.all()
         if year:
             reports = reports.filter(year=year)
-        total = with_errors = 0
-        for report in reports.iterator(chunk_size=500):
-            report.refresh_findings()
-            total += 1
-            with_errors += report.error_count > 0
+        total, with_errors = reports.refresh_findings()
         self.stdout.write(f"已校验 {total} 份报告，其中 {with_errors} 份有错误。")
