@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from reports import audit, roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
-from reports.layout import HEADINGS, official_tables
+from reports.layout import HEADINGS, official_tables, report_level
 from reports.models import AnnualReport, AuditAction
 from reports.versions import changed_cells, recheck_following, report_label
 from reports.resources import ReportStatisticsResource
@@ -151,9 +151,11 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             shape, findings = form.shape, form.instance.evaluate(form.shape)
         else:
             shape, findings = form.stored, list(obj.findings.all()) if obj else []
+        tables = official_tables(shape, findings, form if editable else None)
         context.update(
-            tables=official_tables(shape, findings, form if editable else None),
-            report_findings=findings,
+            tables=tables,
+            findings=findings,
+            report_findings=report_level(findings, tables),  # each table's own are listed below it
             report_shape=shape,
             editable=editable,
             narrative_fields={name: form[name] for name in ("preamble", *v.NARRATIVE)} if editable else {},

@@ -235,3 +235,10 @@ def test_outcome_block_spans_all_its_rows(client, reviewer, demo):
     from reports import vocabulary as v
 
     assert len(v.OUTCOME_KEYS) == 21 and len(v.outcome_keys("2019")) == 19
+
+
+def test_each_finding_is_listed_once_on_the_report_page(client, superuser, demo):
+    client.force_login(superuser)
+    page = client.get(change_url(demo[2])).content.decode()
+    listed = re.findall(r'<li class="finding-\w+"><span class="code"[^>]*>(\w+)</span> ([^<]+)</li>', page)
+    assert listed and len(listed) == len(set(listed)) == demo[2].findings.count()
