@@ -3,7 +3,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from reports import vocabulary as v
@@ -60,8 +60,10 @@ def _fill_tables(shape, table_two, applications, reviews):
         shape.review_litigation[group] = dict(zip(v.RESULT_KEYS, values))
 
 
-def _figures_of(batch):
-    """(report, shape of its tables) for a batch of reports, in four queries whatever its size."""
+def _figures_of(batch, whole=False):
+    """(report, shape of its tables) for a batch of reports, in four queries whatever its size.
+    `whole`: the narrative and the source facts too (as to_shape() gives them), in two more, for
+    reports read with their own fields."""
     ids = [report.pk for report in batch]
     table_two = {
         key: {row["report_id"]: row for row in model.objects.filter(report_id__in=ids).values()}
@@ -74,10 +76,18 @@ def _figures_of(batch):
     rows = ReviewLitigationRow.objects.filter(report_id__in=ids).values_list("report_id", "group", *v.RESULT_KEYS)
     for report_id, group, *values in rows:
         reviews.setdefault(report_id, []).append((group, values))
+    items = {"problems": {}, "improvements": {}}
+    for key, model in (("problems", Problem), ("improvements", Improvement)) if whole else ():
+        for report_id, text in model.objects.filter(report_id__in=ids).order_by("position").values_list("report_id", "text"):
+            items[key].setdefault(report_id, []).append(text)
     for report in batch:
         shape = ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version)
         stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
         _fill_tables(shape, stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
+        if whole:
+            shape.sections = {"overall": report.overall, "other": report.other,
+                              **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
+            shape.facts = {**empty_facts(), **(report.source_facts or {})}
         yield report, shape
 
 
@@ -106,8 +116,8 @@ class AnnualReportQuerySet(models.QuerySet):
         chunk at a time in a few queries each (memory flat in the count); returns the reports
         refreshed and how many of them have errors."""
         total = with_errors = 0
-        for batch in _chunks(self.with_sections().order_by("pk").iterator(chunk_size=chunk), chunk):
-            _refresh(batch)
+        for batch in _chunks(self.select_related("agency").order_by("pk").iterator(chunk_size=chunk), chunk):
+            _refresh(*zip(*_figures_of(batch, whole=True)))
             total += len(batch)
             with_errors += sum(report.error_count > 0 for report in batch)
         return total, with_errors
@@ -162,17 +172,29 @@ def _chunks(items, size):
         yield batch
 
 
-def _refresh(reports):
-    """Evaluate the stored reports in their contexts and store the findings and counts (on the
-    instances too); returns the findings of each, in order."""
-    shapes = [report.to_shape() for report in reports]
+def _refresh(reports, shapes):
+    """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
+    counts (on the instances too); returns the findings of each, in order."""
     contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)])
     results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
+    from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
+
     Finding.objects.filter(report__in=reports).delete()
-    Finding.objects.bulk_create(Finding.from_engine(r, f) for r, findings in zip(reports, results) for f in findings)
+    _insert(Finding, [{"report_id": r.pk, **Finding.fields_from_engine(f)} for r, fs in zip(reports, results) for f in fs])
     for report, findings in zip(reports, results):
         report._count(findings)
-    AnnualReport.objects.bulk_update(reports, ["error_count", "warning_count", "validated_at"])
+    # One prepared UPDATE run for every report: bulk_update compiles a CASE per field and row.
+    connection = connections[AnnualReport.objects.db]
+    validated_at = AnnualReport._meta.get_field("validated_at")
+    rows = [
+        (r.error_count, r.warning_count, validated_at.get_db_prep_save(r.validated_at, connection), r.pk)
+        for r in reports
+    ]
+    table = connection.ops.quote_name(AnnualReport._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET error_count = %s, warning_count = %s, validated_at = %s WHERE id = %s", rows
+        )
     return results
 
 
@@ -291,7 +313,7 @@ class AnnualReport(models.Model):
     @transaction.atomic
     def refresh_findings(self):
         """Re-run every rule over the stored report (after a rule changed) and store the result."""
-        return _refresh([self])[0]
+        return _refresh([self], [self.to_shape()])[0]
 
     def _count(self, findings):
         self.error_count = sum(f.severity == Severity.ERROR for f in findings)

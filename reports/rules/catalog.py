@@ -433,22 +433,12 @@ def _where(cells):
     return f"表{spec.number}{spec.row_by_key[row].block}各项之和"
 
 
-def _about_other_years(shape):
-    """The sentences stating another year's figures (W10): their numbers are not this year's."""
-    return {
-        sentence
-        for sentence in narrative.sentences(shape)
-        if any(narrative.other_year_statements(sentence, shape.year))
-    } if shape.year else set()
-
-
 @rule("W9", WARNING, "正文数字与表格一致", "正文「{quote}」中{what}为{stated}，但{where}为{value}。")
 def text_numbers_match_tables(shape):
     if shape.facts["unreadable"]:
         return
-    other_years = _about_other_years(shape)
-    for sentence in narrative.sentences(shape):
-        if sentence in other_years:
+    for sentence, other_years in narrative.read(shape):
+        if other_years:  # another year's figures are not this year's (W10)
             continue
         for statement, stated, _ in narrative.stated_numbers(sentence):
             values = [_summed(shape, cells) for cells in statement.sums]
@@ -472,20 +462,21 @@ def text_statements_match(shape):
     received = (APP, "new_received", "total")
     review = (REVIEW, "reconsideration", "total")
     litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
-    for sentence in narrative.sentences(shape):
+    for sentence, other_years in narrative.read(shape):
         params = {"quote": sentence.quote()}
         place = {"field": _section_of(sentence.part), "text": sentence.location}
-        if narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
+        if "申请" in sentence.text and narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
             problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
             yield Hit(*received, params={**params, "problem": problem}, **place)
-        for match in narrative.NO_REVIEW.finditer(sentence.text):
+        reviewed = "复议" in sentence.text or "诉讼" in sentence.text
+        for match in narrative.NO_REVIEW.finditer(sentence.text) if reviewed else ():
             kinds = match.group("kinds")
             cells = ((review,) if "复议" in kinds else ()) + (litigation if "诉讼" in kinds else ())
             stated = [cell for cell in cells if _n(shape.cell(*cell))]
             if stated:
                 counts = "、".join(f"{v.cell_label(*cell)}（{shape.cell(*cell)}）" for cell in stated)
                 yield Hit(*stated[0], cells=tuple(stated), params={**params, "problem": f"与{counts}不符"}, **place)
-        for _, year in narrative.other_year_statements(sentence, shape.year or 0):
+        for year in other_years:
             problem = f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告"
             yield Hit(params={**params, "problem": problem}, **place)
 
@@ -564,7 +555,7 @@ def fee_notices_against_text(shape):
     unpaid = _n(shape.applications["other_fee_unpaid"]["total"])
     if not unpaid or shape.format_version != FormatVersion.V2021:
         return
-    for sentence in narrative.sentences(shape):
+    for sentence, _ in narrative.read(shape):
         if narrative.NOTHING_CHARGED.search(sentence.text):
             yield Hit(
                 APP,

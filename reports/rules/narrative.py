@@ -58,6 +58,25 @@ def sentences(shape, parts=("overall", "notes", "other")):
                 yield Sentence(part, match.start(), match.end(), match.group())
 
 
+# The last shapes read, by id, with the texts and year they were read for: the rules of one
+# evaluation read a shape once (a shape changed since, or another at the same address, is read
+# again). Not kept on the shape itself, which crosses processes.
+READINGS, KEEP = {}, 64
+
+
+def read(shape):
+    """(sentence, [years]) for the sentences of 一, the notes and 六, with the years of the
+    sentence's statements about another year than the report's (other_year_statements)."""
+    key = (tuple(passages(shape)), shape.year)
+    memo = READINGS.get(id(shape))
+    if memo is None or memo[0] != key:
+        reading = [(s, [year for _, year in other_year_statements(s, shape.year or 0)]) for s in sentences(shape)]
+        if len(READINGS) >= KEEP:
+            READINGS.clear()
+        memo = READINGS[id(shape)] = (key, reading)
+    return memo[1]
+
+
 def number(text):
     """The value of a count as printed (8, 八, 十二, 两), or None."""
     if re.fullmatch(r"\d+", text):
@@ -87,6 +106,7 @@ class Statement:
     what: str  # how the message names it
     pattern: re.Pattern
     sums: tuple  # each a tuple of cells whose sum the stated number may equal
+    keys: tuple  # words one of which the pattern needs: a sentence without them is passed over
 
 
 def _app(row):
@@ -107,8 +127,26 @@ RECEIVED = r"(?:收到|新收|接收|接到|受理)(?:(?!自然人|法人|企业
 ACTIVE, REVIEW = v.ACTIVE.key, v.REVIEW_LITIGATION.key
 
 
+KEYS = {
+    "本年新收申请数": ("收到", "新收", "接收", "接到", "受理"),
+    "上年结转申请数": ("结转",),
+    "予以公开数": ("予以公开", "同意公开", "全部公开"),
+    "部分公开数": ("部分公开", "区分处理"),
+    "不予公开数": ("不予公开",),
+    "无法提供数": ("无法提供",),
+    "不予处理数": ("不予处理",),
+    "行政许可决定数": ("行政许可",),
+    "行政处罚决定数": ("行政处罚",),
+    "行政强制决定数": ("行政强制",),
+    "行政复议数": ("行政复议",),
+    "行政诉讼数": ("行政诉讼",),
+    "本年制发规范性文件数": ("规范性文件",),
+    "行政事业性收费金额": ("行政事业性收费",),
+}
+
+
 def _statement(what, pattern, *sums):
-    return Statement(what, re.compile(pattern), sums)
+    return Statement(what, re.compile(pattern), sums, KEYS[what])
 
 
 STATEMENTS = (
@@ -163,10 +201,19 @@ STATEMENTS = (
 )
 
 
+# What every statement ends with: most sentences have none, and are passed over at once.
+ANY_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]\s*(?:件|条|宗|个|起|万元)")
+
+
 def stated_numbers(sentence):
     """(statement, stated value, match) for every count the sentence states."""
+    text = sentence.text
+    if not ANY_COUNT.search(text):
+        return
     for statement in STATEMENTS:
-        for match in statement.pattern.finditer(sentence.text):
+        if not any(key in text for key in statement.keys):
+            continue
+        for match in statement.pattern.finditer(text):
             value = number(match.group("n"))
             if value is not None:
                 yield statement, value, match
