@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from reports import versions
+from reports.audit_details import readable
 from reports import vocabulary as v
 from reports.choices import AgencyKind, ReportStatus
 from reports.models import Agency, AnnualReport, AuditAction, AuditEvent, AuditResult, Region
@@ -186,4 +187,4 @@ class AuditEventResource(resources.ModelResource):
         fields = ("created_at", "username", "ip", "action", "target", "result", "detail")
 
     def dehydrate_detail(self, event):
-        return json.dumps(event.detail, ensure_ascii=False) if event.detail else ""
+        return json.dumps(readable(event.detail), ensure_ascii=False) if event.detail else ""

@@ -28,10 +28,24 @@ from reports.models import AuditAction, Profile
 
 from . import permissions
 from .search import AgencyNameSearch
+from .site import ChineseDeletion
 
 User = get_user_model()
 IDENTITY = ("username", "first_name", "last_name", "email", "is_active")
 ROLE_FIELDS = ("groups", "user_permissions")
+# Django shows a yes/no field it may not edit as an icon whose alt text is "True"/"False";
+# these read 是/否 instead, in the list and wherever the field is read-only.
+YES_NO = {"is_active": "active", "is_staff": "staff", "is_superuser": "superuser"}
+
+
+def yes_no(field):
+    label = User._meta.get_field(field).verbose_name
+
+    @admin.display(description=label, ordering=field)
+    def shown(self, account):
+        return "是" if getattr(account, field) else "否"
+
+    return shown
 
 
 def _superuser_account(request, account):
@@ -181,7 +195,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class AccountAdmin(AgencyNameSearch, UserAdmin):
+class AccountAdmin(ChineseDeletion, AgencyNameSearch, UserAdmin):
     form = AccountForm
     add_form = NewAccountForm
     add_form_template = None  # Django's asks for a password, which a new account does not get here
@@ -194,10 +208,12 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
     )  # fmt: skip
     change_password_form = InitialPasswordForm
     inlines = [ProfileInline]
-    list_display = ("username", "last_name", "first_name", "role", "workplace", "is_active", "last_login")
+    list_display = ("username", "last_name", "first_name", "role", "workplace", "active", "last_login")
     list_filter = (AwaitingFilter, ("groups", RoleFilter), "is_active", "is_superuser")
     search_fields = UserAdmin.search_fields + ("profile__agency__name", "profile__region__name")
     search_help_text = "按用户名、姓名、电子邮件、所属机关或负责区划搜索"
+
+    active, staff, superuser = (yes_no(field) for field in YES_NO)
 
     def get_queryset(self, request):
         accounts = super().get_queryset(request).select_related("profile__agency", "profile__region")
@@ -239,6 +255,9 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
             ("角色与权限", {"fields": ("is_active", "is_staff", "is_superuser", *where) + ROLE_FIELDS}),
             ("重要日期", {"fields": ("last_login", "date_joined")}),
         ]
+        readonly = self.get_readonly_fields(request, obj)
+        for _, options in fieldsets:
+            options["fields"] = tuple(YES_NO[f] if f in YES_NO and f in readonly else f for f in options["fields"])
         if first_password:
             description = "该账号尚无密码。可与角色一起设置初始密码，账号下次登录时须修改；留空则暂不设置。"
             fieldsets.insert(3, ("初始密码", {"fields": ("password1", "password2"), "description": description}))
@@ -263,7 +282,7 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
             readonly += IDENTITY
         if not may_assign_roles(request.user, obj):
             readonly += ROLE_FIELDS
-        return readonly
+        return readonly + [YES_NO[field] for field in YES_NO if field in readonly]
 
     def has_view_permission(self, request, obj=None):
         return not _superuser_account(request, obj) and super().has_view_permission(request, obj)
@@ -312,7 +331,7 @@ class AccountAdmin(AgencyNameSearch, UserAdmin):
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(ChineseDeletion, GroupAdmin):
     """The roles are written in reports.roles; a superuser may still adjust one here (audited),
     and nobody changes a role they hold. Nobody deletes one: every account holding it would lose
     it, and setup would bring it back without them."""

@@ -8,10 +8,11 @@ from reports.resources import AgencyResource, RegionResource
 
 from .formats import TableFormats
 from .search import AgencyNameSearch
+from .site import ChineseDeletion
 
 
 @admin.register(Region)
-class RegionAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
+class RegionAdmin(ChineseDeletion, TableFormats, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [RegionResource]
     list_display = ("name", "code", "parent")
     search_fields = ("name", "code")
@@ -20,7 +21,7 @@ class RegionAdmin(TableFormats, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
+class AgencyAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [AgencyResource]
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)

@@ -22,13 +22,14 @@ from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, ReturnedUnchangedFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
 from .search import AgencyNameSearch
+from .site import ChineseDeletion
 
 
 NARRATIVE_MODEL_FIELDS = ("preamble", "overall", "other")
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
+class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     form = ReportForm
     resource_classes = [ReportStatisticsResource]
     import_audit_action = AuditAction.IMPORT  # a statistics sheet stores reports' figures

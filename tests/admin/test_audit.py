@@ -54,14 +54,17 @@ def test_the_auditor_sees_every_column_and_filters(client, trail, auditor):
     assert listed(client, "?q=hulan") == ["hulan"]  # the user
 
 
-def test_details_written_in_english_are_listed_in_chinese_and_exported_as_stored(client, auditor):
+def test_details_written_in_english_are_listed_and_exported_in_chinese_and_stored_as_written(client, auditor):
     detail = {"from": "submitted", "to": "returned", "comment": "请补充。", "model": "reports.agency",
               "rows": {"new": 2, "invalid": 1}, "kind": "docx", "sha256": "ab12"}  # fmt: skip
     audit.record(AuditAction.TRANSITION, "利通区2023年度报告", username="reviewer", detail=detail)
+    chinese = {"原状态": "已报送", "新状态": "退回修改", "意见": "请补充。", "数据": "机关",
+               "行数": {"新增": 2, "无效": 1}, "类型": "Word（可发布）", "SHA-256": "ab12"}  # fmt: skip
     page = client.get(LOG + "?action=transition").content.decode()
-    shown = json.loads(html.unescape(re.search(r'<td class="field-details">(.*?)</td>', page).group(1)))
-    assert shown == {"原状态": "已报送", "新状态": "退回修改", "意见": "请补充。", "数据": "机关",
-                     "行数": {"新增": 2, "无效": 1}, "类型": "Word（可发布）", "SHA-256": "ab12"}  # fmt: skip
+    assert json.loads(html.unescape(re.search(r'<td class="field-details">(.*?)</td>', page).group(1))) == chinese
+    exported = client.post(EXPORT + "?action=transition", {"format": "1", "auditeventresource_detail": "on"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert json.loads(rows[1][0]) == chinese
     assert AuditEvent.objects.get(action=AuditAction.TRANSITION).detail == detail
 
 
