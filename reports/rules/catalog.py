@@ -412,11 +412,6 @@ def in_force_from_last_year(shape, context):
 # A finding about a sentence quotes it, marks it (Hit.text) and points at the cell it concerns.
 
 
-def _section_of(part):
-    """The section a narrative part belongs to: notes.applications → applications."""
-    return part.split(".")[-1] if part.startswith("notes.") else part.split(".")[0]
-
-
 def _summed(shape, cells):
     """The sum of the cells, or None when the tables do not state it (each blank or missing)."""
     if any(shape.is_missing(*cell) for cell in cells):
@@ -448,7 +443,7 @@ def text_numbers_match_tables(shape):
             yield Hit(
                 *cells[0],
                 cells=cells,
-                field=_section_of(sentence.part),
+                field=narrative.section_of(sentence.part),
                 text=sentence.location,
                 params={"quote": sentence.quote(), "what": statement.what, "stated": stated,
                         "where": _where(cells), "value": values[0]},
@@ -464,7 +459,7 @@ def text_statements_match(shape):
     litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
     for sentence, other_years in narrative.read(shape):
         params = {"quote": sentence.quote()}
-        place = {"field": _section_of(sentence.part), "text": sentence.location}
+        place = {"field": narrative.section_of(sentence.part), "text": sentence.location}
         if "申请" in sentence.text and narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
             problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
             yield Hit(*received, params={**params, "problem": problem}, **place)
@@ -561,7 +556,7 @@ def fee_notices_against_text(shape):
                 APP,
                 "other_fee_unpaid",
                 "total",
-                field=_section_of(sentence.part),
+                field=narrative.section_of(sentence.part),
                 text=sentence.location,
                 params={"count": unpaid, "quote": sentence.quote()},
             )

@@ -1,0 +1,38 @@
+"""The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
+from reports import versions
+from reports.models import Paragraph
+from reports.models.agency import OPERATOR
+from reports.rules import narrative
+
+STATEMENT = "2023年我市有关政府信息公开行政复议0件，行政诉讼0件。"
+
+
+def test_w10_points_at_the_sentence_of_another_year_in_seed_003(seeds):
+    report = seeds[3]  # a 2024 report stating 2023's figures beside table 四
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert (paragraph.section, paragraph.part) == ("review_litigation", "notes.review_litigation")
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+
+
+def test_paragraphs_are_the_stored_text_with_its_subheadings(seeds):
+    report = seeds[3]
+    stored = [(p.position, p.part, p.subheading, p.text) for p in report.paragraphs.all()]
+    assert stored == [(p.position, p.part, p.subheading, p.text) for p in narrative.paragraphs(report.to_shape())]
+    heading = report.paragraphs.get(text="（二）依申请公开方面")
+    following = report.paragraphs.get(position=heading.position + 1)
+    assert following.subheading == "依申请公开方面" and following.section == "overall"
+    # 五's items are paragraphs of 五 under their label.
+    assert {p.section for p in report.paragraphs.filter(part__startswith="improvements.")} == {"problems"}
+
+
+def test_a_new_version_replaces_the_paragraphs_and_the_pointer_follows(seeds):
+    report = seeds[3]
+    shape = report.to_shape()
+    shape.sections["overall"] = "新增的第一段。\n" + shape.sections["overall"]
+    versions.store(report, shape, user=OPERATOR, source="测试")
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+    assert report.paragraphs.get(position=0).text == "新增的第一段。"
+    assert Paragraph.objects.filter(report=report).count() == len(list(narrative.paragraphs(shape)))
