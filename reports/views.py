@@ -21,7 +21,7 @@ from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
-from reports.layout import HEADINGS, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
@@ -187,9 +187,12 @@ def print_report(request, pk):
     report = _report(request, pk)
     shape = report.to_shape()
     findings = list(report.findings.all())
+    tables = official_tables(shape, findings)
     return render(request, "reports/print.html", {
-        "report": report, "report_shape": shape, "tables": official_tables(shape, findings),
-        "headings": HEADINGS, "editable": False, "findings": findings,
+        "report": report, "report_shape": shape, "tables": tables,
+        "narrative": narrative_layout(report.paragraphs.all(), findings),
+        "headings": HEADINGS, "editable": False, "linked": True, "findings": findings,
+        "report_findings": report_level(findings, tables),
         "transitions": report.transitions.select_related("user"), "may_edit": workflow.may_edit(report, request.user),
         "may_submit": workflow.may_move(report, workflow.S.SUBMITTED, request.user),
     })  # fmt: skip

@@ -1,4 +1,10 @@
 """The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
+import html
+import re
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
 from reports import versions
 from reports.models import Paragraph
 from reports.models.agency import OPERATOR
@@ -36,3 +42,29 @@ def test_a_new_version_replaces_the_paragraphs_and_the_pointer_follows(seeds):
     assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
     assert report.paragraphs.get(position=0).text == "新增的第一段。"
     assert Paragraph.objects.filter(report=report).count() == len(list(narrative.paragraphs(shape)))
+
+
+def marked_and_linked(page, finding):
+    """The sentence marked with the finding's message as title, and a link to it in a list."""
+    mark = re.search(rf'<mark id="{finding.anchor}" class="finding-warning" title="([^"]*)">([^<]*)</mark>', page)
+    return mark and html.unescape(mark.group(1)) == f"W10：{finding.message}" and mark.group(2) == STATEMENT and (
+        f'<a href="#{finding.anchor}"' in page
+    )
+
+
+def test_the_clerks_report_page_marks_the_sentence_and_links_the_finding_to_it(client, demo):
+    report = demo[3]
+    finding = report.findings.get(code="W10")
+    client.force_login(get_user_model().objects.get(username="yuanping"))
+    page = client.get(reverse("reports:print", args=[report.pk])).content.decode()
+    assert marked_and_linked(page, finding)
+    # Paragraph by paragraph, each with its anchor.
+    for paragraph in report.paragraphs.all():
+        assert f'id="paragraph-{paragraph.position}"' in page
+
+
+def test_the_reviewers_report_page_marks_the_sentence_and_links_the_finding_to_it(client, demo):
+    report = demo[3]
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    page = client.get(reverse("admin:reports_annualreport_change", args=[report.pk])).content.decode()
+    assert marked_and_linked(page, report.findings.get(code="W10"))

@@ -10,10 +10,11 @@ from django.utils.html import format_html
 from reports import audit, roles, workflow
 from reports import vocabulary as v
 from reports.forms import ReportForm
-from reports.layout import HEADINGS, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
 from reports.models import AnnualReport, AuditAction
 from reports.versions import changed_cells, recheck_following, report_label
 from reports.resources import ReportStatisticsResource
+from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
 from . import import_views
@@ -149,14 +150,18 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         if form.shape is not None:  # a submitted form: what was typed, and its findings
             shape, findings = form.shape, form.instance.evaluate(form.shape)
+            paragraphs = narrative.paragraphs(shape)
         else:
             shape, findings = form.stored, list(obj.findings.all()) if obj else []
+            paragraphs = obj.paragraphs.all() if obj else []
         tables = official_tables(shape, findings, form if editable else None)
         context.update(
             tables=tables,
             findings=findings,
             report_findings=report_level(findings, tables),  # each table's own are listed below it
             report_shape=shape,
+            narrative=narrative_layout(paragraphs, findings),
+            linked=not editable,  # the text is shown, not its form fields: a finding links to its sentence
             editable=editable,
             narrative_fields={name: form[name] for name in ("preamble", *v.NARRATIVE)} if editable else {},
             headings=HEADINGS,

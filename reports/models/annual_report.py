@@ -408,6 +408,10 @@ class Finding(models.Model):
     def span(self):
         return None if self.paragraph is None else (self.span_start, self.span_end)
 
+    @property
+    def anchor(self):
+        return engine.sentence_anchor(self.paragraph, self.span)
+
 
 def paragraph_fields(paragraph):
     """The stored row of a narrative.Paragraph."""

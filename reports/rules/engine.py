@@ -65,6 +65,10 @@ class Finding:
         return RULES[self.code].title
 
     @property
+    def anchor(self):
+        return sentence_anchor(self.paragraph, self.span)
+
+    @property
     def location(self):
         """The form field or cell key the finding belongs to (None: the report as a whole)."""
         if self.table:
@@ -87,6 +91,11 @@ class Finding:
         if self.paragraph is not None:
             data["paragraph"], data["span"] = self.paragraph, list(self.span)
         return data
+
+
+def sentence_anchor(paragraph, span):
+    """The id of the sentence a finding points at on a report page ('' for no sentence)."""
+    return "" if paragraph is None else f"sentence-{paragraph}-{span[0]}"
 
 
 RULES: dict[str, Rule] = {}
