@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reports import audit, filling, roles, staging, versions, workflow
+from reports.compare import compare
 from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
@@ -196,6 +197,14 @@ def print_report(request, pk):
         "transitions": report.transitions.select_related("user"), "may_edit": workflow.may_edit(report, request.user),
         "may_submit": workflow.may_move(report, workflow.S.SUBMITTED, request.user),
     })  # fmt: skip
+
+
+@login_required
+def compare_report(request, pk):
+    """与上年对比 of a report the user may see."""
+    report = _report(request, pk)
+    comparison = compare(report, list(report.findings.all()))
+    return render(request, "reports/compare.html", {"report": report, "comparison": comparison})
 
 
 # kind → (writer, file name suffix, content type)

@@ -4,10 +4,12 @@ from django.contrib.admin.utils import flatten_fieldsets
 from import_export.admin import ImportExportMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from reports import audit, roles, workflow
+from reports.compare import compare
 from reports import vocabulary as v
 from reports.forms import ReportForm
 from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
@@ -115,6 +117,7 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             path("upload/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_upload_preview"),
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
+            path("<int:pk>/compare/", wrap(AnnualReportAdmin.compare_view), name="reports_annualreport_compare"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
@@ -136,6 +139,20 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             raise Http404("原始文件已不在存储中。") from None
         audit.record(AuditAction.EXPORT, report, detail={"kind": "source", "file": report.source_name})
         return FileResponse(stream, as_attachment=True, filename=report.source_name)
+
+    def compare_view(self, request, pk):
+        """与上年对比, to whoever may view the report."""
+        report = get_object_or_404(self.get_queryset(request).with_sections(), pk=pk)
+        if not self.has_view_permission(request, report):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{report}·与上年对比",
+            "opts": self.model._meta,
+            "report": report,
+            "comparison": compare(report, list(report.findings.all())),
+        }
+        return TemplateResponse(request, "admin/reports/annualreport/compare.html", context)
 
     def get_form(self, request, obj=None, **kwargs):
         # The narrative is rendered in the report body, not in the fieldsets, but edited by the form.
