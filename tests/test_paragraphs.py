@@ -68,3 +68,6 @@ def test_the_reviewers_report_page_marks_the_sentence_and_links_the_finding_to_i
     client.force_login(get_user_model().objects.get(username="reviewer"))
     page = client.get(reverse("admin:reports_annualreport_change", args=[report.pk])).content.decode()
     assert marked_and_linked(page, report.findings.get(code="W10"))
+    # A finding about what a section lacks (E13: 六 says nothing of 信息处理费) links to the section.
+    assert report.findings.get(code="E13").anchor == "section-other"
+    assert '<a href="#section-other"' in page and 'id="section-other"' in page

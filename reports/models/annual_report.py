@@ -413,7 +413,7 @@ class Finding(models.Model):
 
     @property
     def anchor(self):
-        return engine.sentence_anchor(self.paragraph, self.span)
+        return engine.anchor_of(self.paragraph, self.span, self.field)
 
 
 def paragraph_fields(paragraph):

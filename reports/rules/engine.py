@@ -66,7 +66,7 @@ class Finding:
 
     @property
     def anchor(self):
-        return sentence_anchor(self.paragraph, self.span)
+        return anchor_of(self.paragraph, self.span, self.field)
 
     @property
     def location(self):
@@ -93,9 +93,17 @@ class Finding:
         return data
 
 
-def sentence_anchor(paragraph, span):
-    """The id of the sentence a finding points at on a report page ('' for no sentence)."""
-    return "" if paragraph is None else f"sentence-{paragraph}-{span[0]}"
+# The narrative's places a finding about a whole section points at (W11, E11, W12, E13: what it
+# lacks has no sentence).
+NARRATIVE_FIELDS = ("overall", "problems", "improvements", "other")
+
+
+def anchor_of(paragraph, span, field):
+    """The id on a report page of what a finding points at: its sentence, or the narrative
+    section it is about ('' for neither: a cell finding is marked on its cell)."""
+    if paragraph is not None:
+        return f"sentence-{paragraph}-{span[0]}"
+    return f"section-{field}" if field in NARRATIVE_FIELDS else ""
 
 
 RULES: dict[str, Rule] = {}
