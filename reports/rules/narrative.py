@@ -93,29 +93,37 @@ SUBHEADING = re.compile(
 ITEM_HEADINGS = {"problems": v.PROBLEMS_LABEL, "improvements": v.IMPROVEMENTS_LABEL}
 
 
-def paragraphs(shape):
-    """The narrative's paragraphs in the document's order: every non-blank line of 一, the notes
-    and 六, each item of 五. What is stored and what the rules point at are both read here."""
+def _lines(shape):
+    """(position, part, text) of each paragraph: every non-blank line of 一, the notes and 六,
+    each item of 五 (one line, or more), in the document's order. The one numbering of
+    paragraphs, which what is stored and what the rules point at share."""
     position = 0
     for part, text in passages(shape, NARRATIVE_PARTS):
-        heading = ITEM_HEADINGS.get(part.split(".")[0], "")
         for line in text.split("\n"):
-            if not line.strip():
-                continue
-            match = SUBHEADING.match(line)
-            if match:
-                heading = (match.group("opening") or match.group("line")).strip(" *")
-            yield Paragraph(position, part, line, heading)
-            position += 1
+            if line.strip():
+                yield position, part, line
+                position += 1
+
+
+def paragraphs(shape):
+    """The narrative's Paragraphs, each under the sub-heading it follows in its part."""
+    heading, current = "", None
+    for position, part, line in _lines(shape):
+        if part != current:
+            heading, current = ITEM_HEADINGS.get(part.split(".")[0], ""), part
+        match = SUBHEADING.match(line)
+        if match:
+            heading = (match.group("opening") or match.group("line")).strip(" *")
+        yield Paragraph(position, part, line, heading)
 
 
 def sentences(shape, parts=("overall", "notes", "other")):
-    for paragraph in paragraphs(shape):
-        if paragraph.part.split(".")[0] not in parts:
+    for position, part, line in _lines(shape):
+        if part.split(".")[0] not in parts:
             continue
-        for match in SENTENCE.finditer(paragraph.text):
+        for match in SENTENCE.finditer(line):
             if match.group().strip():
-                yield Sentence(paragraph.position, paragraph.part, match.start(), match.end(), match.group())
+                yield Sentence(position, part, match.start(), match.end(), match.group())
 
 
 # The last shapes read, by id, with the texts and year they were read for: the rules of one
