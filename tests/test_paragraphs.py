@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from reports import versions
+from reports import vocabulary as v
 from reports.models import Paragraph
 from reports.models.agency import OPERATOR
 from reports.rules import narrative
+from reports.rules.shape import ReportShape
 
 STATEMENT = "2023年我市有关政府信息公开行政复议0件，行政诉讼0件。"
 
@@ -71,3 +73,26 @@ def test_the_reviewers_report_page_marks_the_sentence_and_links_the_finding_to_i
     # A finding about what a section lacks (E13: 六 says nothing of 信息处理费) links to the section.
     assert report.findings.get(code="E13").anchor == "section-other"
     assert '<a href="#section-other"' in page and 'id="section-other"' in page
+
+
+def test_sub_headings_as_reports_write_them():
+    shape = ReportShape()
+    shape.sections["overall"] = "\n".join([
+        "本年度工作概述。",  # before any sub-heading
+        "（一）主动公开方面",  # 003: a heading of its own
+        "一是加大公开力度。",
+        "2、依申请公开方面。2022年收到申请2条。",  # 001: the clause an enumerated paragraph opens with
+        "(一 )收取信息处理费情况：未收取。",  # 001's 六, spaced
+        "4、**建立健全工作机制。**根据上级要求…",  # 004: bold marks of the web page
+    ])  # fmt: skip
+    shape.sections["problems"] = ["信息更新不及时"]  # a short item is an item, not a heading
+    found = [(p.subheading, p.section) for p in narrative.paragraphs(shape)]
+    assert found == [
+        ("", "overall"),
+        ("主动公开方面", "overall"),
+        ("主动公开方面", "overall"),
+        ("依申请公开方面", "overall"),
+        ("收取信息处理费情况", "overall"),
+        ("建立健全工作机制", "overall"),
+        (v.PROBLEMS_LABEL, "problems"),
+    ]

@@ -106,12 +106,14 @@ def _lines(shape):
 
 
 def paragraphs(shape):
-    """The narrative's Paragraphs, each under the sub-heading it follows in its part."""
+    """The narrative's Paragraphs, each under the sub-heading it follows in its part (an item of
+    五 under its list's label: a short item is no heading)."""
     heading, current = "", None
     for position, part, line in _lines(shape):
+        item = ITEM_HEADINGS.get(part.split(".")[0])
         if part != current:
-            heading, current = ITEM_HEADINGS.get(part.split(".")[0], ""), part
-        match = SUBHEADING.match(line)
+            heading, current = item or "", part
+        match = None if item else SUBHEADING.match(line)
         if match:
             heading = (match.group("opening") or match.group("line")).strip(" *")
         yield Paragraph(position, part, line, heading)
