@@ -8,6 +8,7 @@ from reports import versions
 from reports.compare import diff_paragraphs
 from reports.models import AnnualReport
 from reports.models.agency import OPERATOR
+from reports.rules.shape import ReportShape
 
 CARRIED_FORWARD = "applications__carried_forward__natural_person"
 NEW_RECEIVED = "applications__new_received__total"
@@ -87,3 +88,20 @@ def test_paragraph_diff_pairs_changed_paragraphs_and_marks_the_words():
 def test_unlike_paragraphs_are_removed_and_added_not_paired():
     rows = diff_paragraphs(["甲段。", "上年独有的一段话。"], ["甲段。", "新增：组织政务公开培训两次。"])
     assert [row.kind for row in rows] == ["equal", "removed", "added"]
+
+
+def test_a_2021_report_beside_a_2019_format_one(client, demo):
+    """榆阳区's 2021 report (seed 004) beside a 2020 report in the trial format: table 二 has other
+    columns, so only tables 三 and 四 are compared cell by cell, and the page says why."""
+    report = demo[4]
+    then = ReportShape(agency=report.agency.name, year=2020, format_version="2019")
+    then.sections["overall"] = report.overall
+    then.applications = report.to_shape().applications
+    versions.store(AnnualReport(agency=report.agency, year=2020), then, user=OPERATOR, source="测试")
+    response = page_as(client, "yuyang", reverse("reports:compare", args=[report.pk]))
+    page = response.content.decode()
+    assert "两年的格式版本不同，表二各列不能逐格对比。" in page
+    assert not any(key.startswith("active") for key in response.context["comparison"].changed)
+    assert [row.kind for row in response.context["comparison"].sections[0].rows] == ["equal"] * len(
+        report.paragraphs.filter(section="overall")
+    )
