@@ -193,3 +193,60 @@ def report_level(findings, tables):
     in yet…): a page lists these once at the top, and each table's own below it."""
     listed = {id(f) for table in tables for f in table.findings}
     return [f for f in findings if id(f) not in listed]
+
+
+# -- the narrative, paragraph by paragraph -------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """A run of a paragraph's text, with the findings about the sentence it is (none: plain text)."""
+
+    text: str
+    findings: list
+    anchor: str = ""  # the id a finding in a list links to
+
+    @property
+    def severity(self):
+        return str(min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank, default=""))
+
+    @property
+    def messages(self):
+        return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
+
+
+@dataclass
+class ParagraphLayout:
+    position: int
+    subheading: str
+    pieces: list
+
+
+def narrative_layout(paragraphs, findings=()):
+    """{where: [ParagraphLayout]} of the narrative's paragraphs (stored Paragraphs or
+    narrative.paragraphs of a shape), each cut into pieces at the sentences findings point at.
+    `where` is the part's section (overall, applications …, other), 五's items under problems
+    and improvements."""
+    marked = {}
+    for finding in findings:
+        if finding.paragraph is not None:
+            marked.setdefault(finding.paragraph, []).append(finding)
+    laid = {}
+    for paragraph in paragraphs:
+        where = paragraph.part.split(".")[0] if paragraph.part.split(".")[0] in ("problems", "improvements") else paragraph.section
+        laid.setdefault(where, []).append(
+            ParagraphLayout(paragraph.position, paragraph.subheading, _pieces(paragraph.text, marked.get(paragraph.position, [])))
+        )
+    return laid
+
+
+def _pieces(text, findings):
+    """`text` cut at every boundary of the findings' spans; a piece carries the findings whose
+    span covers it, and the first piece of a span the anchor of its findings."""
+    bounds = sorted({0, len(text), *(x for f in findings for x in f.span if 0 <= x <= len(text))})
+    pieces = []
+    for start, end in zip(bounds, bounds[1:]):
+        covering = [f for f in findings if f.span[0] <= start and end <= f.span[1]]
+        opening = [f for f in findings if f.span[0] == start]
+        pieces.append(Piece(text[start:end], covering, opening[0].anchor if opening else ""))
+    return pieces

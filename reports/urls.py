@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.edit_report, name="edit"),
     path("<int:pk>/submit/", views.submit_report, name="submit"),
     path("<int:pk>/print/", views.print_report, name="print"),
+    path("<int:pk>/compare/", views.compare_report, name="compare"),
     re_path(r"^(?P<pk>[0-9]+)/download/(?P<kind>xlsx|docx|template)/$", views.download_report, name="download"),
     path("template/", views.blank_template, name="template"),
 ]

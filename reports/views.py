@@ -16,12 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reports import audit, filling, roles, staging, versions, workflow
+from reports.compare import compare
 from reports import vocabulary as v
 from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
-from reports.layout import HEADINGS, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
@@ -187,12 +188,23 @@ def print_report(request, pk):
     report = _report(request, pk)
     shape = report.to_shape()
     findings = list(report.findings.all())
+    tables = official_tables(shape, findings)
     return render(request, "reports/print.html", {
-        "report": report, "report_shape": shape, "tables": official_tables(shape, findings),
-        "headings": HEADINGS, "editable": False, "findings": findings,
+        "report": report, "report_shape": shape, "tables": tables,
+        "narrative": narrative_layout(report.paragraphs.all(), findings),
+        "headings": HEADINGS, "editable": False, "linked": True, "findings": findings,
+        "report_findings": report_level(findings, tables),
         "transitions": report.transitions.select_related("user"), "may_edit": workflow.may_edit(report, request.user),
         "may_submit": workflow.may_move(report, workflow.S.SUBMITTED, request.user),
     })  # fmt: skip
+
+
+@login_required
+def compare_report(request, pk):
+    """与上年对比 of a report the user may see."""
+    report = _report(request, pk)
+    comparison = compare(report, list(report.findings.all()))
+    return render(request, "reports/compare.html", {"report": report, "comparison": comparison})
 
 
 # kind → (writer, file name suffix, content type)

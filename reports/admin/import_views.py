@@ -17,12 +17,13 @@ from django.urls import reverse
 from reports import staging
 from reports import vocabulary as v
 from reports.importing import UNCHANGED, Outcome, Preview, import_bytes, preview_bytes, upload_files
-from reports.layout import official_tables
+from reports.layout import narrative_layout, official_tables
 from reports.models import Agency, AnnualReport
 from reports.models.agency import AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.blocks import norm
+from reports.rules.narrative import paragraphs
 
 MAX_FILES = 50
 NEW, OTHER = "new", "other"
@@ -191,6 +192,7 @@ def preview_view(model_admin, request, token):
                 "form": form,
                 "tables": official_tables(item.shape, item.findings) if item.shape else [],
                 "report_shape": item.shape,
+                "narrative": narrative_layout(paragraphs(item.shape), item.findings) if item.shape else {},
             }
             for item, form in zip(items, forms_)
         ],

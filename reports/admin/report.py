@@ -4,16 +4,19 @@ from django.contrib.admin.utils import flatten_fieldsets
 from import_export.admin import ImportExportMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from reports import audit, roles, workflow
+from reports.compare import compare
 from reports import vocabulary as v
 from reports.forms import ReportForm
-from reports.layout import HEADINGS, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
 from reports.models import AnnualReport, AuditAction
 from reports.versions import changed_cells, recheck_following, report_label
 from reports.resources import ReportStatisticsResource
+from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
 from . import import_views
@@ -115,6 +118,7 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             path("upload/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_upload_preview"),
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
+            path("<int:pk>/compare/", wrap(AnnualReportAdmin.compare_view), name="reports_annualreport_compare"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
@@ -137,6 +141,20 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
         audit.record(AuditAction.EXPORT, report, detail={"kind": "source", "file": report.source_name})
         return FileResponse(stream, as_attachment=True, filename=report.source_name)
 
+    def compare_view(self, request, pk):
+        """与上年对比, to whoever may view the report."""
+        report = get_object_or_404(self.get_queryset(request).with_sections(), pk=pk)
+        if not self.has_view_permission(request, report):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{report}·与上年对比",
+            "opts": self.model._meta,
+            "report": report,
+            "comparison": compare(report, list(report.findings.all())),
+        }
+        return TemplateResponse(request, "admin/reports/annualreport/compare.html", context)
+
     def get_form(self, request, obj=None, **kwargs):
         # The narrative is rendered in the report body, not in the fieldsets, but edited by the form.
         fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
@@ -150,14 +168,18 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         if form.shape is not None:  # a submitted form: what was typed, and its findings
             shape, findings = form.shape, form.instance.evaluate(form.shape)
+            paragraphs = narrative.paragraphs(shape)
         else:
             shape, findings = form.stored, list(obj.findings.all()) if obj else []
+            paragraphs = obj.paragraphs.all() if obj else []
         tables = official_tables(shape, findings, form if editable else None)
         context.update(
             tables=tables,
             findings=findings,
             report_findings=report_level(findings, tables),  # each table's own are listed below it
             report_shape=shape,
+            narrative=narrative_layout(paragraphs, findings),
+            linked=not editable,  # the text is shown, not its form fields: a finding links to its sentence
             editable=editable,
             narrative_fields={name: form[name] for name in ("preamble", *v.NARRATIVE)} if editable else {},
             headings=HEADINGS,

@@ -9,6 +9,7 @@ from .sections import (
     ActiveDisclosure2019,
     ApplicationRow,
     Improvement,
+    Paragraph,
     Problem,
     ReviewLitigationRow,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Finding",
     "Improvement",
     "LoginLock",
+    "Paragraph",
     "Problem",
     "Profile",
     "Region",

@@ -8,12 +8,20 @@ from django.utils import timezone
 
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
-from reports.rules import engine
+from reports.rules import engine, narrative
 from reports.rules.context import context_for, contexts_for
 from reports.rules.shape import ReportShape, begun, empty_facts
 
 from .agency import scope_of
-from .sections import TABLE_TWO_MODELS, ApplicationRow, Improvement, Problem, ReviewLitigationRow, active_field
+from .sections import (
+    TABLE_TWO_MODELS,
+    ApplicationRow,
+    Improvement,
+    Paragraph,
+    Problem,
+    ReviewLitigationRow,
+    active_field,
+)
 
 
 # 条例 (2008) introduced the annual report; no report can be older.
@@ -92,17 +100,20 @@ def _figures_of(batch, whole=False):
 
 
 class AnnualReportQuerySet(models.QuerySet):
-    def figures(self, chunk=500):
+    def figures(self, chunk=500, whole=False):
         """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
-        no source facts). For exports: a few queries per chunk, memory flat in the count."""
+        no source facts; `whole`: those too). For exports: a few queries per chunk, memory flat
+        in the count."""
         batch = []
-        reports = self.select_related("agency__region").defer("preamble", "overall", "other", "source_facts")
+        reports = self.select_related("agency__region")
+        if not whole:
+            reports = reports.defer("preamble", "overall", "other", "source_facts")
         for report in reports.iterator(chunk_size=chunk):
             batch.append(report)
             if len(batch) == chunk:
-                yield from _figures_of(batch)
+                yield from _figures_of(batch, whole)
                 batch = []
-        yield from _figures_of(batch)
+        yield from _figures_of(batch, whole)
 
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
@@ -300,6 +311,7 @@ class AnnualReport(models.Model):
         rows[ReviewLitigationRow] = [{"group": g.key, **reviews[g.key]} for g in v.REVIEW_LITIGATION.rows]
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
             rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
+        rows[Paragraph] = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
         rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
 
@@ -357,6 +369,11 @@ class Finding(models.Model):
     # The cell key or field the finding belongs to (what a WarningExplanation refers to).
     location = models.CharField("位置", max_length=80, blank=True, db_index=True)
     cells = models.JSONField("涉及单元格", default=list, blank=True)
+    # The sentence a finding about the text points at: the Paragraph's position, and the
+    # sentence's characters in it.
+    paragraph = models.PositiveIntegerField("段落", null=True, blank=True)
+    span_start = models.PositiveIntegerField("句首", null=True, blank=True)
+    span_end = models.PositiveIntegerField("句末", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "校验结果"
@@ -385,11 +402,30 @@ class Finding(models.Model):
             "field": finding.field or "",
             "location": finding.location or "",
             "cells": [list(c) for c in finding.cells],
+            "paragraph": finding.paragraph,
+            "span_start": finding.span[0] if finding.span else None,
+            "span_end": finding.span[1] if finding.span else None,
         }
 
+    @property
+    def span(self):
+        return None if self.paragraph is None else (self.span_start, self.span_end)
 
-# What AnnualReport.section_values fills: the section models and the findings.
-SECTION_MODELS = (*TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Finding)
+    @property
+    def anchor(self):
+        return engine.anchor_of(self.paragraph, self.span, self.field)
+
+
+def paragraph_fields(paragraph):
+    """The stored row of a narrative.Paragraph."""
+    return {"position": paragraph.position, "section": paragraph.section, "part": paragraph.part,
+            "subheading": paragraph.subheading[:100], "text": paragraph.text}  # fmt: skip
+
+
+# What AnnualReport.section_values fills: the section models, the paragraphs and the findings.
+SECTION_MODELS = (
+    *TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Paragraph, Finding
+)
 
 
 class ReportRevision(models.Model):

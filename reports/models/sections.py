@@ -131,3 +131,24 @@ class Improvement(NarrativeItem):
 
     class Meta(NarrativeItem.Meta):
         verbose_name = verbose_name_plural = v.IMPROVEMENTS_LABEL
+
+
+class Paragraph(models.Model):
+    """A paragraph of the narrative, derived from the stored text whenever a version is stored
+    (narrative.paragraphs; never edited on its own): a finding about a sentence points at one by
+    its position, as a cell finding points at its cell."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField("序号")  # in the whole narrative, in the document's order
+    section = models.CharField("部分", max_length=20, choices=[(s.key, v.heading(s.key)) for s in v.SECTIONS])
+    part = models.CharField("所在文本", max_length=40)  # overall, notes.applications, problems.0 …
+    subheading = models.CharField("小标题", max_length=100, blank=True)
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "正文段落"
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"], name="one_paragraph_per_position")]
+
+    def __str__(self):
+        return self.text[:40]

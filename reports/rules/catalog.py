@@ -310,7 +310,7 @@ def review_total(shape):
     f"与{v.REPEALED.label}（{{repealed}}）之和。",
 )
 def issued_within_stock(shape):
-    for row in ("regulations", "normative_documents"):
+    for row in IN_FORCE_ROWS:
         if any(shape.is_missing(v.ACTIVE.key, row, c) for c in ("issued", "repealed", "in_force")):
             continue
         cells = shape.active[row]
@@ -338,6 +338,20 @@ def _report_name(shape):
     return f"{shape.agency or ''}{shape.year}年度报告"
 
 
+# What W5 and W6 read across years: this year's 上年结转 against last year's 结转下年度, and the
+# 现行有效件数 of these rows against last year's.
+CARRIED_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
+IN_FORCE_ROWS = ("regulations", "normative_documents")
+
+
+def cross_year_cells():
+    """{rule code: [(this year's cell, last year's cell)]} of W5 and W6 (与上年对比 marks them)."""
+    return {
+        "W5": [((APP, CARRIED_OVER, c), (APP, CARRIED_FORWARD, c)) for c in v.APPLICANT_KEYS],
+        "W6": [((v.ACTIVE.key, row, "in_force"),) * 2 for row in IN_FORCE_ROWS],
+    }
+
+
 @rule(
     "W5",
     WARNING,
@@ -351,7 +365,7 @@ def carried_over_from_last_year(shape, context):
     if last is None or shape.is_missing(APP, "carried_over"):
         return
     for column in v.APPLICANT_KEYS:
-        now, then = shape.applications["carried_over"][column], last.applications["carried_forward"][column]
+        now, then = shape.applications[CARRIED_OVER][column], last.applications[CARRIED_FORWARD][column]
         if now is None or then is None or now == then or shape.is_missing(APP, "carried_over", column):
             continue
         yield Hit(
@@ -381,7 +395,7 @@ def in_force_from_last_year(shape, context):
     last = context.previous
     if last is None or FormatVersion.V2019 in (shape.format_version, last.format_version):
         return  # the 2019 format counts documents made and published, not those in force
-    for row in ("regulations", "normative_documents"):
+    for row in IN_FORCE_ROWS:
         if any(shape.is_missing(v.ACTIVE.key, row, c) for c in ("issued", "repealed", "in_force")):
             continue
         cells = shape.active[row]
@@ -410,11 +424,6 @@ def in_force_from_last_year(shape, context):
 
 # -- The text against the tables ----------------------------------------------------------------
 # A finding about a sentence quotes it, marks it (Hit.text) and points at the cell it concerns.
-
-
-def _section_of(part):
-    """The section a narrative part belongs to: notes.applications → applications."""
-    return part.split(".")[-1] if part.startswith("notes.") else part.split(".")[0]
 
 
 def _summed(shape, cells):
@@ -448,7 +457,7 @@ def text_numbers_match_tables(shape):
             yield Hit(
                 *cells[0],
                 cells=cells,
-                field=_section_of(sentence.part),
+                field=narrative.section_of(sentence.part),
                 text=sentence.location,
                 params={"quote": sentence.quote(), "what": statement.what, "stated": stated,
                         "where": _where(cells), "value": values[0]},
@@ -464,7 +473,7 @@ def text_statements_match(shape):
     litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
     for sentence, other_years in narrative.read(shape):
         params = {"quote": sentence.quote()}
-        place = {"field": _section_of(sentence.part), "text": sentence.location}
+        place = {"field": narrative.section_of(sentence.part), "text": sentence.location}
         if "申请" in sentence.text and narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
             problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
             yield Hit(*received, params={**params, "problem": problem}, **place)
@@ -561,7 +570,7 @@ def fee_notices_against_text(shape):
                 APP,
                 "other_fee_unpaid",
                 "total",
-                field=_section_of(sentence.part),
+                field=narrative.section_of(sentence.part),
                 text=sentence.location,
                 params={"count": unpaid, "quote": sentence.quote()},
             )

@@ -90,9 +90,9 @@ def contexts_for(items):
     return contexts
 
 
-def previous_shapes(keys):
+def previous_shapes(keys, whole=False):
     """{(agency pk, year): shape of its tables} of the stored reports of the year before each of
-    `keys` (agency pk, year), in a few queries."""
+    `keys` (agency pk, year), in a few queries. `whole`: with the narrative too (与上年对比)."""
     from reports.models import AnnualReport
 
     wanted = {(agency, year - 1) for agency, year in keys}
@@ -103,7 +103,7 @@ def previous_shapes(keys):
     )
     return {
         (report.agency_id, report.year): shape
-        for report, shape in reports.figures()
+        for report, shape in reports.figures(whole=whole)
         if (report.agency_id, report.year) in wanted
     }
 

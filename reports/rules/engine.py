@@ -38,7 +38,7 @@ class Hit:
     field: str | None = None  # a non-cell location: year, agency, or a section key
     cells: tuple = ()
     params: dict = dataclasses.field(default_factory=dict)
-    text: tuple | None = None  # the sentence the rule read: (part, start, end), see TEXT
+    text: tuple | None = None  # the sentence the rule read: (paragraph, start, end), narrative.Sentence
 
 
 @dataclass
@@ -51,6 +51,10 @@ class Finding:
     column: str | None = None
     field: str | None = None
     cells: list = dataclasses.field(default_factory=list)
+    # The sentence it is about: the narrative paragraph's position and the sentence's characters
+    # in it (narrative.paragraphs), as a cell finding points at its cell.
+    paragraph: int | None = None
+    span: tuple | None = None
 
     @property
     def is_error(self):
@@ -59,6 +63,10 @@ class Finding:
     @property
     def rule_title(self):
         return RULES[self.code].title
+
+    @property
+    def anchor(self):
+        return anchor_of(self.paragraph, self.span, self.field)
 
     @property
     def location(self):
@@ -80,13 +88,23 @@ class Finding:
             data["field"] = self.field
         if len(self.cells) > 1:
             data["cells"] = [list(c) for c in self.cells]
+        if self.paragraph is not None:
+            data["paragraph"], data["span"] = self.paragraph, list(self.span)
         return data
 
 
-# A finding about a sentence marks it among its cells as ("text", part, "start-end"): `part` is a
-# narrative field (overall, other), an item of 五 (problems.0, improvements.2) or the text printed
-# beside a table (notes.applications), and start-end the characters of the sentence in it.
-TEXT = "text"
+# The narrative's places a finding about a whole section points at (W11, E11, W12, E13: what it
+# lacks has no sentence).
+NARRATIVE_FIELDS = ("overall", "problems", "improvements", "other")
+
+
+def anchor_of(paragraph, span, field):
+    """The id on a report page of what a finding points at: its sentence, or the narrative
+    section it is about ('' for neither: a cell finding is marked on its cell)."""
+    if paragraph is not None:
+        return f"sentence-{paragraph}-{span[0]}"
+    return f"section-{field}" if field in NARRATIVE_FIELDS else ""
+
 
 RULES: dict[str, Rule] = {}
 
@@ -165,9 +183,7 @@ def _finding(rule_, hit):
     message = rule_.message.format(cell=label, **hit.params)
     primary = (hit.table, hit.row, hit.column)
     cells = [primary] + [c for c in hit.cells if c != primary] if hit.table else list(hit.cells)
-    if hit.text:
-        part, start, end = hit.text
-        cells.append((TEXT, part, f"{start}-{end}"))
+    paragraph, *span = hit.text or (None,)
     return Finding(
         code=rule_.code,
         severity=rule_.severity,
@@ -177,6 +193,8 @@ def _finding(rule_, hit):
         column=hit.column,
         field=hit.field,
         cells=cells,
+        paragraph=paragraph,
+        span=tuple(span) or None,
     )
 
 

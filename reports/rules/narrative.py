@@ -21,24 +21,56 @@ CLAUSE_END = "，,。！？；;\n"
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the narrative as stored (reports.models.Paragraph derives from these): one
+    line of a section's text, an item of 五, or a line of the text printed beside a table."""
+
+    position: int  # its place in the whole narrative, in the document's order, from 0
+    part: str  # where its text is: overall, notes.applications, problems.0 … (passages)
+    text: str
+    subheading: str  # the sub-heading it falls under in its part ('' before the first)
+
+    @property
+    def section(self):
+        return section_of(self.part)
+
+
+@dataclass(frozen=True)
 class Sentence:
-    part: str  # where it is: overall, other, notes.applications, problems.0 … (engine.TEXT)
-    start: int
+    paragraph: int  # the Paragraph's position
+    part: str
+    start: int  # the characters of the sentence in its paragraph
     end: int
     text: str
 
     @property
     def location(self):
-        return (self.part, self.start, self.end)
+        """What a finding about the sentence points at (engine.Hit.text)."""
+        return (self.paragraph, self.start, self.end)
 
     def quote(self, limit=80):
         text = self.text.strip()
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def section_of(part):
+    """The section a narrative part belongs to: notes.applications → applications, an item of
+    五 (improvements.2) → problems."""
+    if part.startswith("notes."):
+        return part.split(".")[-1]
+    key = part.split(".")[0]
+    return "problems" if key == "improvements" else key
+
+
+NARRATIVE_PARTS = ("overall", "notes", "problems", "improvements", "other")
+
+
 def passages(shape, parts=("overall", "notes", "other")):
-    """(part, text) of the narrative: 一, the text printed beside tables 二–四, 五's items, 六."""
-    for part in parts:
+    """(part, text) of the narrative: 一, the text printed beside tables 二–四, 五's items, 六,
+    in the document's order whatever the order of `parts`."""
+    for part in NARRATIVE_PARTS:
+        if part not in parts:
+            continue
         if part == "notes":
             notes = shape.facts.get("notes") or {}
             for key in ("active", "applications", "review_litigation"):
@@ -51,11 +83,49 @@ def passages(shape, parts=("overall", "notes", "other")):
             yield part, shape.sections[part]
 
 
+# A sub-heading: a short line without a sentence's end (主动公开情况), or the short clause an
+# enumerated paragraph opens with (（一）主动公开情况。本年度…; 1.依申请公开：…).
+ENUMERATOR = r"(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])"
+HEADING_TEXT = r"[^。！？；：:，,（）()]{2,24}"
+SUBHEADING = re.compile(
+    rf"^\s*(?:{ENUMERATOR}\s*\**(?P<opening>{HEADING_TEXT})[。：:]|(?:{ENUMERATOR}\s*)?\**(?P<line>{HEADING_TEXT})$)"
+)
+ITEM_HEADINGS = {"problems": v.PROBLEMS_LABEL, "improvements": v.IMPROVEMENTS_LABEL}
+
+
+def _lines(shape):
+    """(position, part, text) of each paragraph: every non-blank line of 一, the notes and 六,
+    each item of 五 (one line, or more), in the document's order. The one numbering of
+    paragraphs, which what is stored and what the rules point at share."""
+    position = 0
+    for part, text in passages(shape, NARRATIVE_PARTS):
+        for line in text.split("\n"):
+            if line.strip():
+                yield position, part, line
+                position += 1
+
+
+def paragraphs(shape):
+    """The narrative's Paragraphs, each under the sub-heading it follows in its part (an item of
+    五 under its list's label: a short item is no heading)."""
+    heading, current = "", None
+    for position, part, line in _lines(shape):
+        item = ITEM_HEADINGS.get(part.split(".")[0])
+        if part != current:
+            heading, current = item or "", part
+        match = None if item else SUBHEADING.match(line)
+        if match:
+            heading = (match.group("opening") or match.group("line")).strip(" *")
+        yield Paragraph(position, part, line, heading)
+
+
 def sentences(shape, parts=("overall", "notes", "other")):
-    for part, text in passages(shape, parts):
-        for match in SENTENCE.finditer(text):
+    for position, part, line in _lines(shape):
+        if part.split(".")[0] not in parts:
+            continue
+        for match in SENTENCE.finditer(line):
             if match.group().strip():
-                yield Sentence(part, match.start(), match.end(), match.group())
+                yield Sentence(position, part, match.start(), match.end(), match.group())
 
 
 # The last shapes read, by id, with the texts and year they were read for: the rules of one

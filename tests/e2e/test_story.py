@@ -5,7 +5,8 @@ begins this year's report, tries to fill it from another agency's file (refused)
 year's (asked, declined), types a total of its own and accepts the sum offered instead, types a
 figure that is no number (not saved, and told which cell and why), sees an E7 error on its cell,
 fixes it, explains a warning and submits; the reviewer returns it with a comment; the clerk fixes
-and resubmits; the reviewer approves. Screenshots of each step go to test-artifacts/.
+and resubmits; the reviewer approves, then compares reports with last year's and follows a
+finding to the sentence it is about. Screenshots of each step go to test-artifacts/.
 """
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from reports.models import AnnualReport
 from tests.conftest import seed
+from tests.test_compare import last_year_of
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -165,6 +167,28 @@ def test_fill_submit_return_resubmit_approve(live_server, browser, monkeypatch):
         "submitted",
         "approved",
     ]
+
+    # 与上年对比: this agency has no report of the year before this one, and says so; its 2022
+    # report, once its 2021 is stored, shows the two years side by side.
+    submit(reviewer, "#compare-link")
+    assert f"没有泰安市泰山区卫生健康局{year - 1}年度的报告，无从对比。" in reviewer.inner_text("#compare")
+    published = AnnualReport.objects.get(agency=report.agency, year=2022)
+    last_year_of(published)
+    reviewer.goto(f"{base}/admin/reports/annualreport/{published.pk}/change/")
+    submit(reviewer, "#compare-link")
+    assert reviewer.locator("td.changed").count() == 6  # the three cells last_year_of changed, on both sides
+    assert "W5" in reviewer.inner_text('.current td[data-cell="applications__carried_over__natural_person"]')
+    assert reviewer.locator("table.paragraph-diff del").count() >= 2
+    shot(reviewer, "5a-reviewer-compares-with-last-year")
+    # A finding about a sentence links to the sentence, marked in the text.
+    stated = AnnualReport.objects.get(agency__name="原平市卫生健康局", year=2024)
+    reviewer.goto(f"{base}/admin/reports/annualreport/{stated.pk}/change/")
+    finding = stated.findings.get(code="W10")
+    reviewer.click(f'a[href="#{finding.anchor}"]')
+    mark = reviewer.locator(f"mark#{finding.anchor}")
+    assert mark.inner_text() == "2023年我市有关政府信息公开行政复议0件，行政诉讼0件。"
+    assert "W10" in mark.get_attribute("title") and reviewer.url.endswith(f"#{finding.anchor}")
+    shot(reviewer, "5b-reviewer-follows-a-finding-to-its-sentence")
 
 
 def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser, monkeypatch):

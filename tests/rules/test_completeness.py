@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from reports.choices import AgencyKind
+from reports.rules import narrative
 from reports.rules.context import KIND, PUBLISHED, Context, context_for_shape
-from reports.rules.engine import TEXT, evaluate, skipped
+from reports.rules.engine import evaluate, skipped
 from tests.rules.test_catalog import consistent_report
 
 ASPECTS = ["主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障"]
@@ -168,7 +169,9 @@ def test_w13_fee_notices_while_section_six_says_nothing_was_charged():
     shape = unpaid(1, "本年度未收取信息处理费。")
     (finding,) = evaluate(shape, codes={"W13"})
     assert (finding.table, finding.row, finding.column) == ("applications", "other_fee_unpaid", "total")
-    assert finding.cells[-1][:2] == (TEXT, "other") and "未收取信息处理费" in finding.message
+    paragraph = list(narrative.paragraphs(shape))[finding.paragraph]
+    assert paragraph.part == "other" and paragraph.text[slice(*finding.span)] == "本年度未收取信息处理费。"
+    assert "未收取信息处理费" in finding.message
 
 
 def test_w13_passes_without_fee_notices_or_when_a_fee_is_reported():

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from reports.rules import narrative
-from reports.rules.engine import TEXT, evaluate
+from reports.rules.engine import evaluate
 from tests.rules.test_catalog import consistent_report
 
 APP, REVIEW, ACTIVE = "applications", "review_litigation", "active"
@@ -129,10 +129,10 @@ def test_sentence_gives_no_finding(sentence, cells, year):
 def test_a_finding_marks_the_sentence_and_the_cells_and_quotes_it():
     sentence = "全年共收到政府信息公开申请八件。"
     shape, (finding,) = judged(sentence, {NEW: 7})
-    part, section, span = finding.cells[-1]
-    start, end = map(int, span.split("-"))
-    assert (part, section) == (TEXT, "overall")
-    assert shape.sections["overall"][start:end] == sentence
+    paragraph = list(narrative.paragraphs(shape))[finding.paragraph]
+    start, end = finding.span
+    assert (paragraph.part, paragraph.section) == ("overall", "overall")
+    assert paragraph.text[start:end] == sentence
     assert finding.field == "overall"
     assert sentence in finding.message
     _, (finding,) = judged("不予公开2件。", {(APP, "denied_enforcement_file", "total"): 1})
@@ -148,7 +148,9 @@ def test_sentences_are_read_in_every_part_but_the_plans_of_section_five():
     findings = evaluate(shape, codes={"W9", "W10"})
     assert {(f.code, f.field) for f in findings} == {("W10", "review_litigation"), ("W9", "other")}
     w10 = next(f for f in findings if f.code == "W10")
-    assert w10.cells[-1][:2] == (TEXT, "notes.review_litigation")
+    paragraph = list(narrative.paragraphs(shape))[w10.paragraph]
+    assert (paragraph.part, paragraph.section) == ("notes.review_litigation", "review_litigation")
+    assert paragraph.text[slice(*w10.span)] == shape.facts["notes"]["review_litigation"]
 
 
 @pytest.mark.parametrize("text, value", [("8", 8), ("八", 8), ("十二", 12), ("两", 2), ("二十", 20), ("零", 0),

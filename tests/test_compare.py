@@ -1,0 +1,107 @@
+"""与上年对比: a report beside last year's report of its agency, for whoever may see the report."""
+import re
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from reports import versions
+from reports.compare import diff_paragraphs
+from reports.models import AnnualReport
+from reports.models.agency import OPERATOR
+from reports.rules.shape import ReportShape
+
+CARRIED_FORWARD = "applications__carried_forward__natural_person"
+NEW_RECEIVED = "applications__new_received__total"
+
+
+def last_year_of(report):
+    """Seed 001 (泰山区 2022) as its agency's 2021 report, three figures and the text changed:
+    1 application carried forward (which 2022's 上年结转 0 contradicts: W5), one paragraph
+    worded otherwise, one that 2022 dropped, and one 2022 added missing."""
+    shape = report.to_shape()
+    shape.year = 2021
+    shape.applications["carried_forward"]["natural_person"] = 1
+    shape.applications["carried_forward"]["total"] = 1
+    shape.applications["new_received"]["total"] = 5
+    first, second, third, *rest = shape.sections["overall"].split("\n")
+    shape.sections["overall"] = "\n".join(
+        [first.replace("2022年度", "2021年度").replace("切实保障", "有效保障"), second, "上年独有的一段。", *rest]
+    )
+    versions.store(AnnualReport(agency=report.agency, year=2021), shape, user=OPERATOR, source="测试")
+    return third
+
+
+def page_as(client, username, url):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.get(url)
+
+
+def cell_classes(page, key):
+    """The classes of the value cell `key` in each of the page's tables, in order."""
+    return re.findall(rf'<td data-cell="{key}"[^>]*class="([^"]*)"', page)
+
+
+def test_the_two_years_side_by_side_with_what_changed_marked(client, demo):
+    report = demo[1]
+    added = last_year_of(report)
+    response = page_as(client, "taishan", reverse("reports:compare", args=[report.pk]))
+    page = response.content.decode()
+    # Last year's table, then this year's: the changed cells marked on both.
+    assert [("changed" in c) for c in cell_classes(page, NEW_RECEIVED)] == [True, True]
+    assert [("changed" in c) for c in cell_classes(page, "applications__granted__total")] == [False, False]
+    # W5's cells: last year's 结转下年度, this year's 上年结转, with W5's finding on this year's.
+    then, now = cell_classes(page, CARRIED_FORWARD)[0], cell_classes(page, "applications__carried_over__natural_person")[1]
+    assert "cross-year" in then and "cross-year" in now and "finding-warning" in now
+    assert "cross-year" in cell_classes(page, "active__normative_documents__in_force")[1]  # W6's
+    comparison = response.context["comparison"]
+    overall = comparison.sections[0]
+    assert [row.kind for row in overall.rows[:4]] == ["changed", "equal", "removed", "added"]
+    assert overall.rows[3].after == [(added, True)]
+    # Within the changed paragraph, the words that changed.
+    assert "<del>2021</del>" in page and "<ins>2022</ins>" in page and "<del>有效</del>" in page
+    assert "<ins>切实</ins>" in page
+
+
+def test_the_reviewers_page_shows_the_same_comparison(client, demo):
+    report = demo[1]
+    last_year_of(report)
+    page = page_as(client, "reviewer", reverse("admin:reports_annualreport_compare", args=[report.pk])).content.decode()
+    assert [("changed" in c) for c in cell_classes(page, NEW_RECEIVED)] == [True, True]
+    assert "<del>有效</del>" in page and "泰安市泰山区卫生健康局2021年度报告" in page
+
+
+def test_without_last_year_the_page_says_so(client, demo):
+    report = demo[0]  # 利通区 2023: no 2022 report
+    page = page_as(client, "litong", reverse("reports:compare", args=[report.pk])).content.decode()
+    assert "没有吴忠市利通区卫生健康局2022年度的报告，无从对比。" in page
+    assert "<table" not in page.split('id="compare"')[1]
+
+
+def test_paragraph_diff_pairs_changed_paragraphs_and_marks_the_words():
+    rows = diff_paragraphs(["甲段。", "本年收到申请3件。", "删去的段。"], ["甲段。", "本年收到申请12件。"])
+    assert [row.kind for row in rows] == ["equal", "changed", "removed"]
+    assert rows[1].before == [("本年收到申请", False), ("3", True), ("件。", False)]
+    assert rows[1].after == [("本年收到申请", False), ("12", True), ("件。", False)]
+    assert rows[2].after is None
+
+
+def test_unlike_paragraphs_are_removed_and_added_not_paired():
+    rows = diff_paragraphs(["甲段。", "上年独有的一段话。"], ["甲段。", "新增：组织政务公开培训两次。"])
+    assert [row.kind for row in rows] == ["equal", "removed", "added"]
+
+
+def test_a_2021_report_beside_a_2019_format_one(client, demo):
+    """榆阳区's 2021 report (seed 004) beside a 2020 report in the trial format: table 二 has other
+    columns, so only tables 三 and 四 are compared cell by cell, and the page says why."""
+    report = demo[4]
+    then = ReportShape(agency=report.agency.name, year=2020, format_version="2019")
+    then.sections["overall"] = report.overall
+    then.applications = report.to_shape().applications
+    versions.store(AnnualReport(agency=report.agency, year=2020), then, user=OPERATOR, source="测试")
+    response = page_as(client, "yuyang", reverse("reports:compare", args=[report.pk]))
+    page = response.content.decode()
+    assert "两年的格式版本不同，表二各列不能逐格对比。" in page
+    assert not any(key.startswith("active") for key in response.context["comparison"].changed)
+    assert [row.kind for row in response.context["comparison"].sections[0].rows] == ["equal"] * len(
+        report.paragraphs.filter(section="overall")
+    )

@@ -1,0 +1,98 @@
+"""The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
+import html
+import re
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from reports import versions
+from reports import vocabulary as v
+from reports.models import Paragraph
+from reports.models.agency import OPERATOR
+from reports.rules import narrative
+from reports.rules.shape import ReportShape
+
+STATEMENT = "2023年我市有关政府信息公开行政复议0件，行政诉讼0件。"
+
+
+def test_w10_points_at_the_sentence_of_another_year_in_seed_003(seeds):
+    report = seeds[3]  # a 2024 report stating 2023's figures beside table 四
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert (paragraph.section, paragraph.part) == ("review_litigation", "notes.review_litigation")
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+
+
+def test_paragraphs_are_the_stored_text_with_its_subheadings(seeds):
+    report = seeds[3]
+    stored = [(p.position, p.part, p.subheading, p.text) for p in report.paragraphs.all()]
+    assert stored == [(p.position, p.part, p.subheading, p.text) for p in narrative.paragraphs(report.to_shape())]
+    heading = report.paragraphs.get(text="（二）依申请公开方面")
+    following = report.paragraphs.get(position=heading.position + 1)
+    assert following.subheading == "依申请公开方面" and following.section == "overall"
+    # 五's items are paragraphs of 五 under their label.
+    assert {p.section for p in report.paragraphs.filter(part__startswith="improvements.")} == {"problems"}
+
+
+def test_a_new_version_replaces_the_paragraphs_and_the_pointer_follows(seeds):
+    report = seeds[3]
+    shape = report.to_shape()
+    shape.sections["overall"] = "新增的第一段。\n" + shape.sections["overall"]
+    versions.store(report, shape, user=OPERATOR, source="测试")
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+    assert report.paragraphs.get(position=0).text == "新增的第一段。"
+    assert Paragraph.objects.filter(report=report).count() == len(list(narrative.paragraphs(shape)))
+
+
+def marked_and_linked(page, finding):
+    """The sentence marked with the finding's message as title, and a link to it in a list."""
+    mark = re.search(rf'<mark id="{finding.anchor}" class="finding-warning" title="([^"]*)">([^<]*)</mark>', page)
+    return mark and html.unescape(mark.group(1)) == f"W10：{finding.message}" and mark.group(2) == STATEMENT and (
+        f'<a href="#{finding.anchor}"' in page
+    )
+
+
+def test_the_clerks_report_page_marks_the_sentence_and_links_the_finding_to_it(client, demo):
+    report = demo[3]
+    finding = report.findings.get(code="W10")
+    client.force_login(get_user_model().objects.get(username="yuanping"))
+    page = client.get(reverse("reports:print", args=[report.pk])).content.decode()
+    assert marked_and_linked(page, finding)
+    # Paragraph by paragraph, each with its anchor.
+    for paragraph in report.paragraphs.all():
+        assert f'id="paragraph-{paragraph.position}"' in page
+
+
+def test_the_reviewers_report_page_marks_the_sentence_and_links_the_finding_to_it(client, demo):
+    report = demo[3]
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    page = client.get(reverse("admin:reports_annualreport_change", args=[report.pk])).content.decode()
+    assert marked_and_linked(page, report.findings.get(code="W10"))
+    # A finding about what a section lacks (E13: 六 says nothing of 信息处理费) links to the section.
+    assert report.findings.get(code="E13").anchor == "section-other"
+    assert '<a href="#section-other"' in page and 'id="section-other"' in page
+
+
+def test_sub_headings_as_reports_write_them():
+    shape = ReportShape()
+    shape.sections["overall"] = "\n".join([
+        "本年度工作概述。",  # before any sub-heading
+        "（一）主动公开方面",  # 003: a heading of its own
+        "一是加大公开力度。",
+        "2、依申请公开方面。2022年收到申请2条。",  # 001: the clause an enumerated paragraph opens with
+        "(一 )收取信息处理费情况：未收取。",  # 001's 六, spaced
+        "4、**建立健全工作机制。**根据上级要求…",  # 004: bold marks of the web page
+    ])  # fmt: skip
+    shape.sections["problems"] = ["信息更新不及时"]  # a short item is an item, not a heading
+    found = [(p.subheading, p.section) for p in narrative.paragraphs(shape)]
+    assert found == [
+        ("", "overall"),
+        ("主动公开方面", "overall"),
+        ("主动公开方面", "overall"),
+        ("依申请公开方面", "overall"),
+        ("收取信息处理费情况", "overall"),
+        ("建立健全工作机制", "overall"),
+        (v.PROBLEMS_LABEL, "problems"),
+    ]
