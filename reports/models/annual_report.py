@@ -92,17 +92,15 @@ def _figures_of(batch, whole=False):
 
 
 class AnnualReportQuerySet(models.QuerySet):
-    def figures(self, chunk=500):
+    def figures(self, chunk=500, whole=False):
         """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
-        no source facts). For exports: a few queries per chunk, memory flat in the count."""
-        batch = []
-        reports = self.select_related("agency__region").defer("preamble", "overall", "other", "source_facts")
-        for report in reports.iterator(chunk_size=chunk):
-            batch.append(report)
-            if len(batch) == chunk:
-                yield from _figures_of(batch)
-                batch = []
-        yield from _figures_of(batch)
+        no source facts) unless `whole`. For exports: a few queries per chunk, memory flat in the
+        count."""
+        reports = self.select_related("agency__region")
+        if not whole:
+            reports = reports.defer("preamble", "overall", "other", "source_facts")
+        for batch in _chunks(reports.iterator(chunk_size=chunk), chunk):
+            yield from _figures_of(batch, whole)
 
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""

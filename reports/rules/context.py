@@ -25,7 +25,7 @@ NEEDS = {
 @dataclass(frozen=True)
 class Context:
     kind: str | None = None  # AgencyKind
-    previous: ReportShape | None = None  # its tables (a shape of AnnualReport.figures())
+    previous: ReportShape | None = None  # its tables and narrative (AnnualReport.figures(whole=True))
     published_on: date | None = None
     known: frozenset = frozenset()  # which of NEEDS were looked up
 
@@ -91,8 +91,8 @@ def contexts_for(items):
 
 
 def previous_shapes(keys):
-    """{(agency pk, year): shape of its tables} of the stored reports of the year before each of
-    `keys` (agency pk, year), in a few queries."""
+    """{(agency pk, year): shape} of the stored reports of the year before each of `keys` (agency
+    pk, year), tables and narrative (W8 and W12 read last year's text), in a few queries."""
     from reports.models import AnnualReport
 
     wanted = {(agency, year - 1) for agency, year in keys}
@@ -103,7 +103,7 @@ def previous_shapes(keys):
     )
     return {
         (report.agency_id, report.year): shape
-        for report, shape in reports.figures()
+        for report, shape in reports.figures(whole=True)
         if (report.agency_id, report.year) in wanted
     }
 
