@@ -13,6 +13,7 @@ from django.utils import timezone
 from reports import audit, vocabulary as v, workflow
 from reports.models import AnnualReport, AuditAction, AuditEvent, ReportRevision
 from reports.models.annual_report import SECTION_MODELS, TABLE_TWO_MODELS
+from reports.rules.context import successors
 from reports.rules.shape import ReportShape
 
 
@@ -57,13 +58,16 @@ def store(report, shape, *, user, source, sha256="", findings=None, status=None,
 
 
 def recheck_following(stored):
-    """Refresh the findings of the reports of the year after each stored (agency pk, year): they
-    are judged against these (W5, W6). A few queries whatever the count."""
+    """Refresh the findings of the reports of the year after each stored (agency pk, year), of
+    the agency or of one that goes on from it (机构改革): they are judged against these (W5, W6,
+    W8). A few queries whatever the count."""
     stored = set(stored)
+    heirs = successors({agency for agency, _ in stored})
+    wanted = {(heir, year + 1) for agency, year in stored for heir in heirs[agency]}
     following = AnnualReport.objects.filter(
-        agency_id__in={agency for agency, _ in stored}, year__in={year + 1 for _, year in stored}
+        agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
     ).values_list("pk", "agency_id", "year")
-    pks = [pk for pk, agency, year in following if (agency, year - 1) in stored]
+    pks = [pk for pk, agency, year in following if (agency, year) in wanted]
     if pks:
         AnnualReport.objects.filter(pk__in=pks).refresh_findings()
 

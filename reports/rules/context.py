@@ -79,33 +79,86 @@ def context_for(report, shape=None):
 def contexts_for(items):
     """Contexts of many (agency, shape) at once: last year's reports in a few queries whatever
     the count. A shape among `items` is the previous year of another when it has the same agency
-    and the year before (a series imported together)."""
+    (or its predecessor) and the year before (a series imported together)."""
     given = {(agency.pk, shape.year): shape for agency, shape in items if agency.pk and shape.year}
-    stored = previous_shapes([key for key in given if (key[0], key[1] - 1) not in given])
+    lines = lineages(agency.pk for agency, _ in items if agency.pk)
+    stored = previous_shapes([key for key in given if not _given_previous(given, lines, *key)], lines)
     contexts = []
     for agency, shape in items:
-        previous_key = (agency.pk, (shape.year or 0) - 1)
-        previous = given.get(previous_key) or stored.get(previous_key)
+        year = shape.year or 0
+        previous = _given_previous(given, lines, agency.pk, year) or stored.get((agency.pk, year - 1))
         contexts.append(context_for_shape(shape, agency, previous))
     return contexts
 
 
-def previous_shapes(keys):
-    """{(agency pk, year): shape} of the stored reports of the year before each of `keys` (agency
-    pk, year), tables and narrative (W8 and W12 read last year's text), in a few queries."""
+def _given_previous(given, lines, agency, year):
+    return next((given[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in given), None)
+
+
+def lineages(agencies):
+    """{agency pk: (it, its predecessor, that one's …)} for `agencies`: where last year's report
+    is looked for, in this order (机构改革: a renamed or merged agency goes on under a new name).
+    A query per generation; Agency.clean() keeps the chains free of cycles."""
+    from reports.models import Agency
+
+    lines = {pk: (pk,) for pk in agencies}
+    ends = {pk: pk for pk in lines}  # the agency whose predecessor is asked next
+    while ends:
+        found = dict(Agency.objects.filter(pk__in=set(ends.values()), predecessor__isnull=False)
+                     .values_list("pk", "predecessor_id"))  # fmt: skip
+        ends = {pk: found[end] for pk, end in ends.items() if end in found and found[end] not in lines[pk]}
+        for pk, predecessor in ends.items():
+            lines[pk] += (predecessor,)
+    return lines
+
+
+def successors(agencies):
+    """{agency pk: {it and every agency that goes on from it}}: whose next year is judged
+    against its reports (the reverse of lineages). A query per generation."""
+    from reports.models import Agency
+
+    heirs = {pk: {pk} for pk in agencies}
+    frontier = {pk: {pk} for pk in heirs}
+    while frontier:
+        after = {}
+        for pk, predecessor in Agency.objects.filter(predecessor_id__in=set().union(*frontier.values())).values_list(
+            "pk", "predecessor_id"
+        ):
+            after.setdefault(predecessor, set()).add(pk)
+        frontier = {
+            root: new for root, ends in frontier.items()
+            if (new := set().union(*(after.get(end, ()) for end in ends)) - heirs[root])
+        }  # fmt: skip
+        for root, new in frontier.items():
+            heirs[root] |= new
+    return heirs
+
+
+def previous_shapes(keys, lines=None):
+    """{(agency pk, year): shape} of last year's stored report for each of `keys` (agency pk,
+    year): the agency's own, or else its nearest predecessor's (lineages); tables and narrative
+    (W8 and W12 read last year's text), in a few queries."""
     from reports.models import AnnualReport
 
-    wanted = {(agency, year - 1) for agency, year in keys}
-    if not wanted:
+    keys = set(keys)
+    if not keys:
         return {}
+    lines = lines or lineages({agency for agency, _ in keys})
+    wanted = {(a, year - 1) for agency, year in keys for a in lines.get(agency, (agency,))}
     reports = AnnualReport.objects.filter(
         agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
     )
-    return {
+    found = {
         (report.agency_id, report.year): shape
         for report, shape in reports.figures(whole=True)
         if (report.agency_id, report.year) in wanted
     }
+    previous = {}
+    for agency, year in keys:
+        shape = next((found[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in found), None)
+        if shape is not None:
+            previous[(agency, year - 1)] = shape
+    return previous
 
 
 def signed_on(shape):
