@@ -114,6 +114,7 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             path("upload/<str:token>/", wrap(import_views.preview_view), name="reports_annualreport_upload_preview"),
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
+            path("<int:pk>/acknowledge/", wrap(review.acknowledge_view), name="reports_annualreport_acknowledge"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
@@ -162,7 +163,8 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             headings=HEADINGS,
             revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
             moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],
-            explanations=obj.explanations.all() if obj else [],
+            warnings=review.warnings_of(obj) if obj else [],
+            may_acknowledge=self.has_review_permission(request),
             transitions=obj.transitions.select_related("user") if obj else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

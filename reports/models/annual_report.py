@@ -133,15 +133,16 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(scope_of(user, to_agency="agency__"))
 
     def with_unexplained_warnings(self):
-        """Reports with a warning the agency has not explained (a reviewer looks at these first)."""
-        from .submission import WarningExplanation
+        """Reports with a warning neither explained by the agency (上报说明) nor acknowledged by a
+        reviewer (已核实): what a reviewer looks at first."""
+        from .submission import Acknowledgement, WarningExplanation
 
-        explained = WarningExplanation.objects.filter(
-            report=models.OuterRef("report"), code=models.OuterRef("code"), location=models.OuterRef("location")
-        ).exclude(text="")
+        same = {"report": models.OuterRef("report"), "code": models.OuterRef("code"), "location": models.OuterRef("location")}
+        explained = WarningExplanation.objects.filter(**same).exclude(text="")
+        acknowledged = Acknowledgement.objects.filter(**same, message=models.OuterRef("message"))
         unexplained = Finding.objects.filter(report=models.OuterRef("pk"), severity=Severity.WARNING).exclude(
             models.Exists(explained)
-        )
+        ).exclude(models.Exists(acknowledged))
         return self.filter(models.Exists(unexplained))
 
     def overdue(self, today=None):
