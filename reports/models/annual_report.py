@@ -174,7 +174,7 @@ def _chunks(items, size):
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
     counts (on the instances too); returns the findings of each, in order."""
-    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)])
+    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
     results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
     from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
 

@@ -11,7 +11,7 @@ from reports.names import same_agency
 from reports.parsers.grid import NUMBER, WHOLE, number_text
 from reports.rules import narrative, similarity
 from reports.models.annual_report import deadline_for
-from reports.rules.context import KIND, PREVIOUS, PUBLISHED
+from reports.rules.context import KIND, MEMBERS, PREVIOUS, PUBLISHED
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -615,6 +615,27 @@ def published_in_time(shape, context):
                 "deadline": f"{deadline:%Y年%-m月%-d日}",
             },
         )
+
+
+@rule(
+    "W19",
+    WARNING,
+    "汇总数等于成员报告之和",
+    "{cell}为{value}，但本行政区域{count}份成员报告之和为{total}（本报告为本行政区域汇总）。",
+    needs=(MEMBERS,),
+)
+def aggregate_equals_members(shape, context):
+    if context.members is None:
+        return
+    total, count = context.members
+    for table in v.tables_for(shape.format_version):
+        for row, column in table.cells():
+            cell = (table.key, row.key, column and column.key)
+            value = shape.cell(*cell)
+            # A blank is W1's business, a row or column the document lacks E3's.
+            if value is None or shape.is_missing(*cell) or value == total.cell(*cell):
+                continue
+            yield Hit(*cell, params={"value": value, "count": count, "total": total.cell(*cell)})
 
 
 # Far beyond a year's 行政事业性收费 of one agency (1亿元): the amount was entered in 元.
