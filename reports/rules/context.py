@@ -8,6 +8,10 @@ engine.skipped() says which and why (lacking()).
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from reports.choices import ReportScope
 from reports.rules.shape import ReportShape
@@ -167,9 +171,11 @@ def previous_shapes(keys, lines=None):
         return {}
     lines = lines or lineages({agency for agency, _ in keys})
     wanted = {(a, year - 1) for agency, year in keys for a in lines.get(agency, (agency,))}
-    reports = AnnualReport.objects.filter(
-        agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
-    )
+    by_year = {}
+    for agency, year in wanted:
+        by_year.setdefault(year, set()).add(agency)
+    # Exactly the wanted pairs (agencies × years would read every agency's other years too).
+    reports = AnnualReport.objects.filter(reduce(or_, (Q(year=y, agency_id__in=a) for y, a in by_year.items())))
     found = {
         (report.agency_id, report.year): shape
         for report, shape in reports.figures(whole=True)
