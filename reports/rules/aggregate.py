@@ -17,23 +17,26 @@ def members(aggregator, year):
     from reports.models import Agency, AnnualReport
 
     region = aggregator.region
-    below = {"region__path__startswith": region.path}
-    aggregates = AnnualReport.objects.filter(year=year, scope=ReportScope.REGION_AGGREGATE, agency__kind=AgencyKind.GOVERNMENT,
-                                             **{f"agency__{k}": x for k, x in below.items()})  # fmt: skip
-    summed_below = {
-        agency: path for agency, path in aggregates.values_list("agency_id", "agency__region__path")
-        if path != region.path and agency != aggregator.pk
-    }  # fmt: skip
-    agencies = Agency.objects.filter(**below).exclude(pk=aggregator.pk).values_list("pk", "region__path")
+    aggregates = AnnualReport.objects.filter(
+        year=year,
+        scope=ReportScope.REGION_AGGREGATE,
+        agency__kind=AgencyKind.GOVERNMENT,
+        agency__region__path__startswith=region.path,
+    ).exclude(agency=aggregator)
+    # A lower region's own aggregate stands for its whole subtree, itself included if it lies
+    # within a yet larger lower aggregate.
+    lower = {agency: path for agency, path in aggregates.values_list("agency_id", "agency__region__path")
+             if path != region.path}  # fmt: skip
+    agencies = Agency.objects.filter(region__path__startswith=region.path).exclude(pk=aggregator.pk)
     return {
-        pk for pk, path in agencies
-        if pk in summed_below or not any(path.startswith(lower) for lower in summed_below.values())
+        pk for pk, path in agencies.values_list("pk", "region__path")
+        if not any(path.startswith(subtree) and other != pk for other, subtree in lower.items())
     }  # fmt: skip
 
 
 def members_summed(aggregator, shape):
-    """(their tables summed, how many), None) for the aggregate `shape` of `aggregator`, or
-    (None, why W19 cannot judge it)."""
+    """((the members' tables summed, how many), None) for the aggregate `shape` of `aggregator`,
+    or (None, why W19 cannot judge it)."""
     from reports.models import AnnualReport
 
     if aggregator.kind != AgencyKind.GOVERNMENT or aggregator.region_id is None:

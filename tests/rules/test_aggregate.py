@@ -56,6 +56,12 @@ def test_members_are_the_regions_agencies_a_lower_aggregate_standing_for_its_own
     assert members(g["government"], 2023) == {a.pk for k, a in g.items() if k != "government"}
     report_of(g["town"], 1, ReportScope.REGION_AGGREGATE)  # the town publishes its own aggregate
     assert members(g["government"], 2023) == {g["health"].pk, g["education"].pk, g["town"].pk}
+    # A village below the town with its own aggregate is in the town's, not counted again.
+    village = Region.objects.create(code="659001001001", name="测试村", parent=g["town"].region)
+    committee = Agency.objects.create(name="测试县测试镇测试村人民政府", region=village, kind=AgencyKind.GOVERNMENT)
+    report_of(committee, 1, ReportScope.REGION_AGGREGATE)
+    assert members(g["government"], 2023) == {g["health"].pk, g["education"].pk, g["town"].pk}
+    assert members(g["town"], 2023) == {g["town_office"].pk, committee.pk}
 
 
 def test_w19_per_cell_where_the_aggregate_differs_from_its_members_sum(county):
