@@ -72,7 +72,7 @@ class Comparison:
 def compare(report, findings):
     """The comparison of stored `report` (its stored `findings`) with last year's report."""
     shape = report.to_shape()
-    previous = previous_shapes([(report.agency_id, report.year)], whole=True).get((report.agency_id, report.year - 1))
+    previous = previous_shapes([(report.agency_id, report.year)]).get((report.agency_id, report.year - 1))
     if previous is None:
         return Comparison(None, [], set(), set(), set(), [])
     cross_year = cross_year_cells()

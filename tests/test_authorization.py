@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from reports import roles, staging
 from reports.choices import ReportStatus
-from reports.models import Agency, AnnualReport, AuditEvent, Profile, Region, Transition
+from reports.models import Acknowledgement, Agency, AnnualReport, AuditEvent, Finding, Profile, Region, Transition
 
 from .conftest import make_user, seed
 
@@ -72,6 +72,11 @@ def world(demo):
         "event": AuditEvent.objects.first(),
         "lock": lock,
         "narratives": {key: report.overall[20:60] for key, report in (("in", report_in), ("out", report_out))},
+        # A warning of 泰山区's report for a reviewer to acknowledge (已核实).
+        "warning": Finding.objects.create(
+            report=report_out, code="W12", severity="warning", message="第五部分未写明具体的改进措施。",
+            field="improvements", location="improvements",
+        ),
     }
 
 
@@ -155,6 +160,8 @@ CASES = [
      None, outcomes(ok={REV_ALL, ROOT})),
     ("admin:reports_annualreport_move", "post", lambda w: admin("reports_annualreport_move", w["out"].pk),
      {"to_status": ReportStatus.RETURNED, "comment": "请核对。"}, outcomes(done={REV_ALL, ROOT})),
+    ("admin:reports_annualreport_acknowledge", "post", lambda w: admin("reports_annualreport_acknowledge", w["out"].pk),
+     lambda w: {"finding": w["warning"].pk, "note": "已电话核实。"}, outcomes(done={REV_ALL, ROOT})),
     ("admin:reports_annualreport_progress", "get", lambda w: admin("reports_annualreport_progress") + "?year=2022",
      None, outcomes(ok=STAFF_READERS)),
     ("admin:reports_annualreport_leadership", "get", lambda w: admin("reports_annualreport_leadership"), None,
@@ -307,13 +314,15 @@ def test_denied_writes_change_nothing(client, world, persona):
     """泰山区's report, as every persona that may not act on it tries to."""
     report = world["out"]
     AnnualReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
-    before = (AnnualReport.objects.get(pk=report.pk).version, Transition.objects.count(), Agency.objects.count())
+    before = (AnnualReport.objects.get(pk=report.pk).version, Transition.objects.count(), Agency.objects.count(),
+              Acknowledgement.objects.count())
     for key, method, url_of, data, table in CASES:
         if method == "post" and persona not in table and key not in ("logout", "admin:logout"):
             request_as(client, world, persona, method, url_of(world), data)
     stored = AnnualReport.objects.get(pk=report.pk)
     if persona != TAISHAN:  # 泰山区's own clerk may edit a draft: the report is submitted here
-        assert (stored.version, Transition.objects.count(), Agency.objects.count()) == before
+        assert (stored.version, Transition.objects.count(), Agency.objects.count(),
+                Acknowledgement.objects.count()) == before
         assert stored.status == ReportStatus.SUBMITTED and stored.title == report.title
     assert AuditEvent.objects.filter(username="x").count() == 0
 

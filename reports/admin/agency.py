@@ -23,11 +23,11 @@ class RegionAdmin(ChineseDeletion, TableFormats, ImportExportMixin, admin.ModelA
 @admin.register(Agency)
 class AgencyAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [AgencyResource]
-    list_display = ("name", "kind", "region")
+    list_display = ("name", "kind", "region", "predecessor")
     list_filter = ("kind",)
     search_fields = ("name",)
-    autocomplete_fields = ("region",)
-    list_select_related = ("region",)
+    autocomplete_fields = ("region", "predecessor")
+    list_select_related = ("region", "predecessor")
 
     def get_queryset(self, request):
         # 系统管理员 keep the whole registry; reviewers and leaders see their region's agencies.

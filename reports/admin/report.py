@@ -119,6 +119,7 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
             path("<int:pk>/compare/", wrap(AnnualReportAdmin.compare_view), name="reports_annualreport_compare"),
+            path("<int:pk>/acknowledge/", wrap(review.acknowledge_view), name="reports_annualreport_acknowledge"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
@@ -185,7 +186,8 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             headings=HEADINGS,
             revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
             moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],
-            explanations=obj.explanations.all() if obj else [],
+            warnings=review.warnings_of(obj) if obj else [],
+            may_acknowledge=self.has_review_permission(request),
             transitions=obj.transitions.select_related("user") if obj else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import workflow
-from reports.choices import ReportStatus
+from reports import audit, workflow
+from reports.choices import ReportStatus, Severity
 from reports.forms import chosen_year
-from reports.models import Agency, AnnualReport, Region
+from reports.models import Acknowledgement, Agency, AnnualReport, AuditAction, Finding, Region
 from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
@@ -37,6 +37,46 @@ def move_view(model_admin, request, pk):
     else:
         messages.success(request, f"已{workflow.ACTION_LABELS[target]}：{report}")
     return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
+
+
+# What a reviewer's acknowledgement says when the note is left empty.
+VERIFIED = "已核实"
+
+
+def acknowledge_view(model_admin, request, pk):
+    """POST from a report's page: acknowledge one of its warnings (「已核实」) with a note. Only
+    a reviewer of the report's region may (the report must be among those the admin shows them)."""
+    if request.method != "POST" or not model_admin.has_review_permission(request):
+        raise PermissionDenied
+    report = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    chosen = request.POST.get("finding", "")
+    warnings = Finding.objects.filter(report=report, severity=Severity.WARNING)
+    finding = warnings.filter(pk=chosen).first() if chosen.isdigit() else None
+    if finding is None:  # revalidated since the page was opened: the warning is gone or renewed
+        messages.error(request, "该警告已不存在（报告已重新校验），请刷新页面后再核实。")
+    else:
+        note = request.POST.get("note", "").strip()[:2000] or VERIFIED
+        acknowledgement, _ = Acknowledgement.objects.update_or_create(
+            report=report, code=finding.code, location=finding.location, message=finding.message,
+            defaults={"note": note, "user": request.user},
+        )  # fmt: skip
+        audit.record(
+            AuditAction.ACKNOWLEDGE, report, user=request.user,
+            detail={"code": finding.code, "location": finding.location, "message": finding.message, "note": note},
+        )  # fmt: skip
+        messages.success(request, f"已核实 {finding.code}：{finding.message}")
+    return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
+
+
+def warnings_of(report):
+    """Each stored warning of `report` with the agency's 上报说明 and the reviewer's
+    acknowledgement beside it (None where there is none): [(finding, explanation, acknowledgement)]."""
+    explanations = {(e.code, e.location): e for e in report.explanations.exclude(text="")}
+    acknowledgements = {(a.code, a.location, a.message): a for a in report.acknowledgements.select_related("user")}
+    return [
+        (f, explanations.get((f.code, f.location)), acknowledgements.get((f.code, f.location, f.message)))
+        for f in report.findings.filter(severity=Severity.WARNING)
+    ]
 
 
 def bulk_move(model_admin, request, queryset, target):

@@ -11,7 +11,7 @@ from openpyxl.chart import BarChart, Reference
 
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, FormatVersion, ReportStatus, Severity
-from reports.models import Agency, Finding
+from reports.models import Acknowledgement, Agency, Finding, WarningExplanation
 
 from .cells import AMOUNT, COUNT, number, prepare, safe, text
 from .tables import table_sheets
@@ -89,16 +89,26 @@ def write_summary(reports, out, agencies=None):
 
 
 def _findings_sheet(workbook, reports):
+    """Every finding, with the agency's 上报说明 and the reviewer's acknowledgement (已核实) of a
+    warning beside it."""
     ws = workbook.create_sheet("问题清单")
-    prepare(ws, [28, 9, 8, 8, 80, 40])
-    ws.append([text(ws, h, bold=True) for h in ("机关", "报告年度", "规则", "级别", "说明", "位置")])
+    prepare(ws, [28, 9, 8, 8, 80, 40, 40, 40])
+    headers = ("机关", "报告年度", "规则", "级别", "说明", "位置", "上报说明", "审核核实")
+    ws.append([text(ws, h, bold=True) for h in headers])
     severity = dict(Severity.choices)
+    same = {"report": OuterRef("report"), "code": OuterRef("code"), "location": OuterRef("location")}
+    explanation = WarningExplanation.objects.filter(**same).values("text")[:1]
+    acknowledgement = Acknowledgement.objects.filter(**same, message=OuterRef("message")).values("note")[:1]
     findings = Finding.objects.filter(report__in=reports).order_by("report__agency__name", "report__year", "id")
+    findings = findings.annotate(explanation=Subquery(explanation), acknowledgement=Subquery(acknowledgement))
     rows = findings.values_list("report__agency__name", "report__year", "code", "severity", "message", "table",
-                                "row", "column", "field")  # fmt: skip
-    for name, year, code, level, message, table, row, column, field in rows.iterator(chunk_size=CHUNK):
+                                "row", "column", "field", "explanation", "acknowledgement")  # fmt: skip
+    for name, year, code, level, message, table, row, column, field, explained, acknowledged in rows.iterator(
+        chunk_size=CHUNK
+    ):
         where = v.location_label(table, row or None, column or None, field)
-        ws.append([safe(ws, name), year, code, severity.get(level, level), safe(ws, message), safe(ws, where)])
+        ws.append([safe(ws, name), year, code, severity.get(level, level), safe(ws, message), safe(ws, where),
+                   safe(ws, explained or ""), safe(ws, acknowledged or "")])  # fmt: skip
 
 
 def _progress_sheet(workbook, reports, agencies, years):

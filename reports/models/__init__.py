@@ -3,7 +3,7 @@ from .agency import Agency, Profile, Region
 from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
 from .lockout import LoginLock
-from .submission import Transition, WarningExplanation
+from .submission import Acknowledgement, Transition, WarningExplanation
 from .sections import (
     ActiveDisclosure,
     ActiveDisclosure2019,
@@ -15,6 +15,7 @@ from .sections import (
 )
 
 __all__ = [
+    "Acknowledgement",
     "ActiveDisclosure",
     "ActiveDisclosure2019",
     "Agency",

@@ -120,6 +120,17 @@ class Agency(models.Model):
         Region, verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT, related_name="agencies"
     )
     kind = models.CharField("机关类型", max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+    # 机构改革: an agency renamed, or merged into another, goes on under a new name; its reports
+    # stay its own, and the successor's first year is judged against them (W5, W6, W8).
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name="前身机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+        help_text="机构改革前的机关（更名或合并前）：本机关没有上年报告时，以前身机关的上年报告对照。合并的，选主要承继其职责的机关。",
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -129,6 +140,21 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # What save() refuses, as a message for the admin form.
+        if self.forms_cycle():
+            raise ValidationError({"predecessor": "前身机关不能是本机关，也不能是以本机关为前身的机关（会形成循环）。"})
+
+    def forms_cycle(self):
+        """Whether following the predecessors from this agency comes back to it."""
+        seen, current = {self.pk}, self.predecessor
+        while current is not None:
+            if current.pk in seen:
+                return True
+            seen.add(current.pk)
+            current = current.predecessor
+        return False
 
     def infer_kind(self):
         """Spec §1: a name ending in 人民政府 (乡镇 included) is a 人民政府. Inferred once, on
@@ -146,6 +172,8 @@ class Agency(models.Model):
             self.region = named_region(self.name, regions_named([self.name]) if regions is None else regions)
 
     def save(self, *args, **kwargs):
+        if self.predecessor_id and self.forms_cycle():
+            raise ValueError("an agency cannot succeed itself")
         adding = self._state.adding
         if adding:
             self.infer_kind()
@@ -154,7 +182,8 @@ class Agency(models.Model):
         if not adding:  # a new agency has no reports yet
             for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
                 report.save(update_fields=["deadline"])
-            # So do the rules that read the kind or name the agency (E11, W15, W5).
+            # So do the rules that read the kind, name the agency or follow the predecessor (E11,
+            # W15, W5).
             self.reports.all().refresh_findings()
 
 

@@ -102,18 +102,13 @@ def _figures_of(batch, whole=False):
 class AnnualReportQuerySet(models.QuerySet):
     def figures(self, chunk=500, whole=False):
         """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
-        no source facts; `whole`: those too). For exports: a few queries per chunk, memory flat
-        in the count."""
-        batch = []
+        no source facts) unless `whole`. For exports: a few queries per chunk, memory flat in the
+        count."""
         reports = self.select_related("agency__region")
         if not whole:
             reports = reports.defer("preamble", "overall", "other", "source_facts")
-        for report in reports.iterator(chunk_size=chunk):
-            batch.append(report)
-            if len(batch) == chunk:
-                yield from _figures_of(batch, whole)
-                batch = []
-        yield from _figures_of(batch, whole)
+        for batch in _chunks(reports.iterator(chunk_size=chunk), chunk):
+            yield from _figures_of(batch, whole)
 
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
@@ -146,15 +141,16 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(scope_of(user, to_agency="agency__"))
 
     def with_unexplained_warnings(self):
-        """Reports with a warning the agency has not explained (a reviewer looks at these first)."""
-        from .submission import WarningExplanation
+        """Reports with a warning neither explained by the agency (上报说明) nor acknowledged by a
+        reviewer (已核实): what a reviewer looks at first."""
+        from .submission import Acknowledgement, WarningExplanation
 
-        explained = WarningExplanation.objects.filter(
-            report=models.OuterRef("report"), code=models.OuterRef("code"), location=models.OuterRef("location")
-        ).exclude(text="")
+        same = {"report": models.OuterRef("report"), "code": models.OuterRef("code"), "location": models.OuterRef("location")}
+        explained = WarningExplanation.objects.filter(**same).exclude(text="")
+        acknowledged = Acknowledgement.objects.filter(**same, message=models.OuterRef("message"))
         unexplained = Finding.objects.filter(report=models.OuterRef("pk"), severity=Severity.WARNING).exclude(
             models.Exists(explained)
-        )
+        ).exclude(models.Exists(acknowledged))
         return self.filter(models.Exists(unexplained))
 
     def overdue(self, today=None):
@@ -186,7 +182,7 @@ def _chunks(items, size):
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
     counts (on the instances too); returns the findings of each, in order."""
-    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)])
+    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
     results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
     from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
 

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     REGISTRY_IMPORT = "registry_import", "导入登记表"
     TRANSITION = "transition", "状态流转"
     FIGURES = "figures", "数据变更"
+    ACKNOWLEDGE = "acknowledge", "警告核实"
     DELETE = "delete", "删除"
     DENIED = "denied", "越权访问"
 

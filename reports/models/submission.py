@@ -43,3 +43,27 @@ class WarningExplanation(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text[:30]}"
+
+
+class Acknowledgement(models.Model):
+    """A reviewer's 「已核实」 on one warning, with a note. Findings are recomputed on every
+    validation; the acknowledgement holds for the finding that has this code, location and
+    message — while the rule says the same about the same place — and no longer once it changes."""
+
+    report = models.ForeignKey("AnnualReport", on_delete=models.CASCADE, related_name="acknowledgements")
+    code = models.CharField("规则", max_length=8)
+    location = models.CharField("位置", max_length=80, blank=True)  # the finding's cell key or field
+    message = models.TextField("说明")  # the finding's, as it read when acknowledged
+    note = models.TextField("核实意见")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核员", null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "警告核实"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "code", "location", "message"], name="one_acknowledgement_per_finding")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.note[:30]}"

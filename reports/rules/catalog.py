@@ -9,9 +9,9 @@ from reports import vocabulary as v
 from reports.choices import AgencyKind, FormatVersion, Severity
 from reports.names import same_agency
 from reports.parsers.grid import NUMBER, WHOLE, number_text
-from reports.rules import narrative
+from reports.rules import narrative, similarity
 from reports.models.annual_report import deadline_for
-from reports.rules.context import KIND, PREVIOUS, PUBLISHED
+from reports.rules.context import KIND, MEMBERS, PREVIOUS, PUBLISHED
 from reports.rules.engine import Hit, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -422,6 +422,27 @@ def in_force_from_last_year(shape, context):
             )
 
 
+@rule(
+    "W8",
+    WARNING,
+    "未套用往年报告",
+    "{what}与{previous}{how}，疑似套用往年报告，请核实。",
+    needs=(PREVIOUS,),
+)
+def not_copied_from_last_year(shape, context):
+    last = context.previous
+    if last is None or shape.facts["unreadable"] or last.facts["unreadable"]:
+        return
+    if similarity.same_tables(shape, last):
+        yield Hit(field="tables", params={"what": "统计表", "previous": _report_name(last), "how": "完全相同"})
+    score = similarity.copied(shape.sections["overall"], last.sections["overall"])
+    if score:
+        yield Hit(
+            field="overall",
+            params={"what": "第一部分「总体情况」", "previous": _report_name(last), "how": f"基本相同（相似度{score}%）"},
+        )
+
+
 # -- The text against the tables ----------------------------------------------------------------
 # A finding about a sentence quotes it, marks it (Hit.text) and points at the cell it concerns.
 
@@ -526,11 +547,18 @@ def government_reports_assessment(shape, context):
         yield Hit(field="overall")
 
 
-@rule("W12", WARNING, "问题和改进措施具体", "第五部分「存在的主要问题及改进情况」{problem}。")
-def problems_and_measures_stated(shape):
+@rule(
+    "W12", WARNING, "问题和改进措施具体", "第五部分「存在的主要问题及改进情况」{problem}。", uses=(PREVIOUS,)
+)
+def problems_and_measures_stated(shape, context):
     if not _present(shape, "problems"):
         return
     text = _text(shape, ("problems", "improvements"))
+    last = context.previous if context is not None and context.has({PREVIOUS}) else None
+    score = last and similarity.copied(text, _text(last, ("problems", "improvements")))
+    if score:
+        problem = f"与{_report_name(last)}基本相同（相似度{score}%），疑似套用往年"
+        yield Hit(field="problems", params={"problem": problem})
     # An item stated under its heading counts; so does a problem or a measure written in a
     # paragraph of the other kind (the document's items are split as it reads).
     if not narrative.stated_items(shape.sections["problems"]) and not narrative.PROBLEM.search(text):
@@ -596,6 +624,27 @@ def published_in_time(shape, context):
                 "deadline": f"{deadline:%Y年%-m月%-d日}",
             },
         )
+
+
+@rule(
+    "W19",
+    WARNING,
+    "汇总数等于成员报告之和",
+    "{cell}为{value}，但本行政区域{count}份成员报告之和为{total}（本报告为本行政区域汇总）。",
+    needs=(MEMBERS,),
+)
+def aggregate_equals_members(shape, context):
+    if context.members is None:
+        return
+    total, count = context.members
+    for table in v.tables_for(shape.format_version):
+        for row, column in table.cells():
+            cell = (table.key, row.key, column and column.key)
+            value = shape.cell(*cell)
+            # A blank is W1's business, a row or column the document lacks E3's.
+            if value is None or shape.is_missing(*cell) or value == total.cell(*cell):
+                continue
+            yield Hit(*cell, params={"value": value, "count": count, "total": total.cell(*cell)})
 
 
 # Far beyond a year's 行政事业性收费 of one agency (1亿元): the amount was entered in 元.

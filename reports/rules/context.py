@@ -8,26 +8,37 @@ engine.skipped() says which and why (lacking()).
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
+
+from reports.choices import ReportScope
 from reports.rules.shape import ReportShape
 
 PREVIOUS = "previous"  # last year's stored report of the same agency (looked up: it may be None)
 KIND = "kind"  # the agency's kind (人民政府 or not: E11, and the deadline of W15)
 PUBLISHED = "published"  # the earliest date the report can have been published (W15)
+MEMBERS = "members"  # for a regional aggregate, its members' reports summed (W19)
 
 NEEDS = {
     PREVIOUS: "上年报告未查询（单独解析文件时不读取已存储的报告）",
     KIND: "机关类型未知（未识别出机关名称）",
     PUBLISHED: "发布日期未知（原文没有落款日期）",
+    MEMBERS: "统计范围未知（单独解析文件时不读取已存储的报告）",
 }
 
 
 @dataclass(frozen=True)
 class Context:
     kind: str | None = None  # AgencyKind
-    previous: ReportShape | None = None  # its tables (a shape of AnnualReport.figures())
+    previous: ReportShape | None = None  # its tables and narrative (AnnualReport.figures(whole=True))
     published_on: date | None = None
+    # A regional aggregate's members: (their tables summed, how many); None for a report of its
+    # own agency alone, which has nothing to be summed from.
+    members: tuple | None = None
     known: frozenset = frozenset()  # which of NEEDS were looked up
+    why: tuple = ()  # (need, reason) where a need was looked up and cannot be met
 
     def has(self, needs):
         return needs <= self.known
@@ -36,17 +47,19 @@ class Context:
 def lacking(context, needs):
     """Why a rule needing `needs` is not run in `context`: '上年报告未查询（…）'."""
     known = context.known if context else frozenset()
-    return "；".join(NEEDS[need] for need in sorted(needs - known))
+    why = dict(context.why) if context else {}
+    return "；".join(why.get(need, NEEDS[need]) for need in sorted(needs - known))
 
 
 LOOKUP = object()  # context_for_shape(previous=…): look last year's report up in the database
 
 
-def context_for_shape(shape, agency=None, previous=LOOKUP):
+def context_for_shape(shape, agency=None, previous=LOOKUP, scope=ReportScope.SELF):
     """The context of `shape` as a report of `agency` (a registered Agency, or None for a file
     read alone: its kind then follows from the name it states, as the registry would infer it).
     `previous`: last year's shape (or None) when the caller has looked it up; otherwise it is
-    looked up for a registered agency."""
+    looked up for a registered agency. `scope`: the report's 统计范围 (a regional aggregate is
+    judged against its members, W19)."""
     from reports.models import Agency
 
     known = set()
@@ -67,45 +80,113 @@ def context_for_shape(shape, agency=None, previous=LOOKUP):
     published_on = signed_on(shape)
     if published_on:
         known.add(PUBLISHED)
-    return Context(agency and agency.kind, previous, published_on, frozenset(known))
+    members, why = None, ()
+    if registered and scope == ReportScope.SELF:
+        known.add(MEMBERS)  # nothing to sum: W19 has nothing to compare
+    elif registered and shape.year:
+        from reports.rules.aggregate import members_summed
+
+        members, reason = members_summed(agency, shape)
+        if reason:
+            why = ((MEMBERS, reason),)
+        else:
+            known.add(MEMBERS)
+    return Context(agency and agency.kind, previous, published_on, members, frozenset(known), why)
 
 
 def context_for(report, shape=None):
     """The context of a stored report (or of `shape`, about to be stored as it, or typed into
     the form of a report whose agency is not chosen yet)."""
-    return context_for_shape(shape or report.to_shape(), report.agency if report.agency_id else None)
+    agency = report.agency if report.agency_id else None
+    return context_for_shape(shape or report.to_shape(), agency, scope=report.scope)
 
 
-def contexts_for(items):
-    """Contexts of many (agency, shape) at once: last year's reports in a few queries whatever
-    the count. A shape among `items` is the previous year of another when it has the same agency
-    and the year before (a series imported together)."""
+def contexts_for(items, scopes=None):
+    """Contexts of many (agency, shape) at once, of the 统计范围 `scopes` (all SELF when None):
+    last year's reports in a few queries whatever the count (a regional aggregate's members take
+    a few more each). A shape among `items` is the previous year of another when it has the same
+    agency (or its predecessor) and the year before (a series imported together)."""
     given = {(agency.pk, shape.year): shape for agency, shape in items if agency.pk and shape.year}
-    stored = previous_shapes([key for key in given if (key[0], key[1] - 1) not in given])
+    lines = lineages(agency.pk for agency, _ in items if agency.pk)
+    stored = previous_shapes([key for key in given if not _given_previous(given, lines, *key)], lines)
     contexts = []
-    for agency, shape in items:
-        previous_key = (agency.pk, (shape.year or 0) - 1)
-        previous = given.get(previous_key) or stored.get(previous_key)
-        contexts.append(context_for_shape(shape, agency, previous))
+    for (agency, shape), scope in zip(items, scopes or [ReportScope.SELF] * len(items)):
+        year = shape.year or 0
+        previous = _given_previous(given, lines, agency.pk, year) or stored.get((agency.pk, year - 1))
+        contexts.append(context_for_shape(shape, agency, previous, scope))
     return contexts
 
 
-def previous_shapes(keys, whole=False):
-    """{(agency pk, year): shape of its tables} of the stored reports of the year before each of
-    `keys` (agency pk, year), in a few queries. `whole`: with the narrative too (与上年对比)."""
+def _given_previous(given, lines, agency, year):
+    return next((given[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in given), None)
+
+
+def lineages(agencies):
+    """{agency pk: (it, its predecessor, that one's …)} for `agencies`: where last year's report
+    is looked for, in this order (机构改革: a renamed or merged agency goes on under a new name).
+    A query per generation; Agency.clean() keeps the chains free of cycles."""
+    from reports.models import Agency
+
+    lines = {pk: (pk,) for pk in agencies}
+    ends = {pk: pk for pk in lines}  # the agency whose predecessor is asked next
+    while ends:
+        found = dict(Agency.objects.filter(pk__in=set(ends.values()), predecessor__isnull=False)
+                     .values_list("pk", "predecessor_id"))  # fmt: skip
+        ends = {pk: found[end] for pk, end in ends.items() if end in found and found[end] not in lines[pk]}
+        for pk, predecessor in ends.items():
+            lines[pk] += (predecessor,)
+    return lines
+
+
+def successors(agencies):
+    """{agency pk: {it and every agency that goes on from it}}: whose next year is judged
+    against its reports (the reverse of lineages). A query per generation."""
+    from reports.models import Agency
+
+    heirs = {pk: {pk} for pk in agencies}
+    frontier = {pk: {pk} for pk in heirs}
+    while frontier:
+        after = {}
+        for pk, predecessor in Agency.objects.filter(predecessor_id__in=set().union(*frontier.values())).values_list(
+            "pk", "predecessor_id"
+        ):
+            after.setdefault(predecessor, set()).add(pk)
+        frontier = {
+            root: new for root, ends in frontier.items()
+            if (new := set().union(*(after.get(end, ()) for end in ends)) - heirs[root])
+        }  # fmt: skip
+        for root, new in frontier.items():
+            heirs[root] |= new
+    return heirs
+
+
+def previous_shapes(keys, lines=None):
+    """{(agency pk, year): shape} of last year's stored report for each of `keys` (agency pk,
+    year): the agency's own, or else its nearest predecessor's (lineages); tables and narrative
+    (W8 and W12 read last year's text), in a few queries."""
     from reports.models import AnnualReport
 
-    wanted = {(agency, year - 1) for agency, year in keys}
-    if not wanted:
+    keys = set(keys)
+    if not keys:
         return {}
-    reports = AnnualReport.objects.filter(
-        agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
-    )
-    return {
+    lines = lines or lineages({agency for agency, _ in keys})
+    wanted = {(a, year - 1) for agency, year in keys for a in lines.get(agency, (agency,))}
+    by_year = {}
+    for agency, year in wanted:
+        by_year.setdefault(year, set()).add(agency)
+    # Exactly the wanted pairs (agencies × years would read every agency's other years too).
+    reports = AnnualReport.objects.filter(reduce(or_, (Q(year=y, agency_id__in=a) for y, a in by_year.items())))
+    found = {
         (report.agency_id, report.year): shape
-        for report, shape in reports.figures(whole=whole)
+        for report, shape in reports.figures(whole=True)
         if (report.agency_id, report.year) in wanted
     }
+    previous = {}
+    for agency, year in keys:
+        shape = next((found[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in found), None)
+        if shape is not None:
+            previous[(agency, year - 1)] = shape
+    return previous
 
 
 def signed_on(shape):

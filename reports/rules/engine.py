@@ -26,6 +26,13 @@ class Rule:
     message: str  # str.format template; {cell} is the printed label of the hit's cell
     check: object
     needs: frozenset = frozenset()  # what the rule reads from the Context (context.NEEDS)
+    # What part of the rule reads, the rest being judged without it (W12: 五 stated concretely,
+    # and 五 copied from last year's): called with the Context always, and checks context.has().
+    uses: frozenset = frozenset()
+
+    @property
+    def reads(self):
+        return self.needs | self.uses
 
 
 @dataclass
@@ -109,14 +116,15 @@ def anchor_of(paragraph, span, field):
 RULES: dict[str, Rule] = {}
 
 
-def rule(code, severity, title, message, needs=()):
+def rule(code, severity, title, message, needs=(), uses=()):
     """Register a check function as rule `code` of the catalogue. A rule with `needs` is called
-    as check(shape, context), and only when the context has them."""
+    as check(shape, context), and only when the context has them; one with `uses` is called as
+    check(shape, context) always (the context may be None), the part reading them skipped."""
 
     def register(check):
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, severity, title, message, check, frozenset(needs))
+        RULES[code] = Rule(code, severity, title, message, check, frozenset(needs), frozenset(uses))
         return check
 
     return register
@@ -145,6 +153,8 @@ def evaluate(shape, context=None, codes=None):
             if context is None or not context.has(rule_.needs):
                 continue
             hits = rule_.check(shape, context)
+        elif rule_.uses:
+            hits = rule_.check(shape, context)
         else:
             hits = rule_.check(shape)
         findings.extend(_finding(rule_, hit) for hit in hits)
@@ -153,27 +163,32 @@ def evaluate(shape, context=None, codes=None):
 
 
 def skipped(context, codes=None):
-    """(rule, reason) for every rule evaluate() does not run in `context`, in catalogue order."""
+    """(rule, reason) for every rule evaluate() does not run in `context`, or runs only in part
+    (the reason then says so), in catalogue order."""
     from reports.rules.context import lacking
 
-    return [
-        (rule_, lacking(context, rule_.needs))
-        for rule_ in _rules().values()
-        if rule_.needs and (codes is None or rule_.code in codes) and (context is None or not context.has(rule_.needs))
-    ]
+    not_run = []
+    for rule_ in _rules().values():
+        if not rule_.reads or (codes is not None and rule_.code not in codes):
+            continue
+        if context is None or not context.has(rule_.needs):
+            not_run.append((rule_, lacking(context, rule_.needs)))
+        elif not context.has(rule_.uses):
+            not_run.append((rule_, "部分未运行：" + lacking(context, rule_.uses)))
+    return not_run
 
 
 def contextual_codes():
     """The rules that read the context: what an import judged in a parsing process (where no
     context is known) still has to run where the agency and the database are."""
-    return frozenset(code for code, rule_ in _rules().items() if rule_.needs)
+    return frozenset(code for code, rule_ in _rules().items() if rule_.reads)
 
 
 def with_context(findings, shape, context):
     """`findings` judged without context, completed by the rules that read `context`, in the
     order evaluate() gives."""
     order = {code: i for i, code in enumerate(_rules())}
-    findings = [f for f in findings if not RULES[f.code].needs] + evaluate(shape, context, contextual_codes())
+    findings = [f for f in findings if not RULES[f.code].reads] + evaluate(shape, context, contextual_codes())
     findings.sort(key=lambda f: (Severity(f.severity).rank, order[f.code]))
     return findings
 

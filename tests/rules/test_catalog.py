@@ -18,7 +18,7 @@ from reports.rules.shape import ReportShape
 APP = "applications"
 REVIEW = "review_litigation"
 ACTIVE = "active"
-CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W5", "W6", "W9", "W10", "W11", "E11", "W12", "E13", "W13", "W15", "W18", "W16", "W17", "I1"}
+CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W5", "W6", "W8", "W9", "W10", "W11", "E11", "W12", "E13", "W13", "W15", "W18", "W16", "W17", "W19", "I1"}
 
 
 # -- factory and helpers ------------------------------------------------------------------------
