@@ -17,6 +17,7 @@ from reports.resources import ReportStatisticsResource
 from reports.rules.shape import ReportShape
 
 from . import import_views
+from . import jobs
 from . import leadership
 from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, ReturnedUnchangedFilter, UnexplainedWarningsFilter
@@ -115,6 +116,10 @@ class AnnualReportAdmin(AgencyNameSearch, TableFormats, ImportExportMixin, admin
             path("<int:pk>/source/", wrap(AnnualReportAdmin.source_view), name="reports_annualreport_source"),
             path("<int:pk>/move/", wrap(review.move_view), name="reports_annualreport_move"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
+            path("jobs/", wrap(jobs.jobs_view), name="reports_annualreport_jobs"),
+            path("jobs/<int:pk>/", wrap(jobs.job_view), name="reports_annualreport_job"),
+            path("jobs/<int:pk>/download/", wrap(jobs.download_view), name="reports_annualreport_job_download"),
+            path("jobs/revalidate/", wrap(jobs.revalidate_view), name="reports_annualreport_revalidate"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
                 "leadership/download/",
