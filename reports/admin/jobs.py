@@ -5,13 +5,14 @@ page refreshes itself while the job runs: <meta http-equiv=refresh> without Java
 small script (static/reports/job.js) that moves the bar in place where scripts run.
 """
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django_tasks_db.models import DBTaskResult
 
 from reports import audit, jobs
 from reports.importing import Outcome
@@ -19,6 +20,10 @@ from reports.models import AnnualReport, AuditAction, Job, JobKind
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 
 REFRESH_SECONDS = 2
+
+# The task queue's rows (django_tasks_db registers them in English) are the workers' business;
+# people follow their jobs here.
+admin.site.unregister(DBTaskResult)
 
 
 class RevalidateForm(forms.Form):
