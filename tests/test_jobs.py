@@ -1,6 +1,7 @@
 """Background jobs: the real database queue and worker, progress pages, failures, cleanup."""
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -23,8 +24,11 @@ def job_page(pk):
 
 
 def work():
-    """What `manage.py db_worker` does on a server, until the queue is empty."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """What `manage.py db_worker` does on a server, until the queue is empty. Between tasks it
+    closes the database connection, as a server should; here that connection holds the test's
+    transaction, so it is kept."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 @pytest.fixture
