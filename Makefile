@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/govinfo_ci_$(shell date +%s)_$$PPID
 # a CJK font makes its screenshots readable.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-sqlite test-postgres install install-test browser
+.PHONY: demo test test-sqlite test-postgres install install-test browser load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,7 @@ test-sqlite: install-test browser
 
 test-postgres: install-test browser
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+# The load test (bench/load.py): gunicorn and two job workers on a throwaway PostgreSQL database.
+load: install
+	$(BIN)/python bench/load.py
