@@ -327,6 +327,8 @@ def import_parsed(shape, data, name, user, agency=None, year=None):
         outcome = _store(shape, data, Path(name).name, user, agency, year)
     except REFUSALS as exc:
         outcome = Outcome(name, "failed", str(exc))
+    except DatabaseError as exc:  # this file's failure (rolled back alone), not the whole import's
+        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
     outcome.name = name
     _audit([(outcome, data)], user)
     return outcome

@@ -27,12 +27,14 @@ from reports.exporters.summary import write_summary
 from reports.importing import import_parsed
 from reports.models import Agency, AnnualReport, Job, JobKind, JobState
 from reports.parsers import ParseError
-from reports.parsers.sandbox import parse_each
+from reports.parsers.sandbox import GROUP, parse_each
 from reports.selection import ReportSelection
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "任务运行时出现系统错误，已记录在服务器日志中，请联系系统管理员。已保存的内容不受影响。"
+INTERRUPTED = "任务运行中断（服务器或任务进程已停止），请重新开始。已保存的内容不受影响。"
+STALE = timedelta(days=1)  # a job still running after this long lost its worker
 STEP_SECONDS = 0.5  # progress is written at most this often (and at the end)
 
 
@@ -101,8 +103,8 @@ def _import_preview(job):
     except LookupError:
         raise JobFailed("上传的文件已过期或不存在，请重新上传。") from None
     results = []
-    for name, content in files:
-        results.extend(parse_each([(name, content)]))
+    for start in range(0, len(files), GROUP):  # a sandbox child parses a group, then the next
+        results.extend(parse_each(files[start : start + GROUP]))
         step(job, len(results), len(files))
     staging.keep_parsed(job.user, job.token, results)
     return {"files": len(files), "failed": sum(isinstance(r, ParseError) for r in results)}
@@ -183,9 +185,13 @@ MOVES = {JobKind.APPROVE: ReportStatus.APPROVED, JobKind.RETURN: ReportStatus.RE
 
 
 def cleanup(now=None):
-    """Remove finished jobs older than JOB_RETENTION_DAYS with their files, the task queue's
-    finished rows of the same age, and expired staged uploads; returns what was removed."""
+    """Fail jobs whose worker was stopped under them; remove finished jobs older than
+    JOB_RETENTION_DAYS with their files, the task queue's finished rows of the same age, and
+    expired staged uploads; returns what was removed."""
     now = now or timezone.now()
+    Job.objects.filter(state=JobState.RUNNING, created_at__lt=now - STALE).update(
+        state=JobState.FAILED, error=INTERRUPTED, finished_at=now
+    )
     cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)
     old = Job.objects.filter(state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff)
     files = 0

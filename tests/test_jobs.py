@@ -1,6 +1,7 @@
 """Background jobs: the real database queue and worker, progress pages, failures, cleanup."""
 import re
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -112,9 +113,12 @@ def test_cleanup_removes_old_jobs_files_and_stagings(superuser, settings):
     gone = default_storage.save("jobs/y/旧.xlsx", ContentFile(b"old"))
     Job.objects.create(user=superuser, kind=JobKind.SUMMARY, title="新", state="done", file=kept, finished_at=timezone.now())
     Job.objects.create(user=superuser, kind=JobKind.SUMMARY, title="旧", state="done", file=gone, finished_at=old)
+    lost = Job.objects.create(user=superuser, kind=JobKind.IMPORT, title="中断", state="running", created_at=old)
     token = staging.stage(superuser, [(seed(1).name, seed(1).read_bytes())])
-    call_command("cleanup_jobs", stdout=open("/dev/null", "w"))
-    assert list(Job.objects.values_list("title", flat=True)) == ["新"]
+    call_command("cleanup_jobs", stdout=StringIO())
+    assert sorted(Job.objects.values_list("title", flat=True)) == ["中断", "新"]
+    lost.refresh_from_db()
+    assert lost.state == "failed" and lost.error == jobs.INTERRUPTED
     assert default_storage.exists(kept) and not default_storage.exists(gone)
     assert staging.names(superuser, token)  # a day has not passed
     assert staging.expire(timezone.now() + staging.MAX_AGE + timedelta(minutes=1)) == 1
