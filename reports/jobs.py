@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
@@ -43,9 +44,10 @@ class JobFailed(Exception):
 
 
 def start(user, kind, title, *, total=0, token="", **params):
-    """Create the job and queue it; the caller redirects to its page."""
-    job = Job.objects.create(user=user, kind=kind, title=title[:200], total=total, token=token, params=params)
-    run_job.enqueue(job.pk)
+    """Create the job and queue it, both or neither; the caller redirects to its page."""
+    with transaction.atomic():
+        job = Job.objects.create(user=user, kind=kind, title=title[:200], total=total, token=token, params=params)
+        run_job.enqueue(job.pk)
     return job
 
 

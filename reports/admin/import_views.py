@@ -13,7 +13,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -212,9 +212,8 @@ def _confirm(request, token, forms_):
         chosen = form.cleaned_data["chosen"]  # an unsaved agency is created by the import
         choices.append({"index": index, "agency": chosen.pk, "new_name": chosen.name, "year": form.cleaned_data["year"]})
     try:
-        with transaction.atomic():
-            job = jobs.start(request.user, JobKind.IMPORT, f"导入年报（{len(choices)} 份）", total=len(choices),
-                             token=token, choices=choices)  # fmt: skip
+        job = jobs.start(request.user, JobKind.IMPORT, f"导入年报（{len(choices)} 份）", total=len(choices),
+                         token=token, choices=choices)  # fmt: skip
     except IntegrityError:
         job = Job.objects.get(user=request.user, token=token, kind=JobKind.IMPORT)
     return redirect("admin:reports_annualreport_job", job.pk)

@@ -34,10 +34,6 @@ def visible_jobs(user):
     return Job.objects.all() if user.is_superuser else Job.objects.filter(user=user)
 
 
-def job_url(job):
-    return redirect("admin:reports_annualreport_job", job.pk)
-
-
 def jobs_view(model_admin, request):
     page = Paginator(visible_jobs(request.user).select_related("user"), 50).get_page(request.GET.get("page"))
     context = {
@@ -85,7 +81,9 @@ def download_view(model_admin, request, pk):
         stream = default_storage.open(job.file, "rb")
     except OSError:
         raise Http404("文件已过期并被清理，请重新生成。") from None
-    audit.record(AuditAction.EXPORT, job.title, detail={"job": job.pk, "file": job.filename, **job.params})
+    # As the workbook's download was always audited: what it covers, when someone takes it.
+    detail = {"selection": job.params.get("query", ""), "reports": job.result.get("reports")}
+    audit.record(AuditAction.EXPORT, job.get_kind_display(), detail=detail)
     return FileResponse(stream, as_attachment=True, filename=job.filename)
 
 
@@ -98,4 +96,5 @@ def revalidate_view(model_admin, request):
         messages.error(request, f"请填写 {FIRST_YEAR}–{LAST_YEAR} 之间的报告年度。")
         return redirect("admin:reports_annualreport_jobs")
     year = form.cleaned_data["year"]
-    return job_url(jobs.start(request.user, JobKind.REVALIDATE, f"重新校验{year}年度报告", year=year))
+    job = jobs.start(request.user, JobKind.REVALIDATE, f"重新校验{year}年度报告", year=year)
+    return redirect("admin:reports_annualreport_job", job.pk)
