@@ -23,7 +23,6 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from reports import staging, workflow
-from reports.choices import ReportStatus
 from reports.exporters.summary import write_summary
 from reports.importing import import_parsed
 from reports.models import Agency, AnnualReport, Job, JobKind, JobState
@@ -183,7 +182,6 @@ BODIES = {
     JobKind.APPROVE: _move,
     JobKind.RETURN: _move,
 }
-MOVES = {JobKind.APPROVE: ReportStatus.APPROVED, JobKind.RETURN: ReportStatus.RETURNED}
 
 
 def cleanup(now=None):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from reports import jobs, workflow
 from reports.choices import ReportStatus
 from reports.forms import chosen_year
-from reports.models import Agency, AnnualReport, Region
+from reports.models import Agency, AnnualReport, JobKind, Region
 from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
@@ -45,7 +45,7 @@ def bulk_move(model_admin, request, queryset, target):
     form = CommentForm(request.POST if "confirm" in request.POST else None)
     if "confirm" in request.POST and form.is_valid():
         # Moved by a background job (each report re-validated); its page lists what it skipped.
-        kind = next(kind for kind, status in jobs.MOVES.items() if status == target)
+        kind = JobKind.APPROVE if target == ReportStatus.APPROVED else JobKind.RETURN
         pks = list(queryset.values_list("pk", flat=True))
         title = f"{workflow.ACTION_LABELS[target]}（{len(pks)} 份报告）"
         job = jobs.start(request.user, kind, title, total=len(pks), target=target, reports=pks,
