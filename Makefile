@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/govinfo_ci_$(shell date +%s)_$$PPID
 # a CJK font makes its screenshots readable.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-sqlite test-postgres install install-test browser
+.PHONY: demo test test-sqlite test-postgres install install-test browser load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo --url http://127.0.0.1:$(PORT)/
+	@# A job worker beside the server (README「后台任务与生产服务器」), stopped when the server stops.
+	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test browser
@@ -48,3 +51,7 @@ test-sqlite: install-test browser
 
 test-postgres: install-test browser
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+# The load test (bench/load.py): gunicorn and two job workers on a throwaway PostgreSQL database.
+load: install
+	$(BIN)/python bench/load.py

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "axes",  # before reports: its login-failure receiver counts a failure before ours records it
     "reports",
 ]
@@ -169,6 +171,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GOVINFO_MEDIA_ROOT", BASE_DIR / "media"))
+# Original files, staged uploads and the jobs' downloads go through default_storage: with several
+# servers, GOVINFO_MEDIA_ROOT is one shared volume (or STORAGES names an object store).
+
+# Background jobs (reports.jobs): the queue is a table of the database, so every web process puts
+# work there and any `manage.py db_worker` on any machine takes it (README「后台任务」).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A finished job's file and its staged upload are kept this many days (cleanup_jobs).
+JOB_RETENTION_DAYS = int(os.environ.get("GOVINFO_JOB_RETENTION_DAYS", "7"))
 
 # The report form posts about 200 cells, above Django's default of 1,000 fields it stays well
 # within; request bodies are capped at Django's default 2.5 MB outside file uploads.

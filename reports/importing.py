@@ -321,6 +321,19 @@ def _import_alone(data, name, user):
     return outcome
 
 
+def import_parsed(shape, data, name, user, agency=None, year=None):
+    """import_bytes() for a file parsed already, stored atomically on its own and audited."""
+    try:
+        outcome = _store(shape, data, Path(name).name, user, agency, year)
+    except REFUSALS as exc:
+        outcome = Outcome(name, "failed", str(exc))
+    except DatabaseError as exc:  # this file's failure (rolled back alone), not the whole import's
+        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
+    outcome.name = name
+    _audit([(outcome, data)], user)
+    return outcome
+
+
 def _store_or_refuse(shape, data, name, user):
     try:
         outcome = _store(shape, data, Path(name).name, user)
@@ -495,6 +508,13 @@ def preview_bytes(data, filename, user, agency=None, year=None):
         shape = parse_untrusted(data, Path(filename).name)
     except ParseError as exc:
         return Preview(filename, data, error=str(exc))
+    return preview_shape(shape, data, filename, user, agency, year)
+
+
+def preview_shape(shape, data, filename, user, agency=None, year=None):
+    """preview_bytes() for a file parsed already (the import preview keeps its parse results)."""
+    if isinstance(shape, ParseError):
+        return Preview(filename, data, error=str(shape))
     shape.year = year or shape.year
     item = Preview(filename, data, shape)
     resolver = Agency.objects.resolver(user)

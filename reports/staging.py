@@ -1,108 +1,137 @@
-"""Uploaded files held between the import preview and its confirmation, outside the database.
+"""Uploaded files held between the import preview and its confirmation, outside the tables.
 
-Nothing is written to the database before the reviewer confirms; the files wait on disk under a
-random token that only their uploader can use. On confirmation they are replaced by the outcome
-of each file, so that Back or Refresh shows the result again instead of importing twice; a
-staging older than a day (an abandoned preview, an old result) is removed by the next upload.
+The files wait in Django's default storage (settings.STORAGES; MEDIA_ROOT by default, which a
+deployment of several servers puts on a shared volume or replaces with an object store), under
+a random token that only their uploader can use, so that every web process and task worker sees
+them. The preview job parses them once and keeps the parsed reports beside them; the import job
+stores from those and then removes the files. `expire()` (run by the next upload and by
+`cleanup_jobs`) removes a staging older than MAX_AGE: an abandoned preview, a finished import.
 """
 import json
+import pickle
 import re
 import secrets
-import shutil
-import time
+from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from reports.parsers import ParseError
 
-MAX_AGE = 24 * 3600
+MAX_AGE = timedelta(days=1)
+ROOT = "staging"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _root():
-    return Path(settings.MEDIA_ROOT) / "staging"
+SALT = "reports.staging.parsed"
 
 
 def stage(user, files):
     """Keep (name, bytes or ParseError) pairs for `user`; returns the token that finds them again."""
-    _expire()
+    expire()
     token = secrets.token_hex(16)
-    folder = _root() / token
-    folder.mkdir(parents=True)
-    errors = {}
-    for index, (_, content) in enumerate(files):
-        if isinstance(content, ParseError):
-            errors[str(index)] = str(content)
-        else:
-            (folder / str(index)).write_bytes(content)
+    errors = {str(i): str(content) for i, (_, content) in enumerate(files) if isinstance(content, ParseError)}
     manifest = {"user": user.pk, "names": [name for name, _ in files], "errors": errors}
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    # The manifest first: expire() takes a folder without one for an abandoned upload.
+    default_storage.save(f"{ROOT}/{token}/manifest.json", ContentFile(json.dumps(manifest, ensure_ascii=False).encode()))
+    for index, (_, content) in enumerate(files):
+        if not isinstance(content, ParseError):
+            default_storage.save(f"{ROOT}/{token}/{index}", ContentFile(content))
     return token
 
 
-def load(user, token):
-    """The (name, bytes) pairs staged under `token` by `user`; LookupError if there are none."""
-    folder, manifest = _manifest(user, token)
-    errors = manifest["errors"]
-    return [
-        (name, ParseError(errors[str(i)]) if str(i) in errors else (folder / str(i)).read_bytes())
-        for i, name in enumerate(manifest["names"])
-    ]
-
-
 def _manifest(user, token):
-    folder = _root() / token if TOKEN.match(token or "") else None
+    if not TOKEN.match(token or ""):
+        raise LookupError(token)
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, TypeError, ValueError) as exc:
+        with default_storage.open(f"{ROOT}/{token}/manifest.json") as file:
+            manifest = json.loads(file.read().decode("utf-8"))
+    except (OSError, ValueError) as exc:
         raise LookupError(token) from exc
     if manifest["user"] != user.pk:
         raise LookupError(token)
-    return folder, manifest
+    return manifest
 
 
-def claim(user, token):
-    """True for the one confirmation that may import the files staged under `token`; False for
-    any other (a double click, a second tab), however close together they come."""
+def load(user, token):
+    """The (name, bytes or ParseError) pairs staged under `token` by `user`; LookupError if none."""
+    manifest = _manifest(user, token)
+    errors = manifest["errors"]
     try:
-        folder, _ = _manifest(user, token)
-        (folder / "claimed").touch(exist_ok=False)  # O_EXCL: one creator wins
-    except (LookupError, OSError):
-        return False
-    return True
+        return [(name, ParseError(errors[str(i)]) if str(i) in errors else _read(f"{ROOT}/{token}/{i}"))
+                for i, name in enumerate(manifest["names"])]  # fmt: skip
+    except OSError as exc:  # removed since: imported, or expired
+        raise LookupError(token) from exc
 
 
-def finish(user, token, outcomes):
-    """Keep the confirmed import's outcomes ({name, action, message, report} dicts) in place of
-    the files."""
-    folder, manifest = _manifest(user, token)
-    (folder / "result.json").write_text(json.dumps(outcomes, ensure_ascii=False), encoding="utf-8")
-    for index in range(len(manifest["names"])):
-        (folder / str(index)).unlink(missing_ok=True)
+def names(user, token):
+    return _manifest(user, token)["names"]
 
 
-def result(user, token):
-    """The outcomes finish() kept for `token`, or None while it has not been confirmed."""
+def _read(name):
+    with default_storage.open(name) as file:
+        return file.read()
+
+
+def keep_parsed(user, token, results):
+    """Keep the preview's parse results (a ReportShape or ParseError per file) with the files.
+    Signed: what is unpickled is only ever what a job of ours wrote."""
+    _manifest(user, token)
+    payload = pickle.dumps(results)
+    signature = salted_hmac(SALT, payload).hexdigest().encode()
+    default_storage.save(f"{ROOT}/{token}/parsed", ContentFile(signature + b"\n" + payload))
+
+
+def parsed(user, token):
+    """The results keep_parsed() kept, or None while the preview job has not finished."""
+    _manifest(user, token)
     try:
-        folder, _ = _manifest(user, token)
-        return json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    except (LookupError, OSError, ValueError):
+        blob = _read(f"{ROOT}/{token}/parsed")
+    except OSError:
         return None
+    signature, _, payload = blob.partition(b"\n")
+    if not constant_time_compare(signature, salted_hmac(SALT, payload).hexdigest().encode()):
+        return None
+    return pickle.loads(payload)  # noqa: S301 — signed above with the server's key
 
 
-def is_claimed(user, token):
-    try:
-        folder, _ = _manifest(user, token)
-    except LookupError:
-        return False
-    return (folder / "claimed").exists()
-
-
-def _expire():
-    if not _root().exists():
+def discard(token):
+    """Remove a staging's files (after its import, or when it expires)."""
+    if not TOKEN.match(token or ""):
         return
-    cutoff = time.time() - MAX_AGE
-    for folder in _root().iterdir():
-        if folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    folder = f"{ROOT}/{token}"
+    try:
+        _, files = default_storage.listdir(folder)
+    except OSError:
+        return
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+    _remove_folder(folder)
+
+
+def expire(now=None):
+    """Remove stagings whose upload is older than MAX_AGE; returns how many."""
+    try:
+        folders, _ = default_storage.listdir(ROOT)
+    except OSError:
+        return 0
+    cutoff = (now or timezone.now()) - MAX_AGE
+    removed = 0
+    for token in folders:
+        try:
+            stale = default_storage.get_modified_time(f"{ROOT}/{token}/manifest.json") < cutoff
+        except OSError:  # no manifest: an upload cut off while it was written
+            stale = True
+        if stale:
+            discard(token)
+            removed += 1
+    return removed
+
+
+def _remove_folder(folder):
+    # A file system storage leaves the empty folder behind; object stores have none to remove.
+    try:
+        Path(default_storage.path(folder)).rmdir()
+    except (OSError, NotImplementedError):
+        pass

@@ -11,7 +11,7 @@ from reports import roles, versions, workflow
 from reports.choices import ReportStatus
 from reports.forms import AgencyReportForm
 from reports.importing import import_bytes
-from reports.models import Agency, AnnualReport, AuditEvent, Profile, ReportRevision, Transition
+from reports.models import Agency, AnnualReport, AuditEvent, Job, JobKind, JobState, Profile, ReportRevision, Transition
 from reports.models.agency import OPERATOR
 
 from .admin.test_import_views import choices, preview_url, upload
@@ -98,24 +98,24 @@ def test_confirming_twice_imports_once(client, superuser):
     client.force_login(superuser)
     url = preview_url(upload(client, (seed(1).name, seed(1).read_bytes())))
     data = choices(client.get(url).content.decode())
-    assert client.post(url, data).status_code == 302
-    # A second click that arrives later, or Back and resubmit: the result again, nothing imported.
-    again = client.post(url, data)
-    assert again.status_code == 200 and 'class="action-created"' in again.content.decode()
+    first = client.post(url, data)
+    assert first.status_code == 302
+    # A second click that arrives later, or Back and resubmit: the first import's job, nothing imported.
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain[-1][0] == first["Location"] and 'class="action-created"' in again.content.decode()
     assert AnnualReport.objects.count() == 1 and ReportRevision.objects.count() == 1
 
 
 def test_a_confirmation_arriving_while_the_first_imports_does_nothing(client, superuser):
-    from reports import staging
-
     client.force_login(superuser)
     url = preview_url(upload(client, (seed(1).name, seed(1).read_bytes())))
     data = choices(client.get(url).content.decode())
     token = url.rstrip("/").split("/")[-1]
-    assert staging.claim(superuser, token)  # the first click, still importing
-    response = client.post(url, data, follow=True)
-    assert not AnnualReport.objects.exists()
-    assert "正在导入，请稍候刷新" in response.content.decode()
+    first = Job.objects.create(user=superuser, kind=JobKind.IMPORT, title="导入", token=token, state=JobState.RUNNING)
+    response = client.post(url, data, follow=True)  # the first click's import, still running
+    assert response.redirect_chain[-1][0] == reverse("admin:reports_annualreport_job", args=[first.pk])
+    assert not AnnualReport.objects.exists() and Job.objects.filter(kind=JobKind.IMPORT).count() == 1
+    assert "进行中" in response.content.decode()
 
 
 def test_an_agency_created_by_someone_else_meanwhile_is_used_not_duplicated(client, superuser):
@@ -160,7 +160,9 @@ def test_deleting_a_draft_keeps_its_last_version_in_the_audit_log(client, seeds,
 def test_downloads_are_audited(client, seeds, superuser):
     client.force_login(superuser)
     client.get(reverse("reports:download", args=[seeds[1].pk, "xlsx"]))
-    client.get(reverse("admin:reports_annualreport_leadership_download") + "?year=2023")
+    job = client.get(reverse("admin:reports_annualreport_leadership_download") + "?year=2023", follow=True).context["job"]
+    assert not AuditEvent.objects.filter(action="export", target="统计汇总工作簿").exists()  # written, not yet taken
+    client.get(reverse("admin:reports_annualreport_job_download", args=[job.pk]))
     exports = AuditEvent.objects.filter(action="export").order_by("id")
     assert [e.target for e in exports] == ["泰安市泰山区卫生健康局2022年度报告", "统计汇总工作簿"]
     assert exports[1].detail == {"selection": "year=2023", "reports": 2}

@@ -1,4 +1,7 @@
-"""导入年报 in the admin: upload → preview (nothing stored) → confirm → result.
+"""导入年报 in the admin: upload → preview (nothing stored) → confirm → result, as background jobs.
+
+The upload is staged (reports.staging) and read once by a job; the preview page shows the parse
+results it kept, and confirming starts the import job, whose page shows the per-file results.
 
 The preview shows, for every file, the detected agency and year, the tables in the official
 layout with their findings, the narrative, and whether the import would create a report,
@@ -10,20 +13,23 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from reports import staging
+from reports import jobs, staging
 from reports import vocabulary as v
-from reports.importing import UNCHANGED, Outcome, Preview, import_bytes, preview_bytes, upload_files
+from reports.importing import UNCHANGED, preview_shape, upload_files
 from reports.layout import narrative_layout, official_tables
-from reports.models import Agency, AnnualReport
+from reports.models import Agency, Job, JobKind
 from reports.models.agency import AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.blocks import norm
 from reports.rules.narrative import paragraphs
+
+from . import jobs as jobs_views
 
 MAX_FILES = 50
 NEW, OTHER = "new", "other"
@@ -143,6 +149,8 @@ def upload_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         files = [item for upload in form.cleaned_data["files"] for item in staged_files(upload)]
         token = staging.stage(request.user, files)
+        # Parsed once, in the background; the preview page waits for it.
+        jobs.start(request.user, JobKind.IMPORT_PREVIEW, f"读取导入文件（{len(files)} 个）", total=len(files), token=token)
         return redirect(reverse("admin:reports_annualreport_upload_preview", args=[token]))
     context = {**model_admin.admin_site.each_context(request), "title": "导入年报", "form": form,
                "opts": model_admin.model._meta}  # fmt: skip
@@ -153,35 +161,29 @@ def preview_view(model_admin, request, token):
     if not may_import(request):
         raise PermissionDenied
     user = request.user
-    done = staging.result(user, token)
-    if done is not None:  # confirmed: Back, Refresh or a second click show what was done
-        return _result_page(model_admin, request, done)
-    if staging.is_claimed(user, token):
-        messages.info(request, "这批文件正在导入，请稍候刷新本页查看结果。")
-        return redirect("admin:reports_annualreport_changelist")
+    started = Job.objects.filter(user=user, token=token, kind=JobKind.IMPORT).first()
+    if started:  # confirmed: Back, Refresh or a second click show the import's job
+        return redirect("admin:reports_annualreport_job", started.pk)
     try:
-        files = staging.load(user, token)
+        names = staging.names(user, token)
+        parsed = staging.parsed(user, token)
     except LookupError:
         messages.error(request, "导入内容已过期或不存在，请重新上传。")
         return redirect("admin:reports_annualreport_upload")
-    items = [
-        Preview(name, error=str(content)) if isinstance(content, ParseError) else preview_bytes(content, name, user)
-        for name, content in files
-    ]
+    if parsed is None:  # still being read: its job's progress, refreshing until the preview is ready
+        reading = Job.objects.filter(user=user, token=token, kind=JobKind.IMPORT_PREVIEW).first()
+        if reading is None:
+            messages.error(request, "导入内容已过期或不存在，请重新上传。")
+            return redirect("admin:reports_annualreport_upload")
+        return jobs_views.render_job(model_admin, request, reading)
+    items = [preview_shape(shape, b"", name, user) for name, shape in zip(names, parsed)]
     resolver = Agency.objects.resolver(user)
     forms_ = [
         ChoiceForm(request.POST or None, prefix=str(i), item=item, resolver=resolver) if not item.error else None
         for i, item in enumerate(items)
     ]
     if request.method == "POST" and all(f is None or f.is_valid() for f in forms_):
-        if staging.claim(user, token):  # not a second click or tab that came while the first imports
-            outcomes = _confirm(request, items, forms_)
-            kept = [{"name": o.name, "action": o.action, "message": o.message, "report": o.report and o.report.pk}
-                    for o in outcomes]  # fmt: skip
-            staging.finish(user, token, kept)
-            done = [o for o in outcomes if o.action != "failed"]
-            messages.success(request, f"已导入 {len(done)} 份报告。") if done else None
-        return redirect(request.path)  # the result, which Refresh shows again without importing
+        return _confirm(request, token, forms_)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": "导入预览",
@@ -202,24 +204,18 @@ def preview_view(model_admin, request, token):
     return TemplateResponse(request, "admin/reports/annualreport/import_preview.html", context)
 
 
-def _result_page(model_admin, request, kept):
-    reports = AnnualReport.objects.visible_to(request.user).select_related("agency").in_bulk(
-        [item["report"] for item in kept if item["report"]]
-    )
-    outcomes = [Outcome(item["name"], item["action"], item["message"], reports.get(item["report"])) for item in kept]
-    context = {**model_admin.admin_site.each_context(request), "title": "导入结果", "outcomes": outcomes,
-               "opts": model_admin.model._meta}  # fmt: skip
-    return TemplateResponse(request, "admin/reports/annualreport/import_result.html", context)
-
-
-def _confirm(request, items, forms_):
-    outcomes = []
-    for item, form in zip(items, forms_):
+def _confirm(request, token, forms_):
+    """Start the one import of this staged upload: a second click or tab, however close, finds
+    the first one's job (the database allows one import job per upload)."""
+    choices = []
+    for index, form in enumerate(forms_):
         if form is None or not form.cleaned_data.get("include"):
             continue
-        # A new agency (unsaved) is created by the first file naming it, and found by the others.
-        chosen = form.cleaned_data["chosen"]
-        outcome = import_bytes(item.data, Path(item.name).name, request.user, chosen, form.cleaned_data["year"])
-        outcome.name = item.name
-        outcomes.append(outcome)
-    return outcomes
+        chosen = form.cleaned_data["chosen"]  # an unsaved agency is created by the import
+        choices.append({"index": index, "agency": chosen.pk, "new_name": chosen.name, "year": form.cleaned_data["year"]})
+    try:
+        job = jobs.start(request.user, JobKind.IMPORT, f"导入年报（{len(choices)} 份）", total=len(choices),
+                         token=token, choices=choices)  # fmt: skip
+    except IntegrityError:
+        job = Job.objects.get(user=request.user, token=token, kind=JobKind.IMPORT)
+    return redirect("admin:reports_annualreport_job", job.pk)

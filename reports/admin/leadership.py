@@ -3,20 +3,15 @@
 Both views read the selection from reports.selection, so the page and its download always cover
 the same reports. Charts are inline SVG drawn here, with no script.
 """
-import tempfile
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from reports import audit
+from reports import jobs
 from reports import vocabulary as v
-from reports.exporters import XLSX
-from reports.exporters.summary import write_summary
-from reports.models import AnnualReport, AuditAction
+from reports.models import AnnualReport, JobKind
 from reports.selection import ReportSelection, totals
 
 # The official labels the page prints (quoted from the vocabulary, never retyped).
@@ -79,17 +74,12 @@ def leadership_view(model_admin, request):
 
 
 def download_view(model_admin, request):
-    """The selection's workbook, written to a temporary file and streamed from it."""
+    """The selection's workbook, written by a background job: the user is sent to its page, which
+    offers the file when it is ready."""
     selection = _selection(model_admin, request)
     if not selection.is_valid():  # the page shows what is wrong
         return redirect(f"{reverse('admin:reports_annualreport_leadership')}?{request.GET.urlencode()}")
-    out = tempfile.TemporaryFile()
-    try:
-        count = write_summary(selection.reports(), out, selection.agencies())
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    audit.record(AuditAction.EXPORT, "统计汇总工作簿", detail={"selection": request.GET.urlencode(), "reports": count})
     year = selection.form.cleaned_data.get("year") or "全部年度"
-    return FileResponse(out, as_attachment=True, filename=f"年报汇总_{year}.xlsx", content_type=XLSX)
+    job = jobs.start(request.user, JobKind.SUMMARY, f"{year}年度统计汇总工作簿", query=selection.data.urlencode(),
+                     filename=f"年报汇总_{year}.xlsx")  # fmt: skip
+    return redirect("admin:reports_annualreport_job", job.pk)

@@ -20,6 +20,7 @@ from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
 from . import import_views
+from . import jobs
 from . import leadership
 from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, ReturnedUnchangedFilter, UnexplainedWarningsFilter
@@ -121,6 +122,10 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             path("<int:pk>/compare/", wrap(AnnualReportAdmin.compare_view), name="reports_annualreport_compare"),
             path("<int:pk>/acknowledge/", wrap(review.acknowledge_view), name="reports_annualreport_acknowledge"),
             path("progress/", wrap(review.progress_view), name="reports_annualreport_progress"),
+            path("jobs/", wrap(jobs.jobs_view), name="reports_annualreport_jobs"),
+            path("jobs/<int:pk>/", wrap(jobs.job_view), name="reports_annualreport_job"),
+            path("jobs/<int:pk>/download/", wrap(jobs.download_view), name="reports_annualreport_job_download"),
+            path("jobs/revalidate/", wrap(jobs.revalidate_view), name="reports_annualreport_revalidate"),
             path("leadership/", wrap(leadership.leadership_view), name="reports_annualreport_leadership"),
             path(
                 "leadership/download/",

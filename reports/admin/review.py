@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import audit, workflow
+from reports import audit, jobs, workflow
 from reports.choices import ReportStatus, Severity
 from reports.forms import chosen_year
-from reports.models import Acknowledgement, Agency, AnnualReport, AuditAction, Finding, Region
+from reports.models import Acknowledgement, Agency, AnnualReport, AuditAction, Finding, JobKind, Region
 from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
@@ -84,19 +84,13 @@ def bulk_move(model_admin, request, queryset, target):
     or listed as skipped with the reason."""
     form = CommentForm(request.POST if "confirm" in request.POST else None)
     if "confirm" in request.POST and form.is_valid():
-        moved, skipped = [], []
-        for report in queryset.select_related("agency"):
-            try:
-                workflow.move(report, target, request.user, form.cleaned_data["comment"])
-                moved.append(report)
-            except workflow.TransitionRefused as exc:
-                skipped.append((report, str(exc)))
-        label = workflow.ACTION_LABELS[target]
-        if moved:
-            messages.success(request, f"已{label} {len(moved)} 份报告。")
-        for report, reason in skipped:
-            messages.warning(request, f"未{label}「{report}」：{reason}")
-        return None  # back to the list
+        # Moved by a background job (each report re-validated); its page lists what it skipped.
+        kind = JobKind.APPROVE if target == ReportStatus.APPROVED else JobKind.RETURN
+        pks = list(queryset.values_list("pk", flat=True))
+        title = f"{workflow.ACTION_LABELS[target]}（{len(pks)} 份报告）"
+        job = jobs.start(request.user, kind, title, total=len(pks), target=target, reports=pks,
+                         comment=form.cleaned_data["comment"])  # fmt: skip
+        return redirect("admin:reports_annualreport_job", job.pk)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"{workflow.ACTION_LABELS[target]}：确认",

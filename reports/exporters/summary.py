@@ -69,8 +69,9 @@ class SummarySheet:
         )
 
 
-def write_summary(reports, out, agencies=None):
-    """Write the workbook of `reports` (a queryset) to `out` (a path or a binary file)."""
+def write_summary(reports, out, agencies=None, progress=None):
+    """Write the workbook of `reports` (a queryset) to `out` (a path or a binary file);
+    `progress(count)` is told the reports written so far, a chunk at a time."""
     workbook = Workbook(write_only=True)
     summary = SummarySheet(workbook)
     sheets = [summary, *table_sheets(workbook, reports.filter(format_version=FormatVersion.V2019).exists())]
@@ -79,6 +80,8 @@ def write_summary(reports, out, agencies=None):
         for sheet in sheets:
             sheet.add(report, shape)
         years.add(report.year)
+        if progress and summary.count % CHUNK == 0:
+            progress(summary.count)
     for sheet in sheets:
         sheet.close()
     _findings_sheet(workbook, reports)

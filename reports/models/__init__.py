@@ -2,6 +2,7 @@
 from .agency import Agency, Profile, Region
 from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
+from .job import Job, JobKind, JobState
 from .lockout import LoginLock
 from .submission import Acknowledgement, Transition, WarningExplanation
 from .sections import (
@@ -26,6 +27,9 @@ __all__ = [
     "AuditResult",
     "Finding",
     "Improvement",
+    "Job",
+    "JobKind",
+    "JobState",
     "LoginLock",
     "Paragraph",
     "Problem",

@@ -117,15 +117,17 @@ class AnnualReportQuerySet(models.QuerySet):
         )
 
     @transaction.atomic
-    def refresh_findings(self, chunk=500):
+    def refresh_findings(self, chunk=500, progress=None):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
-        refreshed and how many of them have errors."""
+        refreshed and how many of them have errors. `progress(count)` hears of each chunk."""
         total = with_errors = 0
         for batch in _chunks(self.select_related("agency").order_by("pk").iterator(chunk_size=chunk), chunk):
             _refresh(*zip(*_figures_of(batch, whole=True)))
             total += len(batch)
             with_errors += sum(report.error_count > 0 for report in batch)
+            if progress:
+                progress(total)
         return total, with_errors
 
     def in_region(self, region):

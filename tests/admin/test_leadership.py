@@ -37,6 +37,14 @@ def user(name):
     return get_user_model().objects.get(username=name)
 
 
+def download(client, query=""):
+    """The workbook the download's background job wrote (tests run jobs at once), from its page."""
+    page = client.get(DOWNLOAD + query, follow=True)
+    job = page.context["job"]
+    assert job.state == "done" and f"下载 {job.filename}" in page.content.decode()
+    return client.get(reverse("admin:reports_annualreport_job_download", args=[job.pk]))
+
+
 def selected(client, query=""):
     """The agencies of the page's selection, and its figures (every year unless the query says)."""
     if "year=" not in query:
@@ -112,7 +120,7 @@ def test_a_region_scoped_reviewer_sees_only_its_subtree(client, demo):
     assert "利通区" in html and "黑龙江省" not in html  # region choices: the office's subtree only
     response = client.get(PAGE + "?region=230000")  # a region outside it: refused, not widened
     assert response.context["figures"] is None and "不在您负责的区划内" in response.content.decode()
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(DOWNLOAD).streaming_content)))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download(client).streaming_content)))
     assert [r[0] for r in book["汇总"].iter_rows(values_only=True)][1:-1] == ["吴忠市利通区卫生健康局"]
     assert {r[0] for r in book["报送进度"].iter_rows(values_only=True, min_row=2)} == {"吴忠市利通区卫生健康局"}
 
@@ -149,7 +157,7 @@ def test_download_is_the_pages_selection(client, demo):
     query = "?year=2023&has_errors=yes&region=230000"
     page = client.get(PAGE + query)
     assert f'href="{DOWNLOAD}{query}"'.replace("&", "&amp;") in page.content.decode()
-    response = client.get(DOWNLOAD + query)
+    response = download(client, query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"] and "2023.xlsx" in response["Content-Disposition"]
@@ -219,7 +227,7 @@ def test_the_page_opens_on_the_latest_year_in_the_official_order(client, demo):
 
 def test_the_problem_sheet_names_places_as_printed(client, demo):
     client.force_login(user("leader"))
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(DOWNLOAD + "?year=").streaming_content)))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download(client, "?year=").streaming_content)))
     places = {row[5] for row in book["问题清单"].iter_rows(values_only=True, min_row=2)}
     assert not places & {"applications", "active", "review_litigation", "other", "problems"}
     assert all(place.startswith(("表", "一、", "二、", "三、", "四、", "五、", "六、")) or place in ("机关名称", "报告年度")

@@ -213,8 +213,11 @@ def test_leader_reads_the_totals_and_downloads_the_workbook(live_server, browser
     assert "2" == leader.inner_text("#leadership-overview td.number >> nth=0")
     assert leader.locator("svg rect").count() > 0
     shot(leader, "6-leader-totals")
+    submit(leader, "#leadership-download")  # the workbook's background job (run at once in tests)
+    assert "已完成" in leader.inner_text("#job")
+    shot(leader, "6-leader-workbook-job")
     with leader.expect_download() as download:
-        leader.click("#leadership-download")
+        leader.click("#job-download")
     book = openpyxl.load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
     names = [row[0] for row in book["汇总"].iter_rows(min_row=2, values_only=True)]
     assert names == ["吴忠市利通区卫生健康局", "哈尔滨市呼兰区卫生健康局", "合计"]
