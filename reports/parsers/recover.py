@@ -61,7 +61,11 @@ def recover_tables(texts, shape, done=None):
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
-            settled[table.key] = _place_applications(shape, table, rows)
+            columns = _header_columns(table, compact)
+            if len(columns) < len(table.columns):
+                lacking = shape.facts["missing_columns"].setdefault(table.key, [])
+                lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
+            settled[table.key] = _place_applications(shape, table, rows, columns)
         elif key == v.REVIEW_LITIGATION.key and not done.get(key):
             settled[key] = _place_review(shape, compact, spaced)
     return settled
@@ -276,11 +280,20 @@ def _within_stock(values):
     return len(values) < 3 or values[0] <= values[1] + values[2]
 
 
-def _place_applications(shape, table, rows):
-    columns = table.columns
+def _header_columns(table, compact):
+    """The applicant columns the header before the first row shows, in official order (000 prints
+    five); all seven when no header is recognisable."""
+    first = _find_label(table.rows[0], compact, 0)
+    header = compact[: first[0] if first else 0].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
+    present = [c for c in table.columns if any(_fold(label) in header for label in (c.label, *c.aliases))]
+    return present if len(present) >= 2 else list(table.columns)
+
+
+def _place_applications(shape, table, rows, columns):
     readings, pending = {}, {}
     for key, (shown, text) in rows.items():
-        values, how = _read_row(shown, columns, _row_total(len(columns)))
+        fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
+        values, how = _read_row(shown, columns, fits)
         if how in ("read", "recovered"):
             readings[key] = (values, how)
         elif how is None and values:  # several splits: the columns may single one out
@@ -288,7 +301,7 @@ def _place_applications(shape, table, rows):
         elif how is None:
             _unrecovered(shape, table, table.row_by_key[key], text)
     if pending:
-        settled = _settle_columns(table, readings, pending, shape.format_version)
+        settled = _settle_columns(columns, readings, pending, shape.format_version)
         for key, values in settled.items():
             if values is None:
                 _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
@@ -299,7 +312,7 @@ def _place_applications(shape, table, rows):
     return set(rows)
 
 
-def _settle_columns(table, readings, pending, format_version):
+def _settle_columns(columns, readings, pending, format_version):
     """{row key: values or None} for the rows several splits fit: the joint readings under which
     every column of 表三 balances and adds up (only sums whose rows all have values are asked);
     a row is settled when all those readings agree on it."""
@@ -313,7 +326,7 @@ def _settle_columns(table, readings, pending, format_version):
     surviving = []
     for choice in product(*(pending[k] for k in keys)):
         values = {k: r[0] for k, r in readings.items()} | dict(zip(keys, choice))
-        if _columns_hold(values, outcomes, len(table.columns)):
+        if _columns_hold(values, outcomes, len(columns)):
             surviving.append(choice)
     settled = {}
     for index, key in enumerate(keys):
@@ -334,10 +347,24 @@ def _columns_hold(values, outcomes, width):
     return True
 
 
+def _after_header(compact):
+    """Where 表四's header ends (after its third 总计): a sentence before the table may hold
+    numbers (「2023年…行政复议0件」), its data row follows the header."""
+    position = compact.find(_fold(v.RESULT_COLUMNS[0].label))
+    if position < 0:
+        return 0
+    for _ in v.REVIEW_LITIGATION.rows:  # one 总计 a group
+        found = compact.find(_fold(v.RESULT_COLUMNS[-1].label), position)
+        if found < 0:
+            break
+        position = found + len(v.RESULT_COLUMNS[-1].label)
+    return position
+
+
 def _place_review(shape, compact, spaced):
     """表四: one data row of 15 cells after its header; each group's 总计 is its four results'."""
     table = v.REVIEW_LITIGATION
-    match = VALUE_RUN.search(compact)
+    match = VALUE_RUN.search(compact, _after_header(compact))
     if not match:
         return set()
     shown = "".join((" " if spaced[match.start() + i] and i else "") + ch for i, ch in enumerate(match.group().rstrip()))
