@@ -182,11 +182,19 @@ def _spaced_reading(shown, columns):
     return tuple(values)
 
 
+def _longest(column):
+    """The most characters one cell's number can take (a sign, a decimal point and places)."""
+    return MAX_DECIMAL_DIGITS + 8 if column.decimal else MAX_DIGITS + 1
+
+
 def _splits(digits, columns, fits):
     """Every split of `digits` into one number a column that `fits` (a check on the values of
     the groups completed so far); None when the search exceeds its bounds."""
     patterns = [_cell_pattern(c) for c in columns]
     found, steps = [], 0
+    if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
+        return found
+
 
     def walk(position, values):
         nonlocal steps
@@ -199,8 +207,7 @@ def _splits(digits, columns, fits):
                 found.append(tuple(values))
             return
         left = len(columns) - index - 1
-        longest = (MAX_DECIMAL_DIGITS + 8) if columns[index].decimal else MAX_DIGITS + 1
-        for end in range(position + 1, min(len(digits) - left, position + longest) + 1):
+        for end in range(position + 1, min(len(digits) - left, position + _longest(columns[index])) + 1):
             text = digits[position:end]
             if patterns[index].fullmatch(text):
                 candidate = values + [_as_value(text, columns[index])]

@@ -122,3 +122,20 @@ def test_ambiguous_signed_change_is_left_blank_with_its_text():
     assert shape.active_2019["licensing"] == {"previous_items": None, "change": None, "decisions": None}
     assert shape.facts["unrecovered"] == {"active_2019__licensing": "行政许可88-720"}
     assert shape.active_2019["fees"] == {"previous_items": 5, "change": -2}
+
+
+def test_hostile_digit_runs_are_bounded_and_said_so():
+    """Thousands of digits in a row, or a row of many equally good splits: a bounded search, E15."""
+    import time
+
+    labels = [r.label for r in v.APPLICATIONS.rows]
+    text = "一、总体情况 概述。三、收到和处理政府信息公开申请情况 " + "".join(
+        label + ("1" * 3000 if i == 0 else "1111111111111" if i == 1 else "0000000") for i, label in enumerate(labels)
+    ) + "四、政府信息公开行政复议、行政诉讼情况 结果维持 总计 总计 总计 " + "12" * 400
+    started = time.perf_counter()
+    shape = parse_bytes(text.encode(), "flat.txt")
+    assert time.perf_counter() - started < 10
+    codes = {(f.code, f.row) for f in evaluate(shape)}
+    assert ("E15", "new_received") in codes and ("E15", "carried_over") in codes
+    assert ("E15", "reconsideration") in codes
+    assert shape.applications["new_received"]["total"] is None
