@@ -65,7 +65,8 @@ def recover_tables(texts, shape, done=None):
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
-            settled[table.key] = _place_applications(shape, table, rows, columns)
+            apart = _apart(table, compact, spaced, len(columns), rows)
+            settled[table.key] = _place_applications(shape, table, apart or rows, columns, by_order=bool(apart))
         elif key == v.REVIEW_LITIGATION.key and not done.get(key):
             settled[key] = _place_review(shape, compact, spaced)
     return settled
@@ -296,13 +297,41 @@ def _header_columns(table, compact):
     return present if len(present) >= 2 else list(table.columns)
 
 
-def _place_applications(shape, table, rows, columns):
+def _apart(table, compact, spaced, width, rows):
+    """{row key: (numbers, quoted)} when the labels and the numbers are printed apart (a PDF's
+    labels on their lines, the figures on others): every official row's label, at most one with
+    numbers beside it, and exactly one printed number a cell after the first label; else None."""
+    spans, cursor = [], 0
+    for row in table.rows:
+        span = _find_label(row, compact, cursor)
+        if span is None:
+            return None
+        spans.append(span)
+        cursor = span[1]
+    if sum(1 for shown, _ in rows.values() if shown) > 1:
+        return None
+    kept, previous = [], spans[0][1]
+    for start, end in spans[1:] + [(len(compact), len(compact))]:
+        kept += [" "] + [(" " if spaced[i] else "") + compact[i] for i in range(previous, start)]
+        previous = end
+    numbers = re.findall(r"(?<![\d.])[+-]?\d+(?![\d.])", "".join(kept))
+    if len(numbers) != len(table.rows) * width:
+        return None
+    return {
+        row.key: (" ".join(numbers[i * width : (i + 1) * width]), _fold(row.label) + " ".join(numbers[i * width : (i + 1) * width]))
+        for i, row in enumerate(table.rows)
+    }
+
+
+def _place_applications(shape, table, rows, columns, by_order=False):
+    """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
+    read one number a cell is recovered, not read."""
     readings, pending = {}, {}
     for key, (shown, text) in rows.items():
         fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
         values, how = _read_row(shown, columns, fits)
         if how in ("read", "recovered"):
-            readings[key] = (values, how)
+            readings[key] = (values, "recovered" if by_order else how)
         elif how is None and values:  # several splits: the columns may single one out
             pending[key] = values
         elif how is None:

@@ -139,3 +139,15 @@ def test_hostile_digit_runs_are_bounded_and_said_so():
     assert ("E15", "new_received") in codes and ("E15", "carried_over") in codes
     assert ("E15", "reconsideration") in codes
     assert shape.applications["new_received"]["total"] is None
+
+
+def test_labels_and_numbers_printed_apart_are_placed_in_official_order():
+    """A PDF's text layer may give 表三's labels on their lines and its figures on others."""
+    original = parse_file(seed(2))
+    labels = "".join(r.label for r in v.APPLICATIONS.rows)
+    figures = " ".join(str(original.applications[r.key][c]) for r in v.APPLICATIONS.rows for c in v.APPLICANT_KEYS)
+    shape = ReportShape()
+    settled = recover_tables({"applications": "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他 " + labels + "\n" + figures}, shape)
+    assert settled == {"applications": set(v.APPLICATION_KEYS)}
+    assert shape.applications == original.applications
+    assert f"applications__unable_not_held__natural_person" in shape.recovered()
