@@ -34,6 +34,8 @@ MAX_STEPS = 20000  # search steps per row
 MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
 VALUE_RUN = re.compile(r"[0-9+\-.\s]*[0-9][0-9+\-.\s]*")
 LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
+SENTENCE = re.compile("[,，。;；]")
+PARENTHESES = re.compile(r"\([^()]*\)")
 UNIT = re.compile(r"^\s*(万元|元|件|项|个|次)")
 
 
@@ -131,9 +133,10 @@ def _rows(table, compact, spaced, done):
         if not match:  # a row printed without numbers (a merged cell above holds them): blank
             rows[row.key] = ("", compact[start:end])
             continue
-        value = match.group()
-        following = table.rows[table.rows.index(row) + 1] if row is not table.rows[-1] else None
-        value = _strip_enumerator(value, following)
+        if SENTENCE.search(PARENTHESES.sub("", region[: match.start()])):
+            continue  # the label in a sentence (「其中予以公开3件」): a note, not the row; E3 stands
+        following = found[index + 1][0] if index + 1 < len(found) else None
+        value = _strip_enumerator(match.group(), following)
         # the spaces the page printed inside the run: hints for one number a cell
         offset = end + match.start()
         shown = "".join((" " if spaced[offset + i] and i else "") + ch for i, ch in enumerate(value))

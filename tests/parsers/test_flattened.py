@@ -151,3 +151,11 @@ def test_labels_and_numbers_printed_apart_are_placed_in_official_order():
     assert settled == {"applications": set(v.APPLICATION_KEYS)}
     assert shape.applications == original.applications
     assert f"applications__unable_not_held__natural_person" in shape.recovered()
+
+
+def test_a_label_in_a_sentence_beside_the_table_is_not_its_row():
+    shape = ReportShape()
+    text = "本年度依法作出行政处罚，共35件。"
+    read = {"regulations", "normative_documents", "licensing", "enforcement", "fees"}
+    assert recover_tables({"active": text}, shape, done={"active": read}) == {"active": set()}
+    assert shape.active["penalty"] is None and not shape.facts.get("recovered")
