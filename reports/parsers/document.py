@@ -20,7 +20,7 @@ MAX_HEADING = 40
 
 
 # Every section heading contains one of these; most lines are rejected without normalising.
-HEADING_HINTS = re.compile("总体|主动公开|收到和处理|行政诉讼|问题|其他需要")
+HEADING_HINTS = re.compile("总体|主动公开|收到和处理|行政诉讼|问题|改进|其他需要")
 
 
 def heading_section(text):

@@ -159,3 +159,18 @@ def test_a_label_in_a_sentence_beside_the_table_is_not_its_row():
     read = {"regulations", "normative_documents", "licensing", "enforcement", "fees"}
     assert recover_tables({"active": text}, shape, done={"active": read}) == {"active": set()}
     assert shape.active["penalty"] is None and not shape.facts.get("recovered")
+
+
+def test_a_report_of_seven_sections_is_still_a_report():
+    """五 printed as two sections (五、存在的主要问题 六、改进措施) and 六 numbered 七, in one line."""
+    original = parse_file(seed(1))
+    text = to_flat(original).decode()
+    five = text.index("五、存在的主要问题及改进情况")
+    six = text.index("六、其他需要报告的事项")
+    problems, improvements = "".join(original.sections["problems"]), "".join(original.sections["improvements"])
+    text = (text[:five] + "五、存在的主要问题" + problems + "六、改进措施" + improvements
+            + "七、其他需要报告的事项" + text[six + len("六、其他需要报告的事项") :])
+    shape = parse_bytes(text.encode(), "seven.txt")
+    assert not [f for f in evaluate(shape) if f.code == "E1"]
+    assert "".join(shape.sections["problems"]) == problems and "".join(shape.sections["improvements"]) == improvements
+    assert shape.sections["other"] == original.sections["other"].replace("\n", "")  # one line now
