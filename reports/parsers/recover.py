@@ -63,7 +63,7 @@ def recover_tables(texts, shape, done=None):
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
-            columns = _header_columns(table, compact)
+            columns = _header_columns(shape, table, compact)
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
@@ -291,13 +291,25 @@ def _within_stock(values):
     return len(values) < 3 or values[0] <= values[1] + values[2]
 
 
-def _header_columns(table, compact):
+def _header_columns(shape, table, compact):
     """The applicant columns the header before the first row shows, in official order (000 prints
-    five); all seven when no header is recognisable."""
+    five), its non-official labels noted for W17 as the grid notes them; all seven when no header
+    is recognisable."""
     first = _find_label(table.rows[0], compact, 0)
     header = compact[: first[0] if first else 0].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    present = [c for c in table.columns if any(_fold(label) in header for label in (c.label, *c.aliases))]
-    return present if len(present) >= 2 else list(table.columns)
+    present, aliases = [], []
+    for column in table.columns:
+        if _fold(column.label) in header:
+            present.append(column)
+            continue
+        alias = next((a for a in column.aliases if _fold(a) in header), None)
+        if alias:
+            present.append(column)
+            aliases.append({"table": table.key, "column": column.key, "label": alias})
+    if len(present) < 2:
+        return list(table.columns)
+    shape.facts["aliases"].extend(aliases)
+    return present
 
 
 def _apart(table, compact, spaced, width, rows):

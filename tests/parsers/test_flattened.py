@@ -174,3 +174,11 @@ def test_a_report_of_seven_sections_is_still_a_report():
     assert not [f for f in evaluate(shape) if f.code == "E1"]
     assert "".join(shape.sections["problems"]) == problems and "".join(shape.sections["improvements"]) == improvements
     assert shape.sections["other"] == original.sections["other"].replace("\n", "")  # one line now
+
+
+def test_seed_with_aliased_columns_flattened_keeps_its_w17():
+    """004 prints 社会组织 and 律师事务所 for the official column labels (W17), flattened too."""
+    original = parse_file(seed(4))
+    shape = parse_bytes(to_flat(original), "seed4.txt")
+    assert sorted(a["column"] for a in shape.facts["aliases"]) == sorted(a["column"] for a in original.facts["aliases"])
+    assert shape.applications == original.applications
