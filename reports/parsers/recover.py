@@ -142,7 +142,8 @@ def _rows(table, compact, spaced, done):
         shown = "".join((" " if spaced[offset + i] and i else "") + ch for i, ch in enumerate(value))
         unit = UNIT.match(region[match.end() :])
         rows[row.key] = (shown, compact[start : offset + len(value)] + (unit.group(1) if unit else ""))
-    return rows
+    # labels with no numbers anywhere are a text about the table (「本年度未制定规章」), not one
+    return rows if any(shown for shown, _ in rows.values()) else {}
 
 
 def _strip_enumerator(value, following):

@@ -182,3 +182,8 @@ def test_seed_with_aliased_columns_flattened_keeps_its_w17():
     shape = parse_bytes(to_flat(original), "seed4.txt")
     assert sorted(a["column"] for a in shape.facts["aliases"]) == sorted(a["column"] for a in original.facts["aliases"])
     assert shape.applications == original.applications
+
+
+def test_labels_in_a_note_without_figures_are_no_table():
+    shape = ReportShape()
+    assert recover_tables({"active": "本年度未制定规章，行政强制事项已全部公开。2023年如此。"}, shape) == {"active": set()}
