@@ -20,6 +20,9 @@ HEADINGS = {
 }
 
 
+RECOVERED_TITLE = "由文本推断还原"
+
+
 @dataclass
 class LayoutCell:
     text: str = ""
@@ -29,6 +32,7 @@ class LayoutCell:
     key: str = ""  # the cell key of a value cell
     field: object = None  # its BoundField when the page edits
     findings: list = dataclasses.field(default_factory=list)
+    recovered: bool = False  # its figure was inferred from text whose grid was lost (I2)
 
     @property
     def severity(self):
@@ -42,6 +46,11 @@ class LayoutCell:
     @property
     def messages(self):
         return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
+
+    @property
+    def title(self):
+        """The value cell's hover text: how its figure was obtained, then its findings."""
+        return "\n".join(([RECOVERED_TITLE] if self.recovered else []) + ([self.messages] if self.findings else []))
 
 
 @dataclass
@@ -70,6 +79,7 @@ class _Builder:
         self.shape, self.form, self.as_published = shape, form, as_published
         self.index = index_findings(findings)
         self.findings = findings
+        self.recovered = shape.recovered()
 
     def head(self, text, table=None, column=None, **span):
         found = self.index.get((table, None, column), []) if column else []
@@ -86,6 +96,7 @@ class _Builder:
             key=key,
             field=self.form[key] if self.form is not None else None,
             findings=self.index.get((table, row, column), []),
+            recovered=key in self.recovered,
             **span,
         )
 

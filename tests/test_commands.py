@@ -54,6 +54,24 @@ def test_parse_report_keeps_blank_cells_null():
     assert data["active"]["regulations"] == {"issued": 0, "repealed": 0, "in_force": None}
 
 
+def test_parse_report_json_says_how_each_figure_was_obtained(tmp_path):
+    from .fixtures.render import to_flat
+    from reports.parsers import parse_file
+
+    assert json.loads(run("parse_report", str(seed(2)), "--json").stdout)["provenance"]["applications"]["new_received"][
+        "natural_person"] == "read"  # fmt: skip
+    flat = tmp_path / "flat.txt"
+    flat.write_bytes(to_flat(parse_file(seed(2))))
+    data = json.loads(run("parse_report", str(flat), "--json").stdout)
+    assert data["provenance"]["applications"]["unable_not_held"] == dict.fromkeys(
+        ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"), "recovered"
+    )
+    assert data["applications"]["unable_not_held"]["natural_person"] == 8
+    assert data["provenance"]["active"]["fees"] == "read"  # one figure, nothing to split
+    i2 = [f for f in data["findings"] if f["code"] == "I2" and f["row"] == "unable_not_held"]
+    assert i2[0]["severity"] == "info" and len(i2[0]["cells"]) == 8  # the row, then its seven cells
+
+
 def test_parse_report_exits_zero_with_findings_and_nonzero_when_unreadable(tmp_path):
     assert run("parse_report", str(seed(0))).returncode == 0
     letter = tmp_path / "letter.txt"

@@ -234,3 +234,21 @@ def test_text_is_stored_as_typed_without_the_browsers_line_ends(client, demo):
     data["other"] = "本年度未收取信息处理费。\u3000\u00a0\r\n\u200b第二段。 \r\n"
     assert client.post(reverse("reports:edit", args=[report.pk]), data).status_code == 302
     assert AnnualReport.objects.get(pk=report.pk).other == "本年度未收取信息处理费。\n第二段。"
+
+
+def test_figures_recovered_from_flattened_text_are_marked_on_both_report_pages(client, demo):
+    from reports.importing import import_bytes
+    from reports.parsers import parse_file
+
+    from .fixtures.render import to_flat
+
+    reviewer = get_user_model().objects.get(username="reviewer")
+    flat = to_flat(parse_file(seed(1)))  # one line, each row's figures joined: 1000001
+    outcome = import_bytes(flat, "flat.txt", reviewer, agency=demo[1].agency, year=demo[1].year)
+    report = outcome.report
+    assert report.findings.filter(code="I2").exists() and not report.findings.filter(code="E15").exists()
+    recovered = 'data-cell="applications__new_received__total" class="value finding-info recovered" title="由文本推断还原\nI2：'
+    login(client, "taishan")
+    assert recovered in client.get(reverse("reports:edit", args=[report.pk])).content.decode()
+    login(client, "reviewer")
+    assert recovered in client.get(reverse("admin:reports_annualreport_change", args=[report.pk])).content.decode()

@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from reports import vocabulary as v
 from reports.parsers import identity
-from reports.parsers.blocks import Grid, ParseError, norm
+from reports.parsers.blocks import Grid, Paragraph, ParseError, norm
 from reports.parsers.grid import ENUMERATOR, TableReader
+from reports.parsers.recover import recover_tables
 from reports.rules.shape import ReportShape
 from reports.text import INVISIBLE, tidy
 
@@ -19,7 +20,7 @@ MAX_HEADING = 40
 
 
 # Every section heading contains one of these; most lines are rejected without normalising.
-HEADING_HINTS = re.compile("总体|主动公开|收到和处理|行政诉讼|问题|其他需要")
+HEADING_HINTS = re.compile("总体|主动公开|收到和处理|行政诉讼|问题|改进|其他需要")
 
 
 def heading_section(text):
@@ -46,6 +47,43 @@ def _heading_section(text):
     return None
 
 
+# A heading inside a paragraph: portal pages flattened into one line run headings into the text
+# (「…联系电话：0591-23163581。一、总体情况2019年，我局…」). Its ordinal and wording must be a
+# section's, so a local 「二、工作机制保障」 in 一 and table 三's 「四、结转下年度继续办理」 stay content.
+INLINE_HEADING = re.compile(
+    "[一二三四五六七八九十]+、\\s*(?:"
+    + "|".join(f"(?:{s.pattern.lstrip('^').rstrip('$')})" for s in v.SECTIONS)
+    + ")"
+)
+
+
+def split_headings(text):
+    """A paragraph cut before each section heading it runs into; [text] when it has none."""
+    if len(text) <= MAX_HEADING or not HEADING_HINTS.search(text):
+        return [text]
+    headings = [m for m in INLINE_HEADING.finditer(text) if heading_section(m.group())]
+    if not headings:
+        return [text]
+    pieces = [text[: headings[0].start()]]
+    for match, end in zip(headings, [m.start() for m in headings[1:]] + [len(text)]):
+        pieces += [match.group(), text[match.end() : end]]
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _split(blocks):
+    """Paragraphs that run several sections together, cut at their headings."""
+    for block in blocks:
+        if isinstance(block, Grid):
+            yield block
+            continue
+        pieces = split_headings(block.text)
+        if len(pieces) == 1:
+            yield block
+            continue
+        for piece in pieces:
+            yield Paragraph(piece, block.may_be_cut)
+
+
 def _clean(blocks):
     """Text as stored (reports.text.tidy); no control character reaches a table cell either
     (PostgreSQL refuses NUL in text)."""
@@ -60,7 +98,7 @@ def _clean(blocks):
 
 def build_report(blocks):
     shape = ReportShape()
-    blocks = [b for b in _clean(blocks) if isinstance(b, Grid) or b.text]
+    blocks = [b for b in _split(_clean(blocks)) if isinstance(b, Grid) or b.text]
     tables = TableReader(shape)
     parts = {"front": []}  # section key → its paragraphs
     current = "front"
@@ -76,6 +114,8 @@ def build_report(blocks):
             parts[current] = []
         else:
             parts[current].append(block)
+    tables.end_of_tables()
+    _recover(shape, tables, parts)
     tables.finish()
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
@@ -93,6 +133,26 @@ def build_report(blocks):
     shape.facts.update(title=title, preamble="\n".join(preamble), notes=notes, signed_on=signed_on)
     identity.detect(shape, title, "\n".join(preamble), signature)
     return shape
+
+
+TABLE_SECTIONS = (v.ACTIVE.key, v.APPLICATIONS.key, v.REVIEW_LITIGATION.key)
+
+
+def _recover(shape, tables, parts):
+    """Tables whose grid left official rows unread, read from their section's text (parsers.recover);
+    the text they were printed as is a table, not a note beside it."""
+    texts = {key: " ".join(p.text for p in parts[key]) for key in TABLE_SECTIONS if parts.get(key) and tables.lacks(key)}
+    if not texts:
+        return
+    for key, rows in recover_tables(texts, shape, done=tables.seen).items():
+        if rows:
+            tables.seen[key] |= rows
+            tables.found.add(key)
+            parts[SECTION_OF_TABLE[key]] = []
+
+
+SECTION_OF_TABLE = {v.ACTIVE.key: "active", v.ACTIVE_2019.key: "active", v.APPLICATIONS.key: "applications",
+                    v.REVIEW_LITIGATION.key: "review_litigation"}  # fmt: skip
 
 
 def split_title(paragraphs):

@@ -166,6 +166,11 @@ class TableReader:
             self.found.add(kind)
             getattr(self, f"_read_{kind}")(rows)
 
+    def lacks(self, section):
+        """True while an official row of the table printed in `section` has not been read."""
+        table = next(t for t in v.tables_for(self.shape.format_version) if t.key.startswith(section))
+        return any(r.key not in self.seen[table.key] for r in table.rows)
+
     def finish(self):
         """Record official rows no grid contained (E3); a table never found is missing whole."""
         self.end_of_tables()

@@ -190,6 +190,18 @@ def cells_filled(shape):
         yield Hit(field="tables", params={"count": len(shape.facts["unfilled"])})
 
 
+@rule("E15", ERROR, "表格可靠还原", "{cell}无法可靠还原（原文：「{text}」）：数字连写或缺失，已留空，请对照原件填写。")
+def rows_not_recovered(shape):
+    """A row read back from text whose grid was lost (parsers.recover) that no single reading of
+    its digits fits: its cells are blank rather than guessed."""
+    for row_key, text in shape.facts["unrecovered"].items():
+        table_key, row = row_key.split("__", 1)
+        if v.TABLE_BY_KEY[table_key] not in v.tables_for(shape.format_version):
+            continue
+        cells = tuple((table_key, r.key, c and c.key) for r, c in v.TABLE_BY_KEY[table_key].cells() if r.key == row)
+        yield Hit(table_key, row, cells=cells, params={"text": text})
+
+
 @rule("W1", WARNING, "空白单元格", "{cell}为空，按0计算。")
 def blank_cells(shape):
     if shape.facts["unreadable"]:
@@ -677,6 +689,17 @@ def unofficial_labels(shape):
                 "official": table.column_by_key[alias["column"]].label,
             },
         )
+
+
+@rule("I2", INFO, "由文本推断还原", "{cell}由文本推断还原：原文「{text}」读作 {values}。")
+def recovered_rows(shape):
+    """Figures placed by inference from text whose grid was lost (digits run together): where
+    each number came from, for the reviewer to check against the original."""
+    for row_key, entry in shape.facts["recovered"].items():
+        table_key, row = row_key.split("__", 1)
+        cells = tuple(v.CELL_BY_KEY[key] for key in entry["cells"])
+        values = "、".join(entry["cells"].values())
+        yield Hit(table_key, row, cells=cells, params={"text": entry["text"], "values": values})
 
 
 @rule("I1", INFO, "非官方内容", "表{number}中{label}不在官方格式内，不计入官方合计。")

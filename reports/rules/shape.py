@@ -32,6 +32,9 @@ def empty_facts():
         "years": {},  # {"title"|"period": year} where the report's texts state its year (E4)
         "agency_names": {},  # {"title"|"body"|"signature": name} where they name its agency (E5)
         "unreadable": False,  # the tables are an image or a scan (W16): nothing else can be judged
+        # Rows read back from text whose grid was lost (parsers.recover):
+        "recovered": {},  # {row key: {"text": as printed, "cells": {cell key: figure}}} placed by inference (I2)
+        "unrecovered": {},  # {row key: text as printed} rows no single reading fits, left blank (E15)
     }
 
 
@@ -75,10 +78,34 @@ class ReportShape:
         )
 
     def is_missing(self, table_key, row_key, column_key=None):
-        """True when the document lacked this official row or column altogether (E3, not W1)."""
+        """True when the document lacked this official row or column altogether (E3, not W1), or
+        printed the row so that its figures could not be read back (E15): no sum can use it."""
         if row_key in self.facts["missing_rows"].get(table_key, ()):
             return True
+        if row_key and v.cell_key(table_key, row_key) in self.facts.get("unrecovered", ()):
+            return True
         return bool(column_key) and column_key in self.facts["missing_columns"].get(table_key, ())
+
+    def recovered(self):
+        """The cell keys whose figure was placed by inference from text, not read from a cell."""
+        return {key for entry in self.facts.get("recovered", {}).values() for key in entry["cells"]}
+
+    def provenance(self):
+        """{table: {row: {column: "read" | "recovered"}}} (table 二's single values {row: …}) for
+        every cell holding a figure: how the number was obtained."""
+        recovered = self.recovered()
+        result = {}
+        for table in v.tables_for(self.format_version):
+            rows = result[table.key] = {}
+            for row, column in table.cells():
+                if self.cell(table.key, row.key, column and column.key) is None:
+                    continue
+                how = "recovered" if v.cell_key(table.key, row.key, column and column.key) in recovered else "read"
+                if column is None:
+                    rows[row.key] = how
+                else:
+                    rows.setdefault(row.key, {})[column.key] = how
+        return result
 
     def to_json(self, findings=()):
         """Spec §7; a 2019 report carries its table 二 under active_2019 instead of active."""
@@ -89,6 +116,7 @@ class ReportShape:
             "format_version": self.format_version,
             "sections": self.sections,
             **{key: _json_value(values) for key, values in tables.items()},
+            "provenance": self.provenance(),
             "findings": [f.to_json() for f in findings],
         }
 

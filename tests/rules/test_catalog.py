@@ -18,7 +18,7 @@ from reports.rules.shape import ReportShape
 APP = "applications"
 REVIEW = "review_litigation"
 ACTIVE = "active"
-CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W5", "W6", "W8", "W9", "W10", "W11", "E11", "W12", "E13", "W13", "W15", "W18", "W16", "W17", "W19", "I1"}
+CATALOGUE = {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E14", "W1", "W3", "W5", "W6", "W8", "W9", "W10", "W11", "E11", "W12", "E13", "W13", "W15", "W18", "W16", "W17", "W19", "I1", "E15", "I2"}
 
 
 # -- factory and helpers ------------------------------------------------------------------------
@@ -1104,3 +1104,40 @@ def test_e3_every_missing_row_of_table_two_is_reported(row):
     finding = single(shape, "E3")
     assert at(finding) == ("active", row, None)
     assert f"「{v.ACTIVE.row_by_key[row].label}」" in finding.message
+
+
+def test_e15_row_not_recovered_is_blank_and_outside_every_sum():
+    shape = consistent_report()
+    shape.applications["total_processed"] = dict.fromkeys(v.APPLICANT_KEYS)
+    shape.facts["unrecovered"] = {f"{APP}__total_processed": "(七)总计191000019"}
+    findings = evaluate(shape)
+    e15 = [f for f in findings if f.code == "E15"]
+    assert [at(f) for f in e15] == [(APP, "total_processed", None)]
+    assert "表三「（七）总计」行无法可靠还原（原文：「(七)总计191000019」）" in e15[0].message
+    assert len(e15[0].cells) == len(v.APPLICANT_KEYS) + 1  # the row and each of its cells
+    # its blank cells are neither W1 nor part of E7/E8 (their figures are unknown, not 0)
+    assert {f.code for f in findings} == {"E15"}
+
+
+def test_e15_ends_when_the_row_is_filled_in():
+    shape = consistent_report()
+    shape.facts["unrecovered"] = {f"{APP}__total_processed": "(七)总计191000019"}
+    assert only(shape, "E15") == [] and shape.facts["unrecovered"] == {}
+
+
+def test_i2_names_the_text_and_its_reading_while_the_figures_stand():
+    shape = consistent_report()
+    shape.applications["granted"].update(natural_person=6, total=6)
+    shape.applications["new_received"].update(natural_person=6, total=6)
+    shape.applications["total_processed"].update(natural_person=6, total=6)
+    cells = {f"{APP}__granted__{c}": "6" if c in ("natural_person", "total") else "0" for c in v.APPLICANT_KEYS}
+    shape.facts["recovered"] = {f"{APP}__granted": {"text": "(一)予以公开6000006", "cells": cells}}
+    (finding,) = only(shape, "I2")
+    assert finding.severity == Severity.INFO and at(finding) == (APP, "granted", None)
+    assert finding.message == "表三「（一）予以公开」行由文本推断还原：原文「(一)予以公开6000006」读作 6、0、0、0、0、0、6。"
+    assert shape.recovered() == set(cells)
+    # a figure a person changes is no longer the recovered one
+    shape.applications["granted"]["natural_person"] = 5
+    evaluate(shape)
+    assert f"{APP}__granted__natural_person" not in shape.recovered()
+    assert shape.provenance()[APP]["granted"] == {"natural_person": "read", **{c: "recovered" for c in v.APPLICANT_KEYS[1:]}}

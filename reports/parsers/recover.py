@@ -1,0 +1,433 @@
+"""Table recovery: the official tables read back from text whose grid is lost.
+
+Portal pages flattened into one line print a table as its labels and numbers run together
+(corpus README): 「本年新收政府信息公开申请数量160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18, and spaces
+there may or may not mark cells. This stage takes the text of a table in reading order, cuts
+it at the official row labels that survive, and places each row's numbers into the official
+columns in official order:
+
+- numbers separated exactly one to a cell are read as printed;
+- otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
+  starts a signed 本年增/减 cell) and only the splits the table's own accounting allows are kept:
+  a row's 总计 is the sum of its parts (表三 each row, 表四 each group), each column of 表三
+  balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, and a
+  document row of 表二 cannot issue more than it has in force and repealed;
+- a reading is accepted only when it is the only one that fits. When the digits allow exactly one
+  split, it is the published table even if it breaks the accounting (the rules say so); when
+  several fit, or none does among several, the row's cells stay blank and facts["unrecovered"]
+  keeps its text (E15). Cells placed by a split are noted in facts["recovered"] (I2).
+
+The search is bounded: cells are at most MAX_DIGITS long, each row's splits are capped, and
+whatever exceeds a cap is reported as not recoverable rather than guessed.
+"""
+import re
+import unicodedata
+from itertools import product
+
+from reports import vocabulary as v
+from reports.parsers.grid import parse_value
+
+MAX_DIGITS = 7  # a count of ten million is beyond any agency's year
+MAX_DECIMAL_DIGITS = 12
+MAX_SPLITS = 200  # readings kept per row before the accounting is applied
+MAX_STEPS = 20000  # search steps per row
+MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
+VALUE_RUN = re.compile(r"[0-9+\-.\s]*[0-9][0-9+\-.\s]*")
+LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
+SENTENCE = re.compile("[,，。;；]")
+PARENTHESES = re.compile(r"\([^()]*\)")
+UNIT = re.compile(r"^\s*(万元|元|件|项|个|次)")
+
+
+def recover_tables(texts, shape, done=None):
+    """Read tables 二/三/四 from their text into `shape`; the rows placed (or reported E15).
+
+    `texts`: {table key ("active", "applications", "review_litigation"): the text printed in
+    that table's section, in reading order (lines may be joined with or without spaces)}.
+    `done`: {table key: row keys already read from a grid}, left alone. Returns {table key: set
+    of row keys} this stage settled, so the caller does not report them missing (E3).
+    Table 二 in the 2019 trial format sets shape.format_version to "2019", as the grid does.
+    """
+    done = done or {}
+    settled = {}
+    for key, text in texts.items():
+        if not text or not any(ch.isdigit() for ch in text):
+            continue
+        compact, spaced = _compact(text)
+        if key == v.ACTIVE.key:
+            if any(label in compact for label in v.LABELS_2019):
+                shape.format_version = "2019"
+            table = v.ACTIVE_2019 if shape.format_version == "2019" else v.ACTIVE
+            rows = _rows(table, compact, spaced, done.get(table.key, ()))
+            settled[table.key] = _place_active(shape, table, rows)
+        elif key == v.APPLICATIONS.key:
+            table = v.tables_for(shape.format_version)[1]
+            rows = _rows(table, compact, spaced, done.get(table.key, ()))
+            columns = _header_columns(shape, table, compact)
+            if len(columns) < len(table.columns):
+                lacking = shape.facts["missing_columns"].setdefault(table.key, [])
+                lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
+            apart = _apart(table, compact, spaced, len(columns), rows)
+            settled[table.key] = _place_applications(shape, table, apart or rows, columns, by_order=bool(apart))
+        elif key == v.REVIEW_LITIGATION.key and not done.get(key):
+            settled[key] = _place_review(shape, compact, spaced)
+    return settled
+
+
+# -- reading the text -----------------------------------------------------------------------------
+
+
+def _compact(text):
+    """(the text without whitespace, NFKC a character at a time; for each of its characters
+    whether whitespace preceded it). Labels are matched on the first, spaces kept as hints."""
+    chars, spaced, gap = [], [], False
+    for ch in text:
+        if ch.isspace():
+            gap = True
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        chars.append(folded if len(folded) == 1 else ch)
+        spaced.append(gap)
+        gap = False
+    return "".join(chars), spaced
+
+
+def _find_label(row, compact, start):
+    """(start, end) of the row's label at or after `start`, or None: the whole printed label, or
+    its distinctive fragment with the label's own prefix (「2.其他」 of 「2.其他法律…」)."""
+    label = _fold(row.label)
+    at = compact.find(label, start)
+    if at >= 0:
+        return at, at + len(label)
+    for fragment in sorted(map(_fold, row.match), key=len, reverse=True):
+        at = compact.find(fragment, start)
+        if at < 0:
+            continue
+        prefix = label[: label.find(fragment)] if fragment in label else ""
+        if prefix and compact[max(at - len(prefix), 0) : at] == prefix and at - len(prefix) >= start:
+            return at - len(prefix), at + len(fragment)
+        return at, at + len(fragment)
+    return None
+
+
+def _fold(text):
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _rows(table, compact, spaced, done):
+    """{row key: (value text with its spaces, the printed text to quote)} for each official row
+    whose label the text shows, in official order: its numbers run from the label to the next."""
+    found, cursor = [], 0
+    for row in table.rows:
+        span = _find_label(row, compact, cursor)
+        if span:
+            found.append((row, *span))
+            cursor = span[1]
+    rows = {}
+    for index, (row, start, end) in enumerate(found):
+        stop = found[index + 1][1] if index + 1 < len(found) else len(compact)
+        region = compact[end:stop]
+        if row.key in done:
+            continue
+        match = VALUE_RUN.search(region)
+        if not match:  # a row printed without numbers (a merged cell above holds them): blank
+            rows[row.key] = ("", compact[start:end])
+            continue
+        if SENTENCE.search(PARENTHESES.sub("", region[: match.start()])):
+            continue  # the label in a sentence (「其中予以公开3件」): a note, not the row; E3 stands
+        following = found[index + 1][0] if index + 1 < len(found) else None
+        value = _strip_enumerator(match.group(), following)
+        # the spaces the page printed inside the run: hints for one number a cell
+        offset = end + match.start()
+        shown = "".join((" " if spaced[offset + i] and i else "") + ch for i, ch in enumerate(value))
+        unit = UNIT.match(region[match.end() :])
+        rows[row.key] = (shown, compact[start : offset + len(value)] + (unit.group(1) if unit else ""))
+    # labels with no numbers anywhere are a text about the table (「本年度未制定规章」), not one
+    return rows if any(shown for shown, _ in rows.values()) else {}
+
+
+def _strip_enumerator(value, following):
+    """「00000002.」 → 「0000000」: the next row's 「2.」 ran into this row's numbers."""
+    if following is None or not value.rstrip().endswith("."):
+        return value.rstrip()
+    number = LEADING_NUMBER.match(_fold(following.label))
+    body = value.rstrip()[:-1]
+    if number and body.endswith(number.group(1)):
+        return body[: -len(number.group(1))].rstrip()
+    return body
+
+
+# -- splitting a row's digits ---------------------------------------------------------------------
+
+
+def _cell_pattern(column):
+    sign = "[+-]?" if column.signed else ""
+    digits = MAX_DECIMAL_DIGITS if column.decimal else MAX_DIGITS
+    number = f"(0|[1-9][0-9]{{0,{digits - 1}}})"
+    if column.decimal:
+        number += r"(\.[0-9]{1,6})?"
+    return re.compile(sign + number)
+
+
+def _as_value(text, column):
+    value, invalid = parse_value(text, column.decimal)
+    return value if invalid is None else None
+
+
+def _spaced_reading(shown, columns):
+    """The numbers as the page separated them, when that is exactly one valid number a cell."""
+    tokens = re.findall(r"[+-]?[0-9.]+", shown.replace("+", " +").replace("-", " -"))
+    if len(tokens) != len(columns):
+        return None
+    values = []
+    for token, column in zip(tokens, columns):
+        if not _cell_pattern(column).fullmatch(token):
+            return None
+        values.append(_as_value(token, column))
+    return tuple(values)
+
+
+def _longest(column):
+    """The most characters one cell's number can take (a sign, a decimal point and places)."""
+    return MAX_DECIMAL_DIGITS + 8 if column.decimal else MAX_DIGITS + 1
+
+
+def _splits(digits, columns, fits):
+    """Every split of `digits` into one number a column that `fits` (a check on the values of
+    the groups completed so far); None when the search exceeds its bounds."""
+    patterns = [_cell_pattern(c) for c in columns]
+    found, steps = [], 0
+    if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
+        return found
+
+
+    def walk(position, values):
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS or len(found) > MAX_SPLITS:
+            raise OverflowError
+        index = len(values)
+        if index == len(columns):
+            if position == len(digits):
+                found.append(tuple(values))
+            return
+        left = len(columns) - index - 1
+        for end in range(position + 1, min(len(digits) - left, position + _longest(columns[index])) + 1):
+            text = digits[position:end]
+            if patterns[index].fullmatch(text):
+                candidate = values + [_as_value(text, columns[index])]
+                if fits(candidate):
+                    walk(end, candidate)
+
+    try:
+        walk(0, [])
+    except OverflowError:
+        return None
+    return found
+
+
+def _read_row(shown, columns, fits=lambda values: True):
+    """(values, how): how is "read" (one number a cell as printed), "recovered" (the one split the
+    row's accounting allows, or the only split at all) or "blank" (no number); else (the splits
+    left to choose from, None): those that fit the row, or every split when none does (the
+    table's other sums may still single one out). An empty list when the search gave up."""
+    spaced = _spaced_reading(shown, columns)
+    if spaced is not None:
+        return spaced, "read"
+    digits = "".join(shown.split())
+    if not digits:
+        return None, "blank"
+    fitting = _splits(digits, columns, fits)
+    if fitting and len(fitting) == 1:
+        return fitting[0], "recovered"
+    if fitting == []:  # none fits the row: a forced split is the table as published
+        every = _splits(digits, columns, lambda values: True)
+        if every and len(every) == 1:
+            return every[0], "recovered"
+        return every or [], None
+    return fitting or [], None
+
+
+def _row_total(width):
+    """A fits-check for a group of `width` cells whose last is the sum of the others."""
+
+    def fits(values):
+        return len(values) % width or sum(values[-width:-1]) == values[-1]
+
+    return fits
+
+
+# -- placing rows ---------------------------------------------------------------------------------
+
+
+def _store(shape, table, row, columns, values, how, text):
+    for column, value in zip(columns, values):
+        shape.set_cell(table.key, row.key, column and column.key, value)
+    if how == "recovered":
+        cells = {v.cell_key(table.key, row.key, c and c.key): v.figure_text(x) for c, x in zip(columns, values)}
+        shape.facts.setdefault("recovered", {})[v.cell_key(table.key, row.key)] = {"text": text, "cells": cells}
+
+
+def _unrecovered(shape, table, row, text):
+    shape.facts.setdefault("unrecovered", {})[v.cell_key(table.key, row.key)] = text
+
+
+def _place_active(shape, table, rows):
+    for key, (shown, text) in rows.items():
+        row = table.row_by_key[key]
+        columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
+        fits = _within_stock if table is v.ACTIVE and row.columns else (lambda values: True)
+        values, how = _read_row(shown, columns, fits)
+        if how is None:
+            _unrecovered(shape, table, row, text)
+            continue
+        if how == "blank":
+            continue
+        _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+    return set(rows)
+
+
+def _within_stock(values):
+    """表二 第（一）项: what was issued this year is in force or was repealed (W3's bound)."""
+    return len(values) < 3 or values[0] <= values[1] + values[2]
+
+
+def _header_columns(shape, table, compact):
+    """The applicant columns the header before the first row shows, in official order (000 prints
+    five), its non-official labels noted for W17 as the grid notes them; all seven when no header
+    is recognisable."""
+    first = _find_label(table.rows[0], compact, 0)
+    header = compact[: first[0] if first else 0].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
+    present, aliases = [], []
+    for column in table.columns:
+        if _fold(column.label) in header:
+            present.append(column)
+            continue
+        alias = next((a for a in column.aliases if _fold(a) in header), None)
+        if alias:
+            present.append(column)
+            aliases.append({"table": table.key, "column": column.key, "label": alias})
+    if len(present) < 2:
+        return list(table.columns)
+    shape.facts["aliases"].extend(aliases)
+    return present
+
+
+def _apart(table, compact, spaced, width, rows):
+    """{row key: (numbers, quoted)} when the labels and the numbers are printed apart (a PDF's
+    labels on their lines, the figures on others): every official row's label, at most one with
+    numbers beside it, and exactly one printed number a cell after the first label; else None."""
+    spans, cursor = [], 0
+    for row in table.rows:
+        span = _find_label(row, compact, cursor)
+        if span is None:
+            return None
+        spans.append(span)
+        cursor = span[1]
+    if sum(1 for shown, _ in rows.values() if shown) > 1:
+        return None
+    kept, previous = [], spans[0][1]
+    for start, end in spans[1:] + [(len(compact), len(compact))]:
+        kept += [" "] + [(" " if spaced[i] else "") + compact[i] for i in range(previous, start)]
+        previous = end
+    numbers = re.findall(r"(?<![\d.])[+-]?\d+(?![\d.])", "".join(kept))
+    if len(numbers) != len(table.rows) * width:
+        return None
+    return {
+        row.key: (" ".join(numbers[i * width : (i + 1) * width]), _fold(row.label) + " ".join(numbers[i * width : (i + 1) * width]))
+        for i, row in enumerate(table.rows)
+    }
+
+
+def _place_applications(shape, table, rows, columns, by_order=False):
+    """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
+    read one number a cell is recovered, not read."""
+    readings, pending = {}, {}
+    for key, (shown, text) in rows.items():
+        fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
+        values, how = _read_row(shown, columns, fits)
+        if how in ("read", "recovered"):
+            readings[key] = (values, "recovered" if by_order else how)
+        elif how is None and values:  # several splits: the columns may single one out
+            pending[key] = values
+        elif how is None:
+            _unrecovered(shape, table, table.row_by_key[key], text)
+    if pending:
+        settled = _settle_columns(columns, readings, pending, shape.format_version)
+        for key, values in settled.items():
+            if values is None:
+                _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+            else:
+                readings[key] = (values, "recovered")
+    for key, (values, how) in readings.items():
+        _store(shape, table, table.row_by_key[key], columns, values, how, rows[key][1])
+    return set(rows)
+
+
+def _settle_columns(columns, readings, pending, format_version):
+    """{row key: values or None} for the rows several splits fit: the joint readings under which
+    every column of 表三 balances and adds up (only sums whose rows all have values are asked);
+    a row is settled when all those readings agree on it."""
+    keys = list(pending)
+    count = 1
+    for key in keys:
+        count *= len(pending[key])
+    if count > MAX_COMBINATIONS:
+        return dict.fromkeys(keys)
+    outcomes = v.outcome_keys(format_version)
+    surviving = []
+    for choice in product(*(pending[k] for k in keys)):
+        values = {k: r[0] for k, r in readings.items()} | dict(zip(keys, choice))
+        if _columns_hold(values, outcomes, len(columns)):
+            surviving.append(choice)
+    settled = {}
+    for index, key in enumerate(keys):
+        options = {choice[index] for choice in surviving}
+        settled[key] = options.pop() if len(options) == 1 else None
+    return settled
+
+
+def _columns_hold(values, outcomes, width):
+    for column in range(width):
+        if all(k in values for k in ("new_received", "carried_over", "total_processed", "carried_forward")):
+            received = values["new_received"][column] + values["carried_over"][column]
+            if received != values["total_processed"][column] + values["carried_forward"][column]:
+                return False
+        if "total_processed" in values and all(k in values for k in outcomes):
+            if sum(values[k][column] for k in outcomes) != values["total_processed"][column]:
+                return False
+    return True
+
+
+def _after_header(compact):
+    """Where 表四's header ends (after its third 总计): a sentence before the table may hold
+    numbers (「2023年…行政复议0件」), its data row follows the header."""
+    position = compact.find(_fold(v.RESULT_COLUMNS[0].label))
+    if position < 0:
+        return 0
+    for _ in v.REVIEW_LITIGATION.rows:  # one 总计 a group
+        found = compact.find(_fold(v.RESULT_COLUMNS[-1].label), position)
+        if found < 0:
+            break
+        position = found + len(v.RESULT_COLUMNS[-1].label)
+    return position
+
+
+def _place_review(shape, compact, spaced):
+    """表四: one data row of 15 cells after its header; each group's 总计 is its four results'."""
+    table = v.REVIEW_LITIGATION
+    match = VALUE_RUN.search(compact, _after_header(compact))
+    if not match:
+        return set()
+    shown = "".join((" " if spaced[match.start() + i] and i else "") + ch for i, ch in enumerate(match.group().rstrip()))
+    columns = list(table.columns) * len(table.rows)
+    values, how = _read_row(shown, columns, _row_total(len(table.columns)))
+    text = compact[: match.end()][-120:]
+    if how is None:
+        for row in table.rows:
+            _unrecovered(shape, table, row, match.group().strip())
+        return {r.key for r in table.rows}
+    width = len(table.columns)
+    for index, row in enumerate(table.rows):
+        _store(shape, table, row, table.columns, values[index * width : (index + 1) * width], how, text)
+    return {r.key for r in table.rows}
