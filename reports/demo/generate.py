@@ -32,6 +32,7 @@ from reports.models import (
     Transition,
     WarningExplanation,
 )
+from reports.models.agency import store_name_endings
 from reports.models.annual_report import PREAMBLE, deadline_for
 from reports.rules.shape import ReportShape
 
@@ -424,7 +425,7 @@ def ensure_agencies(planned, regions):
     """Every planned agency stored (by name); returns {name: Agency}."""
     stored = {a.name: a for a in Agency.objects.filter(name__in=[p.name for p in planned])}
     new = [Agency(name=p.name, kind=p.kind, region=regions[p.region]) for p in planned if p.name not in stored]
-    Agency.objects.bulk_create(new, batch_size=1000)
+    store_name_endings(Agency.objects.bulk_create(new, batch_size=1000))
     stored.update({a.name: a for a in Agency.objects.filter(name__in=[a.name for a in new])})
     return stored
 

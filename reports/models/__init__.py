@@ -1,5 +1,5 @@
 """The records core: one module per concern (who reports, the report, its sections)."""
-from .agency import Agency, Profile, Region
+from .agency import Agency, AgencyNameEnding, Profile, Region
 from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
 from .lockout import LoginLock
@@ -17,6 +17,7 @@ __all__ = [
     "ActiveDisclosure",
     "ActiveDisclosure2019",
     "Agency",
+    "AgencyNameEnding",
     "AnnualReport",
     "ApplicationRow",
     "AuditAction",
