@@ -7,8 +7,9 @@ after DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/govinfo_ben
 and dropped) is filled by generate_demo (years 2019–2025) to each size in turn, the smaller
 first, and at each size every page a reviewer or a clerk opens is requested through
 django.test.Client, logged in: the admin report list (unfiltered, with each filter, with a
-search), a report's page, 报送进度, 统计汇总 and the clerk's 我的年报. Prints the median ms of
-a few requests and the query count at each size: the count must not grow with the data.
+search), a report's page, 报送进度, 统计汇总 and the clerk's 我的年报; and an import's matching
+of a batch's agency names. Prints the median ms of a few requests and the query count at each
+size: the count must not grow with the data.
 
 Targets (issue 14): every page ≤ 300 ms at 100,000 reports on this 2-core machine; query counts
 independent of the data size.
@@ -72,6 +73,30 @@ def measure(client, url):
     return median(times), max(counts), response.status_code
 
 
+def matching():
+    """(median ms, queries) of matching a batch's agency names as an import does (60 names: 50 of
+    agencies written without their city, abbreviated, and 10 new ones), rolled back each time."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import Agency
+    from reports.models.agency import OPERATOR
+    from reports.names import shorter_forms
+
+    known = Agency.objects.filter(name__endswith="局").order_by("-pk").values_list("name", flat=True)[:50]
+    names = [shorter_forms(name)[0].replace("卫生健康局", "卫健局") for name in known]
+    names += [f"示范省第{i}新设办公室" for i in range(10)]
+    times, counts = [], []
+    for _ in range(ROUNDS):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            Agency.objects.resolver(OPERATOR).match_many(names)
+            times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+        counts.append(len(queries))
+    return median(times), max(counts), 200
+
+
 def users():
     """A reviewer of every region and a clerk of the province's first city government."""
     from django.contrib.auth import get_user_model
@@ -123,6 +148,7 @@ def bench(sizes, database):
             results = {}
             for label, url, user in pages(report.pk, "990100"):
                 results[label] = measure(clients[user], url)
+            results["导入时匹配 60 个机关名称"] = matching()
             figures["sizes"].append(
                 {"reports": AnnualReport.objects.count(), "created": created, "generated": generated, "pages": results}
             )
