@@ -64,6 +64,19 @@ def test_region_filter_lists_the_tree_around_the_choice(reviewer_client):
     assert {"990000", county.parent.code, county.code} <= around  # and the way up
 
 
+def test_leadership_page_queries_do_not_grow_and_its_chooser_walks_the_tree(reviewer_client):
+    page = reverse("admin:reports_annualreport_leadership")
+    small, large = at_two_sizes(lambda: queries(reviewer_client, page + "?year=2025")[0])
+    assert small == large
+    towns = set(Region.objects.filter(code__regex=r"^\d{9}$").values_list("code", flat=True))
+    offered = set(re.findall(r'<option value="(\d+)"', queries(reviewer_client, page + "?year=2025")[1].content.decode()))
+    assert offered == {"990000"}  # the top of the tree
+    assert not offered & towns
+    county = Region.objects.get(code="990101")
+    html = queries(reviewer_client, page + f"?year=2025&region={county.code}")[1].content.decode()
+    assert {t.code for t in county.children.all()} <= set(re.findall(r'<option value="(\d+)"', html))
+
+
 def test_progress_board_pages_and_counts_every_agency(reviewer_client):
     def board():
         count, response = queries(reviewer_client, PROGRESS + "?year=2025")

@@ -58,15 +58,17 @@ class Region(models.Model):
         return self.path.count("/") - 2
 
 
-def regions_around(chosen=None):
-    """The regions a region chooser lists: the top ones and, around `chosen`, its ancestors, its
-    siblings and its children, in tree order. A few dozen however large the registry: a province
-    holds thousands of 乡镇, and listing them all on every page costs more than the page."""
-    shown = models.Q(parent__isnull=True)
+def regions_around(chosen=None, within=None):
+    """The regions a region chooser lists: the top ones (of the tree, or `within` and its children
+    for an office that covers a subtree) and, around `chosen`, its ancestors, its siblings and its
+    children, in tree order. A few dozen however large the registry: a province holds thousands
+    of 乡镇, and listing them all on every page costs more than the page."""
+    shown = models.Q(parent__isnull=True) if within is None else models.Q(pk=within.pk) | models.Q(parent_id=within.pk)
     if chosen is not None:
         ancestors = chosen.path.strip("/").split("/")
         shown |= models.Q(code__in=ancestors) | models.Q(parent_id=chosen.pk) | models.Q(parent_id=chosen.parent_id)
-    return Region.objects.filter(shown).only("code", "name", "path")
+    regions = Region.objects.filter(shown).only("code", "name", "path")
+    return regions.filter(path__startswith=within.path) if within is not None else regions
 
 
 def regions_named(agency_names):
