@@ -164,3 +164,10 @@ def test_a_renamed_agency_is_found_by_its_new_name(db):
     short = agency.name.split("市", 1)[1]
     assert Agency.objects.resolver(OPERATOR).candidates(short) == [agency]
     assert Agency.objects.resolver(OPERATOR).candidates(short.replace("委员会", "局")) == []
+
+
+def test_my_reports_is_a_page_at_a_time_for_whoever_reaches_it(reviewer_client):
+    small, large = at_two_sizes(lambda: queries(reviewer_client, reverse("reports:list"))[0])
+    assert small == large
+    page = queries(reviewer_client, reverse("reports:list") + "?p=2")[1]
+    assert len(page.context["reports"]) == 50 and page.context["reports"].paginator.count == 220
