@@ -81,7 +81,6 @@ class Planned:
     kind: str
     level: str
     region: str
-    index: int
 
 
 def _place_name(index):
@@ -95,7 +94,7 @@ def agencies(count):
     places, planned = {province.code: province}, []
 
     def add(name, kind, level, place):
-        planned.append(Planned(name, kind, level, place.code, len(planned)))
+        planned.append(Planned(name, kind, level, place.code))
         places.setdefault(place.code, place)
         return len(planned) >= count
 
