@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/govinfo_ci_$(shell date +%s)_$$PPID
 # a CJK font makes its screenshots readable.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-sqlite test-postgres install install-test browser load
+.PHONY: demo test test-sqlite test-postgres install install-test browser load bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,8 @@ test-postgres: install-test browser
 # The load test (bench/load.py): gunicorn and two job workers on a throwaway PostgreSQL database.
 load: install
 	$(BIN)/python bench/load.py
+
+# Every benchmark of bench/, one after another (figures printed; needs the PostgreSQL server as
+# `make test` does). Long: the page benchmark alone generates 100,000 reports on PostgreSQL.
+bench: install
+	for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

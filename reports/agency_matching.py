@@ -13,7 +13,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from reports import roles
-from reports.models.agency import OPERATOR, Agency, AgencyRefused, Profile, regions_named
+from reports.models.agency import (
+    OPERATOR,
+    Agency,
+    AgencyNameEnding,
+    AgencyRefused,
+    Profile,
+    regions_named,
+    store_name_endings,
+)
 from reports.names import same_agency_named, shorter_forms, spellings
 from reports.parsers.blocks import norm
 
@@ -98,7 +106,7 @@ class AgencyResolver:
 
         def create_unsaved():  # in one INSERT; before any query could look for them
             if unsaved:
-                Agency.objects.bulk_create([agencies[name] for name in unsaved])
+                store_name_endings(Agency.objects.bulk_create([agencies[name] for name in unsaved]))
                 unsaved.clear()
 
         for name in names:
@@ -125,14 +133,13 @@ class AgencyResolver:
 
 
 def _nearby(names):
-    """The agencies that may be `names`' nearby ones: their spellings with a prefix (LIKE) or
-    without one. One OR per spelling: SQLite parses the chain to a depth of one per OR, and allows
-    1000 (a batch holds at most 200 names, of at most three spellings each)."""
+    """The agencies that may be `names`' nearby ones: named as one of their spellings or a shorter
+    form of one, or having one of their spellings as a shorter form of their own name (an
+    AgencyNameEnding): equalities an index serves, however many agencies there are."""
     forms = {form for name in names for form in spellings(name)}
-    nearby = Q(name__in=[short for form in forms for short in shorter_forms(form)])
-    for form in forms:
-        nearby |= Q(name__endswith=form)
-    return nearby
+    named = forms | {short for form in forms for short in shorter_forms(form)}
+    endings = AgencyNameEnding.objects.filter(ending__in=forms).values("agency_id")
+    return Q(name__in=named) | Q(pk__in=endings)
 
 
 def _office_region(user):

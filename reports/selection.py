@@ -13,18 +13,24 @@ from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, ReportStatus
 from reports.models import ActiveDisclosure, ActiveDisclosure2019, Agency, AnnualReport, ApplicationRow, Region
 from reports.models import ReviewLitigationRow
+from reports.models.agency import regions_around
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 
 HAS_ERRORS = (("yes", "有错误"), ("no", "无错误"))
 APPROVED_STATUSES = (ReportStatus.APPROVED, ReportStatus.PUBLISHED)  # 审核通过及以后
 
 
-def visible_regions(user):
-    """The regions `user` may choose: its office's subtree, every region when it has none (as
-    scope_of decides for 审核员/领导; a superuser sees all). None for a command: every region."""
-    office = None
+def office_region(user):
+    """The region `user`'s office covers: None for every region (as scope_of decides for
+    审核员/领导; a superuser, or a command, sees all)."""
     if user is not None and roles.role_of(user) != roles.SUPERUSER:
-        office = Region.objects.filter(profile__user=user).first()
+        return Region.objects.filter(profile__user=user).first()
+    return None
+
+
+def visible_regions(user):
+    """The regions `user` may choose: its office's subtree, every region when it has none."""
+    office = office_region(user)
     return Region.objects.filter(path__startswith=office.path) if office else Region.objects.all()
 
 
@@ -65,6 +71,18 @@ class ReportSelection(django_filters.FilterSet):
         self.user = request.user if request else None
         reports = AnnualReport.objects.visible_to(self.user) if request else AnnualReport.objects.all()
         super().__init__(data, queryset=reports, request=request)
+
+    @property
+    def form(self):
+        """The form, its region chooser listing the tree around the chosen region (any region in
+        the user's scope is accepted: the choice is validated against all of them)."""
+        if not hasattr(self, "_form"):
+            field = super().form.fields["region"]
+            code = self.data.get("region") if self.data else None
+            chosen = field.queryset.filter(code=code).first() if code else None
+            around = regions_around(chosen, within=office_region(self.user))
+            field.choices = [("", "全部"), *((r.code, "　" * r.depth + r.name) for r in around)]
+        return self._form
 
     def filter_region(self, reports, name, region):
         return reports.in_region(region)

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,9 +40,12 @@ def _agency(user):
     return profile.agency if profile else None
 
 
+MY_REPORTS_PAGE = 50
+
+
 @login_required
 def my_reports(request):
-    reports = AnnualReport.objects.visible_to(request.user).select_related("agency").order_by("-year")
+    reports = AnnualReport.objects.visible_to(request.user).select_related("agency").order_by("-year", "agency__name")
     agency = _agency(request.user)
     year = current_year()
     can_start = (
@@ -49,9 +53,11 @@ def my_reports(request):
         and roles.role_of(request.user) == roles.AGENCY_CLERK
         and not reports.filter(agency=agency, year=year).exists()
     )
+    # A page at a time: a clerk has a report a year, but a reviewer reaching this list sees a region's.
+    page = Paginator(reports, MY_REPORTS_PAGE).get_page(request.GET.get("p"))
     # 填写 only where the user may edit: a reviewer reaching this list reads, and is not offered forms.
-    editable = {r.pk for r in reports if workflow.may_edit(r, request.user)}
-    return render(request, "reports/my_reports.html", {"reports": reports, "agency": agency, "year": year,
+    editable = {r.pk for r in page if workflow.may_edit(r, request.user)}
+    return render(request, "reports/my_reports.html", {"reports": page, "agency": agency, "year": year,
                                                         "can_start": can_start, "editable": editable})  # fmt: skip
 
 

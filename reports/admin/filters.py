@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from reports.choices import ReportStatus
 from reports.models import Region, ReportRevision, Transition
+from reports.models.agency import regions_around
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -13,12 +14,18 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        return [(r.code, "　" * r.depth + r.name) for r in Region.objects.only("code", "name", "path")]
+        # Chosen a region, its children are offered next: the tree is walked down a level a time.
+        return [(r.code, "　" * r.depth + r.name) for r in regions_around(self.chosen())]
+
+    def chosen(self):
+        if not hasattr(self, "_chosen"):
+            self._chosen = Region.objects.filter(code=self.value()).first() if self.value() else None
+        return self._chosen
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        region = Region.objects.filter(code=self.value()).first()
+        region = self.chosen()
         return queryset.in_region(region) if region else queryset.none()
 
 

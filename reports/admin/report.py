@@ -54,6 +54,9 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
     actions = [review.approve, review.send_back]
     search_fields = ("agency__name",)
     list_select_related = ("agency", "agency__region")
+    ordering = ("-year", "agency__name")
+    # The total beside a filtered count is another COUNT of every report in scope, on each page.
+    show_full_result_count = False
     autocomplete_fields = ("agency",)
     # The status changes only through reports.workflow (the buttons below), never by editing.
     readonly_fields = ("status", "source", "error_count", "warning_count", "validated_at")

@@ -6,15 +6,18 @@ site obey the same rules; a report a bulk action cannot move is listed with the 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from reports import audit, jobs, workflow
-from reports.choices import ReportStatus, Severity
+from reports.choices import AgencyKind, ReportStatus, Severity
 from reports.forms import chosen_year
 from reports.models import Acknowledgement, Agency, AnnualReport, AuditAction, Finding, JobKind, Region
+from reports.models.agency import regions_around
 from reports.models.annual_report import deadline_for
 
 NOT_STARTED = "未填报"
@@ -114,8 +117,13 @@ def send_back(model_admin, request, queryset):
     return bulk_move(model_admin, request, queryset, ReportStatus.RETURNED)
 
 
+# 报送进度 shows this many agencies a page; its counts are over all of them.
+PROGRESS_PAGE = 100
+
+
 def progress_view(model_admin, request):
-    """报送进度 for a year and a region: every agency, its report's status, submission, overdue."""
+    """报送进度 for a year and a region: every agency, its report's status, submission, overdue;
+    a page of agencies at a time, the counts of the whole selection from the database."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     today = timezone.localdate()
@@ -123,29 +131,44 @@ def progress_view(model_admin, request):
     code = request.GET.get("region")
     region = Region.objects.filter(code=code).first() if code else None  # no region chosen: all of them
     agencies = Agency.objects.visible_to(request.user).select_related("region").order_by("region__path", "name")
-    reports = model_admin.get_queryset(request).filter(year=year)
+    reports = model_admin.get_queryset(request).filter(year=year).order_by()
     if region:
         agencies = agencies.filter(region__path__startswith=region.path)
         reports = reports.in_region(region)
-    by_agency = {r.agency_id: r for r in reports}
-    late = set(reports.overdue(today).values_list("pk", flat=True))
+    page = Paginator(agencies, PROGRESS_PAGE).get_page(request.GET.get("p"))
+    on_page = [agency.pk for agency in page]
+    by_agency = {r.agency_id: r for r in reports.filter(agency_id__in=on_page)}
+    late = set(reports.filter(agency_id__in=on_page).overdue(today).values_list("pk", flat=True))
     collected = AnnualReport.objects.collected(year)  # an agency without a report is late only then
-    rows, counts = [], {label: 0 for label in [*ReportStatus.labels, NOT_STARTED]}
-    for agency in agencies:
+    rows = []
+    for agency in page:
         report = by_agency.get(agency.pk)
         deadline = report.deadline if report else deadline_for(year, agency.kind)
         overdue = report.pk in late if report else collected and today > deadline
-        counts[report.get_status_display() if report else NOT_STARTED] += 1
         rows.append({"agency": agency, "report": report, "deadline": deadline, "overdue": overdue})
+    by_status = dict(reports.values_list("status").annotate(n=Count("pk")))
+    counts = {label: by_status.get(status, 0) for status, label in ReportStatus.choices}
+    counts[NOT_STARTED] = page.paginator.count - sum(by_status.values())
+    query = request.GET.copy()
+    query.pop("p", None)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"{year}年度报送进度",
         "opts": model_admin.model._meta,
         "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
         "counts": counts,
         "year": year,
         "region": region,
-        "regions": Region.objects.all(),
-        "overdue_count": sum(r["overdue"] for r in rows),
+        "regions": [(r, "　" * r.depth + r.name) for r in regions_around(region)],
+        "overdue_count": reports.overdue(today).count() + (_late_without_report(agencies, year, today) if collected else 0),
     }
     return TemplateResponse(request, "admin/reports/annualreport/progress.html", context)
+
+
+def _late_without_report(agencies, year, today):
+    """How many of `agencies` have no report of `year` and are past their deadline (条例 第五十条:
+    the deadline follows the kind), in one query."""
+    late_kinds = [kind for kind in AgencyKind.values if today > deadline_for(year, kind)]
+    return agencies.exclude(reports__year=year).filter(kind__in=late_kinds).count()

@@ -1,5 +1,5 @@
 """The records core: one module per concern (who reports, the report, its sections)."""
-from .agency import Agency, Profile, Region
+from .agency import Agency, AgencyNameEnding, Profile, Region
 from .audit import AuditAction, AuditEvent, AuditResult
 from .annual_report import AnnualReport, Finding, ReportRevision
 from .job import Job, JobKind, JobState
@@ -20,6 +20,7 @@ __all__ = [
     "ActiveDisclosure",
     "ActiveDisclosure2019",
     "Agency",
+    "AgencyNameEnding",
     "AnnualReport",
     "ApplicationRow",
     "AuditAction",

@@ -58,6 +58,19 @@ class Region(models.Model):
         return self.path.count("/") - 2
 
 
+def regions_around(chosen=None, within=None):
+    """The regions a region chooser lists: the top ones (of the tree, or `within` and its children
+    for an office that covers a subtree) and, around `chosen`, its ancestors, its siblings and its
+    children, in tree order. A few dozen however large the registry: a province holds thousands
+    of 乡镇, and listing them all on every page costs more than the page."""
+    shown = models.Q(parent__isnull=True) if within is None else models.Q(pk=within.pk) | models.Q(parent_id=within.pk)
+    if chosen is not None:
+        ancestors = chosen.path.strip("/").split("/")
+        shown |= models.Q(code__in=ancestors) | models.Q(parent_id=chosen.pk) | models.Q(parent_id=chosen.parent_id)
+    regions = Region.objects.filter(shown).only("code", "name", "path")
+    return regions.filter(path__startswith=within.path) if within is not None else regions
+
+
 def regions_named(agency_names):
     """{region name: [regions]} for every place the agency names may begin with, in one query."""
     from reports.names import place_names  # reports.names loads the parsers, which load models
@@ -178,13 +191,52 @@ class Agency(models.Model):
         if adding:
             self.infer_kind()
             self.infer_region()
+        # A new agency has no reports yet; an edit that keeps the name, kind and predecessor changes none.
+        stored = None if adding else Agency.objects.filter(pk=self.pk).values("name", "kind", "predecessor_id").first()
         super().save(*args, **kwargs)
-        if not adding:  # a new agency has no reports yet
-            for report in self.reports.all():  # the deadline follows the kind (条例 第五十条)
-                report.save(update_fields=["deadline"])
-            # So do the rules that read the kind, name the agency or follow the predecessor (E11,
-            # W15, W5).
-            self.reports.all().refresh_findings()
+        if adding or stored is None or stored["name"] != self.name:
+            store_name_endings([self])
+        if stored and stored != {"name": self.name, "kind": self.kind, "predecessor_id": self.predecessor_id}:
+            self._reports_follow()
+
+    def _reports_follow(self):
+        """The reports follow a new kind, name or predecessor, in a few queries however many there
+        are: the deadline follows the kind (条例 第五十条), and so do the rules that read the kind,
+        name the agency or follow the predecessor (E11, W15, W5)."""
+        from reports.models.annual_report import deadline_for  # annual_report imports this module
+
+        years = set(self.reports.order_by().values_list("year", flat=True))
+        if years:
+            deadlines = [models.When(year=year, then=Value(deadline_for(year, self.kind))) for year in years]
+            self.reports.update(deadline=models.Case(*deadlines, output_field=models.DateField()))
+        self.reports.all().refresh_findings()
+
+
+class AgencyNameEnding(models.Model):
+    """A shorter form of an agency's name (its name without a leading region prefix: 利通区卫生
+    健康局 of 吴忠市利通区卫生健康局), so that a report naming it so finds it by an indexed
+    equality; `LIKE '%name'` can use no index and reads every agency for each name."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="name_endings")
+    ending = models.CharField("名称后段", max_length=100, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机关名称后段"
+
+    def __str__(self):
+        return self.ending
+
+
+def store_name_endings(agencies):
+    """(Re)write the name endings of saved `agencies`; every path that creates agencies in bulk
+    calls it after its INSERT, as Agency.save() does."""
+    from reports.names import shorter_forms  # see regions_named
+
+    AgencyNameEnding.objects.filter(agency__in=[a.pk for a in agencies]).delete()
+    AgencyNameEnding.objects.bulk_create(
+        [AgencyNameEnding(agency_id=a.pk, ending=ending) for a in agencies for ending in set(shorter_forms(a.name))],
+        batch_size=1000,
+    )
 
 
 class Profile(models.Model):

@@ -242,7 +242,9 @@ class AnnualReport(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
-        ordering = ["-year", "agency__name"]
+        # By the agency's key, not its name: a default ordering is added to every query that sets
+        # none, and ordering by name joins the agency table to each (lists order by name themselves).
+        ordering = ["-year", "agency_id"]
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_report_per_agency_year")]
         # Bringing published documents in (导入年报) is the office's work; editing cells is not.
         permissions = [("import_reports", "可以导入年报文件")]
@@ -376,6 +378,8 @@ class Finding(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "校验结果"
         ordering = ["id"]
+        # 有未说明的警告 asks, report by report, for its warnings: one index probe each.
+        indexes = [models.Index(fields=["report", "severity"], name="finding_report_severity")]
 
     def __str__(self):
         return f"{self.code} {self.message}"

@@ -117,7 +117,10 @@ def test_a_region_scoped_reviewer_sees_only_its_subtree(client, demo):
     names, figures = selected(client)
     assert names == {"吴忠市利通区卫生健康局"} and figures["reports"] == 1
     html = client.get(PAGE).content.decode()
-    assert "利通区" in html and "黑龙江省" not in html  # region choices: the office's subtree only
+    # Region choices: the office's subtree only, a level at a time (the office and its cities,
+    # then the chosen city's districts).
+    assert "吴忠市" in html and "利通区</option>" not in html and "黑龙江省" not in html
+    assert "利通区</option>" in client.get(PAGE + "?region=640300").content.decode()
     response = client.get(PAGE + "?region=230000")  # a region outside it: refused, not widened
     assert response.context["figures"] is None and "不在您负责的区划内" in response.content.decode()
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download(client).streaming_content)))

@@ -1,0 +1,173 @@
+"""Pages and writes whose query count does not grow with the data (issue 14's traps), each
+measured at two sizes of a generate_demo province."""
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports import roles
+from reports.choices import AgencyKind, ReportStatus
+from reports.demo.generate import generate
+from reports.models import Agency, AnnualReport, Region
+
+from .conftest import make_user
+
+YEARS = range(2024, 2026)
+LIST = reverse("admin:reports_annualreport_changelist")
+PROGRESS = reverse("admin:reports_annualreport_progress")
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def at_two_sizes(measure, small=30, large=110):
+    """measure() at a small province and at a larger one (the same, extended)."""
+    generate(small, YEARS)
+    first = measure()
+    generate(large, YEARS)
+    return first, measure()
+
+
+@pytest.fixture
+def reviewer_client(client, db):
+    client.force_login(make_user("bench_reviewer", roles.REVIEWER))
+    return client
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?year=2025", "?region=990100", "?has_errors=yes", "?unexplained=yes", "?returned=unchanged",
+              "?overdue=yes", "?q=卫健委", "?status=submitted"],
+)  # fmt: skip
+def test_report_list_queries_do_not_grow(reviewer_client, query):
+    small, large = at_two_sizes(lambda: queries(reviewer_client, LIST + query)[0])
+    assert small == large
+
+
+def test_region_filter_lists_the_tree_around_the_choice(reviewer_client):
+    generate(110, YEARS)
+    towns = Region.objects.filter(code__regex=r"^\d{9}$")
+    county = towns.first().parent
+
+    def offered(query):
+        return set(re.findall(r"region=(\d+)", queries(reviewer_client, LIST + query)[1].content.decode()))
+
+    assert not offered("") & set(towns.values_list("code", flat=True))  # the top of the tree only
+    around = offered(f"?region={county.code}")
+    assert {t.code for t in county.children.all()} <= around  # its 乡镇, to go down a level
+    assert {"990000", county.parent.code, county.code} <= around  # and the way up
+
+
+def test_leadership_page_queries_do_not_grow_and_its_chooser_walks_the_tree(reviewer_client):
+    page = reverse("admin:reports_annualreport_leadership")
+    small, large = at_two_sizes(lambda: queries(reviewer_client, page + "?year=2025")[0])
+    assert small == large
+    towns = set(Region.objects.filter(code__regex=r"^\d{9}$").values_list("code", flat=True))
+    offered = set(re.findall(r'<option value="(\d+)"', queries(reviewer_client, page + "?year=2025")[1].content.decode()))
+    assert offered == {"990000"}  # the top of the tree
+    assert not offered & towns
+    county = Region.objects.get(code="990101")
+    html = queries(reviewer_client, page + f"?year=2025&region={county.code}")[1].content.decode()
+    assert {t.code for t in county.children.all()} <= set(re.findall(r'<option value="(\d+)"', html))
+
+
+def test_progress_board_pages_and_counts_every_agency(reviewer_client):
+    def board():
+        count, response = queries(reviewer_client, PROGRESS + "?year=2025")
+        return count, response.context
+
+    (small, _), (large, context) = at_two_sizes(board)
+    assert small == large
+    agencies = Agency.objects.count()
+    assert len(context["rows"]) == 100 and context["page"].paginator.count == agencies == 110
+    assert sum(context["counts"].values()) == agencies
+    assert context["counts"]["草稿"] == AnnualReport.objects.filter(year=2025, status=ReportStatus.DRAFT).count()
+    second = queries(reviewer_client, PROGRESS + "?year=2025&p=2")[1].context
+    assert len(second["rows"]) == 10 and second["counts"] == context["counts"]
+
+
+def test_progress_board_counts_agencies_without_a_report_as_late(reviewer_client):
+    generate(30, YEARS)
+    Agency.objects.create(name="示范省档案馆", region=Region.objects.get(code="990000"), kind=AgencyKind.OTHER)
+    context = queries(reviewer_client, PROGRESS + "?year=2025")[1].context
+    late = AnnualReport.objects.filter(year=2025).overdue().count()
+    assert context["overdue_count"] == late + 1 and context["counts"]["未填报"] == 1
+
+
+def test_an_agency_kind_changes_its_reports_in_a_few_queries(db):
+    def change_kind():
+        agency = Agency.objects.get(name="示范省统计局")
+        agency.kind = AgencyKind.GOVERNMENT if agency.kind != AgencyKind.GOVERNMENT else AgencyKind.DEPARTMENT
+        with CaptureQueriesContext(connection) as captured:
+            agency.save()
+        deadlines = set(agency.reports.values_list("year", "deadline"))
+        month = 3 if agency.kind == AgencyKind.GOVERNMENT else 1
+        assert deadlines == {(year, date(year + 1, month, 31)) for year in agency.reports.values_list("year", flat=True)}
+        return len(captured)
+
+    # Every report with a finding, so that each size writes findings (one INSERT, or none).
+    generate(20, range(2024, 2026), defect_share=1)
+    two_years = change_kind()
+    generate(20, range(2019, 2026), defect_share=1)  # the same agencies, five years more
+    assert change_kind() == two_years
+
+
+def test_saving_an_agency_unchanged_leaves_its_reports(db):
+    generate(20, YEARS)
+    agency = Agency.objects.get(name="示范省统计局")
+    validated = set(agency.reports.values_list("validated_at", flat=True))
+    agency.save()
+    assert set(agency.reports.values_list("validated_at", flat=True)) == validated
+
+
+def test_reports_are_listed_without_joining_their_agency(db):
+    """The default ordering is added to every query that sets none: it must not join Agency."""
+    assert "JOIN" not in str(AnnualReport.objects.filter(year=2025).query)
+    assert "JOIN" not in str(AnnualReport.objects.all().query)
+
+
+def _county_department():
+    return Agency.objects.filter(name__endswith="县发展和改革局").order_by("pk").first()
+
+
+def test_agency_names_are_matched_by_their_endings_in_a_fixed_number_of_queries(db):
+    from reports.models.agency import OPERATOR
+
+    def match():
+        agency = _county_department()
+        short = agency.name.split("市", 1)[1].replace("发展和改革局", "发改局")  # 东阳县发改局
+        resolver = Agency.objects.resolver(OPERATOR)
+        assert resolver.candidates(short) == [agency]
+        with CaptureQueriesContext(connection) as captured:
+            found = resolver.match_many([short, "示范省新设局", agency.name])
+        assert found[short] == agency and found[agency.name] == agency
+        Agency.objects.filter(name="示范省新设局").delete()
+        return len(captured)
+
+    small, large = at_two_sizes(match, 70, 200)
+    assert small == large
+
+
+def test_a_renamed_agency_is_found_by_its_new_name(db):
+    from reports.models.agency import OPERATOR
+
+    generate(70, YEARS)
+    agency = _county_department()
+    agency.name = agency.name.replace("发展和改革局", "发展和改革委员会")
+    agency.save()
+    short = agency.name.split("市", 1)[1]
+    assert Agency.objects.resolver(OPERATOR).candidates(short) == [agency]
+    assert Agency.objects.resolver(OPERATOR).candidates(short.replace("委员会", "局")) == []
+
+
+def test_my_reports_is_a_page_at_a_time_for_whoever_reaches_it(reviewer_client):
+    small, large = at_two_sizes(lambda: queries(reviewer_client, reverse("reports:list"))[0])
+    assert small == large
+    page = queries(reviewer_client, reverse("reports:list") + "?p=2")[1]
+    assert len(page.context["reports"]) == 50 and page.context["reports"].paginator.count == 220
