@@ -7,7 +7,7 @@ is last year's 结转下年度, 现行有效件数 follows last year's), so the 
 same database, and a run creates only what is missing: running it again adds nothing.
 
 A share of the reports carries one defect the rules find in real reports (DEFECTS), the narrative
-is written from templates around the report's own figures, and the statuses cover every state of
+is written from templates around the report's own figures, worded anew each year, and the statuses cover every state of
 the workflow with the transitions that lead to each. Rows are written by the batch import's
 INSERT and the findings by the bulk re-validation (refresh_findings), so stored findings are what
 a fresh validation gives.
@@ -35,6 +35,7 @@ from reports.models import (
 from reports.models.agency import store_name_endings
 from reports.models.annual_report import PREAMBLE, deadline_for
 from reports.rules.shape import ReportShape
+from reports.rules.similarity import copied
 
 PROVINCE = ("990000", "示范省")
 CITIES_PER_PROVINCE = 99  # two digits of the code
@@ -142,6 +143,7 @@ DEFECTS = {
     "carry": ("W5",),  # 上年结转 not last year's 结转下年度
     "text_number": ("W9",),  # the text states a figure the table does not have
     "text_year": ("W10",),  # the text states last year's figures as this year's
+    "copied": ("W8",),  # 一 is last year's with the year and figures changed (套用往年)
     "fees_in_yuan": ("W18",),  # 行政事业性收费 entered in 元
     "unfilled": ("E14",),  # a draft still being filled in here
 }
@@ -173,6 +175,33 @@ IMPROVEMENTS = (
     "持续推进基层政务公开标准化规范化建设。",
 )
 PLATFORMS = ("政府门户网站信息公开专栏", "政务新媒体", "政府公报", "政务服务大厅公开栏")
+# Each aspect of 一 in several wordings: an agency words its report anew each year, so that
+# only a planned copy (the defect "copied") reads as last year's to W8. Every wording of 监督保障
+# names 考核, 评议 or 追究 (a 人民政府 reports them: E11).
+OPENINGS = (
+    "{year}年，{agency}深入贯彻《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，扎实推进政府信息公开工作。",
+    "{year}年，{agency}认真落实上级关于政务公开工作的部署要求，围绕中心工作，不断提升政府信息公开的质量和实效。",
+    "{year}年，{agency}以群众需求为导向，把政府信息公开作为建设法治政府、服务型政府的重要抓手，各项工作有序开展。",
+    "{year}年，在上级政务公开办的指导下，{agency}进一步健全公开制度、规范公开流程，推动政务公开工作提质增效。",
+)
+MANAGEMENT = (
+    "（三）政府信息管理。严格落实公开前保密审查制度，动态更新政府信息公开目录。",
+    "（三）政府信息管理。坚持“先审查、后公开”，对拟公开信息逐条进行合法性和保密审查，及时清理过时信息。",
+    "（三）政府信息管理。完善政府信息发布协调机制，对规范性文件实行统一登记、统一编号、统一发布。",
+    "（三）政府信息管理。开展政府信息公开目录梳理，对已公开信息进行全面排查，确保信息准确、完整、及时。",
+)
+PLATFORM_WORK = (
+    "（四）政府信息公开平台建设。持续优化{platform}，及时更新公开栏目。",
+    "（四）政府信息公开平台建设。以{platform}为主阵地，调整栏目设置，提升检索和浏览的便利程度。",
+    "（四）政府信息公开平台建设。加强{platform}的日常维护，落实内容审核和信息发布“三审三校”制度。",
+    "（四）政府信息公开平台建设。推进{platform}集约化建设，整合重复栏目，畅通公众获取信息渠道。",
+)
+SUPERVISION = (
+    "（五）监督保障。将政府信息公开工作纳入年度绩效考核，组织业务培训{n}次",
+    "（五）监督保障。明确分管领导和专职工作人员，公开工作情况纳入考核并定期通报，举办专题培训{n}次",
+    "（五）监督保障。建立政务公开工作责任清单，落实责任追究，开展自查自纠，组织工作人员参加培训{n}次",
+    "（五）监督保障。主动接受社会评议和监督，认真办理公众意见建议，全年开展业务培训{n}次",
+)
 
 
 @dataclass
@@ -182,6 +211,7 @@ class Series:
     first_year: int
     carried_forward: dict = field(default_factory=dict)
     in_force: dict = field(default_factory=dict)
+    overall: str = ""  # last year's 一
 
 
 @dataclass
@@ -275,10 +305,7 @@ def _active(rng, shape, agency, series):
 def _overall(rng, shape, agency):
     year, app, review = shape.year, shape.applications, shape.review_litigation
     new, carried = app["new_received"]["total"], app["carried_over"]["total"]
-    lines = [
-        f"{year}年，{agency.name}深入贯彻《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，"
-        "扎实推进政府信息公开工作。"
-    ]
+    lines = [rng.choice(OPENINGS).format(year=year, agency=agency.name)]
     active = f"（一）主动公开。依托{rng.choice(PLATFORMS)}主动公开政府信息{rng.randint(20, 2000)}条"
     if shape.format_version == "2021":
         a = shape.active
@@ -293,17 +320,26 @@ def _overall(rng, shape, agency):
         )
     else:
         lines.append("（二）依申请公开。本年度未收到政府信息公开申请。")
-    lines.append("（三）政府信息管理。严格落实公开前保密审查制度，动态更新政府信息公开目录。")
-    lines.append(f"（四）政府信息公开平台建设。持续优化{rng.choice(PLATFORMS)}，及时更新公开栏目。")
+    lines.append(rng.choice(MANAGEMENT))
+    lines.append(rng.choice(PLATFORM_WORK).format(platform=rng.choice(PLATFORMS)))
     reviewed = review["reconsideration"]["total"]
     sued = review["litigation_direct"]["total"] + review["litigation_after_reconsideration"]["total"]
-    supervision = "（五）监督保障。将政府信息公开工作纳入年度绩效考核，组织业务培训" + f"{rng.randint(1, 6)}次"
+    supervision = rng.choice(SUPERVISION).format(n=rng.randint(1, 6))
     if reviewed or sued:
         supervision += f"；全年发生政府信息公开行政复议{reviewed}件，行政诉讼{sued}件"
     else:
         supervision += "；全年未发生政府信息公开行政复议、行政诉讼案件"
     lines.append(supervision + "。")
     return "\n".join(lines)
+
+
+def _worded_anew(rng, shape, agency, last_overall):
+    """一 as this year words it: drawn again while it reads as last year's (W8's own measure)."""
+    for _ in range(20):
+        text = _overall(rng, shape, agency)
+        if not copied(text, last_overall):
+            return text
+    return text
 
 
 def _draft(rng, agency, year, series, last_year, defect_share):
@@ -313,7 +349,7 @@ def _draft(rng, agency, year, series, last_year, defect_share):
     _applications(rng, shape, agency, series)
     _review(rng, shape, agency)
     _active(rng, shape, agency, series)
-    shape.sections["overall"] = _overall(rng, shape, agency)
+    shape.sections["overall"] = _worded_anew(rng, shape, agency, series.overall)
     shape.sections["problems"] = rng.sample(PROBLEMS, 2)
     shape.sections["improvements"] = rng.sample(IMPROVEMENTS, 2)
     shape.sections["other"] = "本年度未收取信息处理费。无其他需要报告的事项。"
@@ -325,11 +361,12 @@ def _draft(rng, agency, year, series, last_year, defect_share):
         kinds = [k for k in DEFECTS if _applies(k, shape, year, last_year, series)]
         defect = rng.choice(kinds)
         _spoil(rng, shape, defect, series)
+    series.overall = shape.sections["overall"]
     return Draft(shape, *_status(rng, shape, agency, year, last_year, defect))
 
 
 def _applies(defect, shape, year, last_year, series):
-    if defect == "carry":
+    if defect in ("carry", "copied"):
         return year > series.first_year
     if defect == "fees_in_yuan":
         return shape.format_version == "2021" and shape.active["fees"]
@@ -368,6 +405,9 @@ def _spoil(rng, shape, defect, series):
         )
     elif defect == "fees_in_yuan":
         shape.active["fees"] = shape.active["fees"] * 10000 + 10000
+    elif defect == "copied":
+        # Last year's text, its year moved on: its figures no longer those of the tables (W9 too).
+        shape.sections["overall"] = series.overall.replace(f"{shape.year - 1}年", f"{shape.year}年")
     elif defect == "unfilled":
         cells = [k for k in v.format_cells(shape.format_version) if k.startswith(v.REVIEW_LITIGATION.key)]
         for key in cells:
