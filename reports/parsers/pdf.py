@@ -11,14 +11,13 @@ search, lines before their crossings, crossings before the cells).
 """
 import io
 import logging
-import re
 from itertools import islice
 
 import pdfplumber
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
 
-from reports.parsers.blocks import Grid, Paragraph, ParseError
+from reports.parsers.blocks import PAGE_NUMBER, Grid, Paragraph, ParseError
 from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
 from reports.parsers.grid import ENUMERATOR
 
@@ -34,7 +33,6 @@ MAX_GRAPHICS = 3_000
 # give about 1,400 and 700 (the seeds: 900 and 300).
 MAX_LINE_PAIRS = 20_000
 MAX_CROSSINGS = 3_000
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?(\s*共\s*\d+\s*页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 
 
 class Unreadable(ParseError):
