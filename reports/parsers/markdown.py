@@ -13,6 +13,8 @@ from reports import vocabulary as v
 from reports.parsers.blocks import PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
 from reports.parsers.grid import LABEL_CELL, NUMBER_CELL, cell_kind, row_key
 
+HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
+HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SEPARATOR = re.compile(r"^[\s|:：\-—–=+]*$")  # |---|:--:| and `|||` debris
 # Markdown's own marks around a line: # headings, **bold**, > quotes, list bullets.
@@ -30,9 +32,12 @@ HEADER_LABELS = frozenset(
 )
 
 
-def has_pipe_tables(lines):
-    """True when the text holds `|` tables: at least two rows of them (one could be prose)."""
-    return sum(1 for line in lines if PIPE_ROW.match(line) and line.count("|") >= 3) >= 2
+def has_tables(lines):
+    """True when the text holds `|` tables (at least two rows: one could be prose) or HTML
+    tables, as OCR and PDF converters (MinerU, Marker) write tables with merged cells."""
+    return sum(1 for line in lines if PIPE_ROW.match(line) and line.count("|") >= 3) >= 2 or any(
+        HTML_TABLE_START.search(line) for line in lines
+    )
 
 
 def read_markdown(lines):
@@ -42,7 +47,14 @@ def read_markdown(lines):
     A blank line ends a paragraph; a paragraph is cut (and parsers.document may re-join it) only
     where a line follows another directly or a page's number stands between them."""
     blocks, rows, adjacent, page_break = [], [], False, False
+    html = None  # the lines of an HTML table being collected
     for line in lines:
+        if html is not None or HTML_TABLE_START.search(line):
+            html = (html or []) + [line]
+            if HTML_TABLE_END.search(line):
+                rows += _html_rows("\n".join(html))
+                html, adjacent = None, False
+            continue
         if PIPE_ROW.match(line):
             adjacent = False
             if not SEPARATOR.match(line):
@@ -62,9 +74,18 @@ def read_markdown(lines):
             blocks[-1].may_be_cut = True
         blocks.append(Paragraph(text, may_be_cut=cut))
         adjacent, page_break = True, False
+    if html:
+        rows += _html_rows("\n".join(html))  # a table the text ends in, unclosed
     if rows:
         blocks.append(Grid(_rejoined(rows)))
     return blocks
+
+
+def _html_rows(fragment):
+    """The rows of the HTML tables in `fragment`, merged cells expanded as on a web page."""
+    from reports.parsers.html import table_rows  # html reads text's decode: imported when used
+
+    return table_rows(fragment)
 
 
 def _plain(line):

@@ -6,7 +6,7 @@ cells wrapped onto following lines (001, 002).
 """
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
-from reports.parsers.markdown import has_pipe_tables, read_markdown
+from reports.parsers.markdown import has_tables, read_markdown
 
 ENCODINGS = ("utf-8", "gb18030")
 
@@ -28,7 +28,7 @@ def decode(data):
 def read_text(text):
     """The document's blocks in order."""
     lines = BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if has_pipe_tables(lines):
+    if has_tables(lines):
         return read_markdown(lines)
     if any(line.count("\t") >= 2 for line in lines):
         return _tab_separated(lines)

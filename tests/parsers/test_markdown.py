@@ -18,6 +18,7 @@ DAMAGE = {
     "one table per row": {"row_tables": True},
     "labels above numbers": {"label_lines": True},
     "one cell per line": {"cell_lines": True},
+    "HTML tables": {"html_tables": True},
     "all at once": {"separator": False, "split_headers": True, "footers": True, "row_tables": True, "label_lines": True},
 }
 
