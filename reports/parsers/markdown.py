@@ -10,8 +10,9 @@ parts cannot be joined with certainty stays as printed, so grid reports it as mi
 import re
 
 from reports import vocabulary as v
-from reports.parsers.blocks import PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
-from reports.parsers.grid import LABEL_CELL, NUMBER_CELL, cell_kind, row_key
+from reports.parsers.blocks import CJK, PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
+from reports.parsers.document import heading_section
+from reports.parsers.grid import BLANK_MARKERS, LABEL_CELL, NUMBER_CELL, cell_kind, number_text, row_key
 
 HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
@@ -25,6 +26,7 @@ BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 # aliases), table 二's blocks and item header, table 四's groups.
 HEADER_LABELS = frozenset(
     [norm(label) for table in v.ALL_TABLES for column in table.columns for label in (column.label, *column.aliases)]
+    + [norm(column.label) for table in (v.ACTIVE, v.ACTIVE_2019) for row in table.rows for column in row.columns]
     + [norm(row.block) for table in (v.ACTIVE, v.ACTIVE_2019) for row in table.rows]
     + [norm(label) for label in (v.ITEM_LABEL, *v.ACTIVE_VALUE_HEADERS.values())]
     + [norm(row.label) for row in v.REVIEW_LITIGATION.rows]
@@ -38,6 +40,95 @@ def has_tables(lines):
     return sum(1 for line in lines if PIPE_ROW.match(line) and line.count("|") >= 3) >= 2 or any(
         HTML_TABLE_START.search(line) for line in lines
     )
+
+
+# Labels printed left of a block of table 三's rows, on a line of their own when a cell is one.
+BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block for row in v.APPLICATIONS.rows)) if label)
+
+# A row as OCR or pdftotext writes a table: its label, then its values separated by spaces.
+VALUE = r"(?:[+-]?\d+(?:\.\d+)?|[—－/／])"
+VALUES_LINE = re.compile(rf"^\s*{VALUE}(?:\s+{VALUE})*\s*$")
+SPACED_ROW = re.compile(rf"^\s*(?P<label>\S.*?[^\s\d.+-])\s+(?P<values>{VALUE}(?:\s+{VALUE})*)\s*$")
+MIN_SPACED_ROWS = 5  # fewer rows of label and numbers are prose, not the report's tables
+
+
+def spaced_as_pipes(lines):
+    """Text whose tables are written with spaces (OCR, pdftotext) or one cell per line, its table
+    lines rewritten as pipe rows for read_markdown; None when it has no such tables.
+
+    Spaces do not show which cell a value is in: a row with more or fewer values than its
+    official columns is left out (E3 names it) rather than placed by guess."""
+    out, rows, table, header = [], 0, False, set()
+    for line in _without_page_numbers(lines):
+        if heading_section(line.strip()):
+            header = set()  # the next table's header
+        cells = _spaced_cells(line, table, header)
+        if cells is None:
+            out.append(line)
+            table = table and not line.strip()  # a blank line inside a table does not end it
+            continue
+        if cells:
+            out.append("| " + " | ".join(cells) + " |")
+            rows += any(cell_kind(c) == NUMBER_CELL for c in cells)
+        table = True
+    return out if rows >= MIN_SPACED_ROWS else None
+
+
+def _without_page_numbers(lines):
+    """Lines without the page numbers printed beside a page break (pdftotext's form feed), which
+    in a table printed one cell per line would read as a cell."""
+    lines = list(lines)
+    for i, line in enumerate(lines):
+        if "\f" not in line:
+            continue
+        lines[i] = line = line.replace("\f", "")
+        if PAGE_NUMBER.match(line):
+            lines[i] = ""
+        before = next((j for j in range(i - 1, -1, -1) if lines[j].strip()), None)
+        if before is not None and PAGE_NUMBER.match(lines[before]):
+            lines[before] = ""
+    return lines
+
+
+def _spaced_cells(line, table, header):
+    """The cells of a table line of spaced text; [] for a row to leave out; None for prose.
+    `header` collects the header labels of the table read so far."""
+    text = line.strip()
+    if not text or PAGE_FOOTER.match(text) or heading_section(text):
+        return None
+    if VALUES_LINE.match(text):
+        values = text.split()
+        return values if table or len(values) >= 3 else None
+    tokens = text.split()
+    if all(norm(token) in HEADER_LABELS for token in tokens):
+        header.update(map(norm, tokens))
+        return tokens
+    match = SPACED_ROW.match(text)
+    if match and CJK.search(match["label"]):
+        label, values = match["label"], match["values"].split()
+        widths = _widths(label, header)
+        if widths:
+            return [label, *values] if len(values) in widths else []
+        return [label, *values] if len(values) >= 3 else None
+    # A row's label (or its block's) alone, its values on the lines below; never a sentence.
+    if table and not text.endswith(tuple("。！？；;!?")) and (_names_row([text]) or norm(text) in BLOCK_LABELS):
+        return [text]
+    return None
+
+
+def _widths(label, header):
+    """How many values the official rows a label may name have: table 二's of either format, or
+    table 三's applicant columns, as many as its header names (all seven if it names none)."""
+    label = norm(label)
+    widths = set()
+    for table in (v.ACTIVE, v.ACTIVE_2019):
+        key = row_key(table, label)
+        if key:
+            widths.add(len(table.row_by_key[key].columns) or 1)
+    if row_key(v.APPLICATIONS, label):
+        named = [c for c in v.APPLICATIONS.columns if {norm(c.label), *map(norm, c.aliases)} & header]
+        widths.add(len(named) or len(v.APPLICATIONS.columns))
+    return widths
 
 
 def read_markdown(lines):
@@ -138,9 +229,11 @@ def _names_row(cells):
 
 
 def _number_run(cells):
-    """The one number of a row printed one cell per line, or None."""
+    """The one value (a number, or a blank cell's —) of a row printed one cell per line, or None."""
     filled = [c for c in cells if norm(c)]
-    return filled[0] if len(filled) == 1 and cell_kind(filled[0]) == NUMBER_CELL else None
+    if len(filled) == 1 and (cell_kind(filled[0]) == NUMBER_CELL or number_text(filled[0]) in BLANK_MARKERS):
+        return filled[0]
+    return None
 
 
 def _joined_rows(rows):
@@ -168,10 +261,18 @@ def _joined_rows(rows):
             out.append([c for c in cells if norm(c)])
             pending = True
             continue
+        elif out and _header_cell(cells) and all(map(_header_cell, ([c] for c in out[-1] if norm(c)))):
+            out[-1] += [c for c in cells if norm(c)]  # a header printed one label per line
         else:
             out.append(list(cells))
         pending = False
     return out
+
+
+def _header_cell(cells):
+    """True for a row of one cell holding a header label."""
+    filled = [c for c in cells if norm(c)]
+    return len(filled) == 1 and norm(filled[0]) in HEADER_LABELS
 
 
 def _label_cells(cells):
