@@ -12,7 +12,7 @@ import re
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
 from reports.parsers.document import heading_section
-from reports.parsers.grid import BLANK_MARKERS, LABEL_CELL, NUMBER_CELL, cell_kind, number_text, row_key
+from reports.parsers.grid import BLANK_MARKERS, ENUMERATOR, LABEL_CELL, NUMBER_CELL, cell_kind, number_text, row_key, split_row
 
 HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
@@ -62,7 +62,7 @@ def spaced_as_pipes(lines):
     for line in _without_page_numbers(lines):
         if heading_section(line.strip()):
             header = set()  # the next table's header
-        cells = _spaced_cells(line, table, header)
+        cells = _spaced_cells(_unwrapped(out, line, header), table, header)
         if cells is None:
             out.append(line)
             table = table and not line.strip()  # a blank line inside a table does not end it
@@ -72,6 +72,38 @@ def spaced_as_pipes(lines):
             rows += any(cell_kind(c) == NUMBER_CELL for c in cells)
         table = True
     return out if rows >= MIN_SPACED_ROWS else None
+
+
+def _unwrapped(out, line, header):
+    """The line with the lines a narrow label column wrapped before it (「2.其他法律行政法规禁止公」
+    over 「开 0 0 …」) put back, when only together they name an official row; those lines are
+    taken from `out`."""
+    match = SPACED_ROW.match(line.strip())
+    if not match or _widths(match["label"], header):
+        return line
+    for count in (1, 2, 3):
+        before = [_single_label(x) for x in out[-count:]]
+        if len(before) < count or not before[0]:
+            break
+        joined = "".join(before) + line.strip()
+        if _widths(SPACED_ROW.match(joined)["label"], header):
+            del out[-count:]
+            return joined
+    return line
+
+
+def _single_label(line):
+    """The text of a line that may be part of a wrapped label (a short line of prose, or a row
+    holding one label), else ""."""
+    text = line.strip()
+    if PIPE_ROW.match(text):
+        cells = [c.strip() for c in text.strip("|").split("|")]
+        text = cells[0] if len(cells) == 1 else ""
+    elif len(text) > 30:
+        return ""
+    if not CJK.search(text) or text.endswith(tuple("。！？；;!?")) or heading_section(text):
+        return ""
+    return text
 
 
 def _without_page_numbers(lines):
@@ -105,15 +137,29 @@ def _spaced_cells(line, table, header):
         return tokens
     match = SPACED_ROW.match(text)
     if match and CJK.search(match["label"]):
-        label, values = match["label"], match["values"].split()
+        label, values = _item_label(match["label"]), match["values"].split()
         widths = _widths(label, header)
         if widths:
             return [label, *values] if len(values) in widths else []
-        return [label, *values] if len(values) >= 3 else None
+        return None  # no official row's label (part of a wrapped one, or prose ending in numbers)
     # A row's label (or its block's) alone, its values on the lines below; never a sentence.
     if table and not text.endswith(tuple("。！？；;!?")) and (_names_row([text]) or norm(text) in BLOCK_LABELS):
         return [text]
     return None
+
+
+def _item_label(label):
+    """A row's label without its block's, which a merged cell prints on one of the block's rows
+    (「（五）不予处理 出具已获取信息」: the block label amid the wrapped item label)."""
+    text = norm(label)
+    for block in BLOCK_LABELS:
+        text = text.replace(block, "")
+    return text or norm(label)
+
+
+def is_spaced_row(text):
+    """True for a line that reads as a table row of spaced text."""
+    return bool(SPACED_ROW.match(text) or VALUES_LINE.match(text))
 
 
 def _widths(label, header):
@@ -225,7 +271,19 @@ def _names_row(cells):
     if any(norm(c) in HEADER_LABELS for c in filled):
         return False  # a header row
     label = "".join(map(norm, filled))
-    return any(row_key(table, label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS))
+    return any(_named(table, label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS))
+
+
+def _named(table, label):
+    """True when the label names an official row: by a fragment of three characters or more,
+    or by a short one (其他, 总计) only when the label is little more than it (「2.其他法律行政
+    法规禁止公」, a wrapped label, names no row)."""
+    key = row_key(table, label)
+    if key is None:
+        return False
+    text = ENUMERATOR.sub("", label)
+    fragment = max((norm(f) for f in table.row_by_key[key].match if norm(f) in text), key=len)
+    return len(fragment) >= 3 or len(text) <= len(fragment) + 4
 
 
 def _number_run(cells):
@@ -253,7 +311,9 @@ def _joined_rows(rows):
         if pending and has_number and not has_label:
             out[-1] += cells
         elif pending and has_label and has_number and not _names_row(_label_cells(cells)):
-            out[-1] += cells  # 「本年新收政府信息公开」 over 「申请数量 | 1 | 0 …」: a label wrapped
+            # 「本年新收政府信息公开」 over 「申请数量 | 1 | 0 …」: a label wrapped; one label again
+            labels, values = split_row(cells)
+            out[-1] = ["".join(c.strip() for c in out[-1][-1:] + labels)] + values
         elif pending and _names_row(cells):
             out[-1] += [c for c in cells if norm(c)]  # the group's label, then its item's
             continue

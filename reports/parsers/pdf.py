@@ -21,6 +21,7 @@ from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables,
 from reports.parsers.blocks import PAGE_NUMBER, Grid, Paragraph, ParseError
 from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
 from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind
+from reports.parsers.markdown import is_spaced_row, read_markdown, spaced_as_pipes
 
 logger = logging.getLogger(__name__)
 # A report is a few pages (the seeds rendered: 3 or 4), a few dozen with annexes.
@@ -59,9 +60,16 @@ def read_pdf(data):
         raise ParseError("无法读取该 PDF 文件，文件可能已损坏或已加密。") from exc
     if not chars:
         raise Unreadable("PDF 中没有可识别的文字（可能是扫描件或图片）。")
+    pages = list(_without_running_lines(pages))
     blocks = []
-    for width, items in _without_running_lines(pages):
-        _add_items(blocks, width, items)
+    ruled = any(isinstance(item, Grid) for _, items in pages for item in items)
+    for width, items in pages:
+        _add_items(blocks, width, items, apart=None if ruled else is_spaced_row)
+    if not ruled:
+        # No ruled table anywhere: the tables may still be there as lines of labels and numbers.
+        spaced = spaced_as_pipes([block.text for block in blocks])
+        if spaced:
+            return read_markdown(spaced)
     return [Paragraph(b.text) if isinstance(b, _Open) else b for b in blocks]
 
 
@@ -219,7 +227,9 @@ def _shape(text):
     return DIGITS.sub("#", text)
 
 
-def _add_items(blocks, width, items):
+def _add_items(blocks, width, items, apart=None):
+    """Blocks of the page's items, a paragraph's lines joined; a line `apart` says is a table's
+    row is never joined to another."""
     lines = [item for item in items if isinstance(item, dict)]
     # Page margins are symmetric in practice: the text frame ends where the left margin mirrors.
     left = min((line["x0"] for line in lines), default=0)
@@ -235,7 +245,9 @@ def _add_items(blocks, width, items):
         reaches_margin = item["x1"] >= right - 2 * size
         spaced = above is not None and item["top"] - above["bottom"] > 0.8 * size
         above = item
-        if (
+        if apart and apart(text):
+            blocks.append(Paragraph(text))
+        elif (
             blocks
             and isinstance(blocks[-1], _Open)
             and not spaced
