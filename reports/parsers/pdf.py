@@ -21,7 +21,8 @@ from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables,
 from reports.parsers.blocks import PAGE_NUMBER, Grid, Paragraph, ParseError
 from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
 from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind
-from reports.parsers.markdown import is_spaced_row, read_markdown, spaced_as_pipes
+from reports.parsers.markdown import read_markdown
+from reports.parsers.spaced import is_spaced_row, spaced_as_pipes
 
 logger = logging.getLogger(__name__)
 # A report is a few pages (the seeds rendered: 3 or 4), a few dozen with annexes.

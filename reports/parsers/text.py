@@ -6,7 +6,8 @@ cells wrapped onto following lines (001, 002).
 """
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
-from reports.parsers.markdown import has_tables, read_markdown, spaced_as_pipes
+from reports.parsers.markdown import has_tables, read_markdown
+from reports.parsers.spaced import spaced_as_pipes
 
 ENCODINGS = ("utf-8", "gb18030")
 
