@@ -10,6 +10,7 @@ shows through: a table cut into one small table per row, page footers (「第 3 
 `|||` debris. These are undone here, before parsers.grid places the labelled rows; a row whose
 parts cannot be joined with certainty stays as printed, so grid reports it as missing (E3).
 """
+import html
 import re
 
 from reports import vocabulary as v
@@ -19,6 +20,7 @@ from reports.parsers.grid import BLANK_MARKERS, ENUMERATOR, LABEL_CELL, NUMBER_C
 HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 SEPARATOR = re.compile(r"^[\s|:：\-—–=+]*$")  # |---|:--:| and `|||` debris
 # Markdown's own marks around a line: # headings, **bold**, > quotes, list bullets.
 HEADING_MARK = re.compile(r"^\s*(#{1,6}|>+)\s*")
@@ -51,18 +53,18 @@ def read_markdown(lines):
     A blank line ends a paragraph; a paragraph is cut (and parsers.document may re-join it) only
     where a line follows another directly or a page's number stands between them."""
     blocks, rows, adjacent, page_break = [], [], False, False
-    html = None  # the lines of an HTML table being collected
+    table_lines = None  # the lines of an HTML table being collected
     for line in lines:
-        if html is not None or HTML_TABLE_START.search(line):
-            html = (html or []) + [line]
+        if table_lines is not None or HTML_TABLE_START.search(line):
+            table_lines = (table_lines or []) + [line]
             if HTML_TABLE_END.search(line):
-                rows += _html_rows("\n".join(html))
-                html, adjacent = None, False
+                rows += _html_rows("\n".join(table_lines))
+                table_lines, adjacent = None, False
             continue
         if PIPE_ROW.match(line):
             adjacent = False
             if not SEPARATOR.match(line):
-                cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+                cells = [_cell_text(cell) for cell in line.strip().strip("|").split("|")]
                 if not _is_footer(cells):
                     rows.append(cells)
             continue
@@ -78,8 +80,8 @@ def read_markdown(lines):
             blocks[-1].may_be_cut = True
         blocks.append(Paragraph(text, may_be_cut=cut))
         adjacent, page_break = True, False
-    if html:
-        rows += _html_rows("\n".join(html))  # a table the text ends in, unclosed
+    if table_lines:
+        rows += _html_rows("\n".join(table_lines))  # a table the text ends in, unclosed
     if rows:
         blocks.append(Grid(_rejoined(rows)))
     return blocks
@@ -90,6 +92,12 @@ def _html_rows(fragment):
     from reports.parsers.html import table_rows  # html reads text's decode: imported when used
 
     return table_rows(fragment)
+
+
+def _cell_text(cell):
+    """A pipe cell's text: a line break written <br> (pymupdf4llm, Marker) joins the cell's lines,
+    as a wrapped label is one label; HTML entities (&nbsp;) are the characters they stand for."""
+    return html.unescape(LINE_BREAK.sub("", cell)).strip()
 
 
 def _plain(line):

@@ -63,6 +63,12 @@ def test_page_footer_and_heading_marks_are_not_text():
     ]
 
 
+def test_cell_line_breaks_and_entities():
+    # pymupdf4llm writes a wrapped cell's lines with <br>, and a portal's &nbsp; survives conversion.
+    (grid,) = read_text("|信息内容|本年制发<br>件数|\n|---|---|\n|规章|1&nbsp;|\n")
+    assert grid.rows == [["信息内容", "本年制发件数"], ["规章", "1"]]
+
+
 def test_a_bar_in_prose_is_not_a_table():
     blocks = read_text("一、总体情况\n本年度|我局公开信息12条。\n")
     assert all(isinstance(b, Paragraph) for b in blocks)
