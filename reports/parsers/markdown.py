@@ -26,6 +26,7 @@ SEPARATOR = re.compile(r"^[\s|:：\-—–=+]*$")  # |---|:--:| and `|||` debris
 HEADING_MARK = re.compile(r"^\s*(#{1,6}|>+)\s*")
 EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+MARKS = re.compile(r"[#>*_~`+-]")
 # The labels tables print in their headers, which a narrow column wraps: the columns' (and
 # aliases), table 二's blocks and item header, table 四's groups.
 HEADER_LABELS = frozenset(
@@ -56,7 +57,8 @@ def read_markdown(lines):
     table_lines = None  # the lines of an HTML table being collected
     for line in lines:
         if table_lines is not None or HTML_TABLE_START.search(line):
-            table_lines = (table_lines or []) + [line]
+            table_lines = [] if table_lines is None else table_lines
+            table_lines.append(line)
             if HTML_TABLE_END.search(line):
                 rows += _html_rows("\n".join(table_lines))
                 table_lines, adjacent = None, False
@@ -97,11 +99,15 @@ def _html_rows(fragment):
 def _cell_text(cell):
     """A pipe cell's text: a line break written <br> (pymupdf4llm, Marker) joins the cell's lines,
     as a wrapped label is one label; HTML entities (&nbsp;) are the characters they stand for."""
+    if "<" not in cell and "&" not in cell:  # most cells: nothing to undo
+        return cell.strip()
     return html.unescape(LINE_BREAK.sub("", cell)).strip()
 
 
 def _plain(line):
     """A line's text without Markdown's marks (「# 一、总体情况」, 「**二、…**」)."""
+    if not MARKS.search(line):  # most lines and cells: nothing to undo
+        return line.strip()
     return EMPHASIS.sub("", BULLET.sub("", HEADING_MARK.sub("", line))).strip()
 
 
