@@ -2,6 +2,7 @@
 header and a portal's breadcrumb before the title, a Markdown heading's #, a title naming the
 government's 办公厅 where the body speaks of the government."""
 from reports.parsers import parse_bytes, parse_file
+from reports.parsers.identity import is_chrome
 from reports.rules.context import context_for_shape
 from reports.rules.engine import evaluate
 
@@ -62,3 +63,9 @@ def test_government_office_title_and_government_body_are_one_reporter():
     other = parse_bytes((title.replace("原平市卫生健康局", "原平市人民政府办公室") + "2024 年"
                          + body.replace("原平市卫生健康局", "忻州市人民政府")).encode(), "report.txt")  # fmt: skip
     assert [f.code for f in evaluate(other) if f.code == "E5"] == ["E5"]
+
+
+def test_a_preamble_quoting_titles_in_angle_brackets_is_no_breadcrumb():
+    line = "根据《关于印发<中华人民共和国政府信息公开工作年度报告格式>的通知》和<政务公开工作要点>要求编制"
+    assert not is_chrome(line)
+    assert is_chrome("首页 > 政务公开 > 年度报告") and is_chrome("当前位置：首页>信息公开")
