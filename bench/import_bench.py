@@ -4,8 +4,10 @@
                                            [--databases sqlite,postgres]
 
 1. A generated corpus: the five seed reports re-issued under distinct agency names and years.
-2. Parsing alone, files/s per format (.txt .html .docx .xlsx .pdf, and 平铺文本: the seeds as a
-   portal page flattened into one line, figures joined, read back by the table-recovery stage).
+2. Parsing alone, files/s per format (.txt .html .docx .xlsx .pdf; .md clean and with the
+   damage PDF converters do: tables cut per row and by footers, wrapped headers, split rows; and
+   平铺文本: the seeds as a portal page flattened into one line, figures joined, read back by the
+   table-recovery stage).
 3. End to end into SQLite (a file, as in production) and PostgreSQL (a throwaway database at
    DATABASE_URL_BENCH, default postgres://postgres@127.0.0.1:5432/govinfo_bench): reports/s
    for text and HTML through reports.importing, and, in the same process, the baseline: the
@@ -67,19 +69,22 @@ def bench_parse(count):
 
     django.setup()
     from reports.parsers import parse_bytes
-    from tests.fixtures.render import WRITERS, to_flat, to_text
+    from tests.fixtures.render import WRITERS, to_flat, to_markdown, to_text
 
     shapes = [parse_bytes(data, name) for name, data in corpus(count)]
     print(f"\n解析（仅读取，不写库），每种格式 {count} 份：")
-    # a portal page flattened into one line, each row's figures joined (read by parsers.recover)
-    flat = {"平铺文本": (".txt", to_flat)}
-    for name, (suffix, write) in {".txt": (".txt", to_text), **{s: (s, w) for s, w in WRITERS.items()}, **flat}.items():
+    damaged = {"separator": False, "split_headers": True, "footers": True, "row_tables": True, "label_lines": True}
+    writers = {".txt": to_text, ".html": WRITERS[".html"], **WRITERS,
+               ".md": to_markdown, ".md（转换损伤）": lambda shape: to_markdown(shape, **damaged),
+               "平铺文本.txt": to_flat}  # fmt: skip
+    for label, write in writers.items():
         files = [write(shape) for shape in shapes]
+        suffix = label.split("（")[0]
         started = time.perf_counter()
         for data in files:
             parse_bytes(data, "x" + suffix)
         seconds = time.perf_counter() - started
-        print(f"  {name:6} {rate(count, seconds):8.1f} 份/秒")
+        print(f"  {label:6} {rate(count, seconds):8.1f} 份/秒")
 
 
 # -- end to end, one database per process --------------------------------------------------------

@@ -70,6 +70,7 @@ def fill(stored, filed):
     facts["aliases"], facts["extra_rows"] = filed.facts["aliases"], filed.facts["extra_rows"]
     facts["notes"] = {**facts.get("notes", {}), **filed.facts.get("notes", {})}
     facts["signed_on"] = filed.facts.get("signed_on") or facts.get("signed_on")
+    facts["published_on"] = filed.facts.get("published_on") or facts.get("published_on")
     signature = filed.facts["agency_names"].get("signature") or facts["agency_names"].get("signature")
     facts["agency_names"] = {"signature": signature} if signature else {}
     kept += _fill_cells(shape, stored, filed)

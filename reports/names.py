@@ -23,6 +23,16 @@ def same_agency(a, b):
     return a == b or a in shorter_forms(b) or b in shorter_forms(a)
 
 
+# A government's 办公厅/办公室 compiles the government's report, and its own report speaks of the
+# government throughout: in one report the two names are one reporter (two agencies elsewhere).
+GOVERNMENT_OFFICE = re.compile(r"(人民政府)(办公厅|办公室)$")
+
+
+def same_reporter(a, b):
+    """same_agency(), or one is the other's 人民政府办公厅/办公室: names one report may use for itself."""
+    return same_agency(a, b) or same_agency(GOVERNMENT_OFFICE.sub(r"\1", norm(a)), GOVERNMENT_OFFICE.sub(r"\1", norm(b)))
+
+
 # The abbreviations people write for an agency's kind, each meaning one full name wherever it is
 # used (城管局 is left out: it stands for several differently named bureaus).
 ABBREVIATIONS = {

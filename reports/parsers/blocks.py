@@ -30,6 +30,14 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"\s+")
 # Word bookmarks that text extraction leaves behind: [bookmark: _Hlk66973412]
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# A page's footer as printed: 第 3 页 共 8 页, 共8页第3页, - 3 -, 3/8, Page 3 of 8.
+PAGE_FOOTER = re.compile(
+    r"^\s*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|[-—–]+\s*\d+\s*[-—–]+|\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+# A line holding only a page's number, or its footer (a table's row of numbers is never alone).
+PAGE_NUMBER = re.compile(rf"^\s*\d+\s*$|{PAGE_FOOTER.pattern}", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)

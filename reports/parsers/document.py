@@ -98,7 +98,7 @@ def _clean(blocks):
 
 def build_report(blocks):
     shape = ReportShape()
-    blocks = [b for b in _split(_clean(blocks)) if isinstance(b, Grid) or b.text]
+    blocks = [b for b in _split(_clean(blocks)) if isinstance(b, Grid) or (b.text and not identity.is_site_footer(b.text))]
     tables = TableReader(shape)
     parts = {"front": []}  # section key → its paragraphs
     current = "front"
@@ -120,7 +120,9 @@ def build_report(blocks):
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
 
-    title, preamble = split_title([p.text for p in parts["front"]])
+    front = [p.text for p in parts["front"]]
+    published = next(filter(None, (identity.published_on(t) for t in front if identity.is_chrome(t))), None)
+    title, preamble = split_title([t for t in front if not identity.is_chrome(t)])
     other, signature, signed_on = split_signature(join_broken(parts.get("other", [])))
     shape.sections["overall"] = "\n".join(join_broken(parts.get("overall", [])))
     shape.sections["problems"], shape.sections["improvements"] = split_problems(
@@ -131,6 +133,8 @@ def build_report(blocks):
         k: "\n".join(join_broken(parts[k])) for k in ("active", "applications", "review_litigation") if parts.get(k)
     }
     shape.facts.update(title=title, preamble="\n".join(preamble), notes=notes, signed_on=signed_on)
+    if published:
+        shape.facts["published_on"] = published
     identity.detect(shape, title, "\n".join(preamble), signature)
     return shape
 
@@ -156,12 +160,14 @@ SECTION_OF_TABLE = {v.ACTIVE.key: "active", v.ACTIVE_2019.key: "active", v.APPLI
 
 
 def split_title(paragraphs):
-    """(title, preamble): the title is the leading short lines up to the one naming 年度报告."""
+    """(title, preamble): the title is the leading short lines up to the one naming 年度报告
+    (without a Markdown heading's #)."""
     for end, text in enumerate(paragraphs[:4]):
         if text.endswith("。"):
             break
         if "年度报告" in text or "年报" in text:
-            return "".join(paragraphs[: end + 1])[: v.MAX_TITLE], paragraphs[end + 1 :]
+            title = identity.TITLE_DEBRIS.sub("", "".join(paragraphs[: end + 1]))
+            return title[: v.MAX_TITLE], paragraphs[end + 1 :]
     return "", paragraphs
 
 

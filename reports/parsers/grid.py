@@ -128,6 +128,11 @@ def _starts_table(cells):
     )
 
 
+def _filled(cells):
+    """A row's texts without its empty cells: the same row however its merged cells were split."""
+    return tuple(text for text in map(norm, cells) if text)
+
+
 def split_tables(rows):
     """Rows of one grid cut where another official table starts (a sheet may hold all three)."""
     chunks = [[]]
@@ -148,15 +153,27 @@ class TableReader:
         self.open = None  # (kind, rows) of the table being collected, read once it is complete
 
     def read(self, grid):
-        """Collect a grid; a part no table claims continues the open one (a table cut by a page)."""
+        """Collect a grid; a part no table claims continues the open one (a table cut by a page),
+        as does a part that repeats the open table's header (Word's 标题行重复, a browser's thead)."""
         for rows in split_tables(grid.rows):
             kind = classify(rows)
-            if kind is None and self.open:
-                self.open[1].extend(rows)
+            repeated = self._repeated_header(rows) if self.open and kind in (None, self.open[0]) else 0
+            if (kind is None or repeated) and self.open:
+                self.open[1].extend(rows[repeated:])
                 continue
             self.end_of_tables()
             if kind:
                 self.open = (kind, list(rows))
+
+    def _repeated_header(self, rows):
+        """How many leading rows of `rows` the open table has already (its header printed again)."""
+        printed = {_filled(cells) for cells in self.open[1]}
+        count = 0
+        while count < len(rows) and _filled(rows[count]) in printed and not any(
+            cell_kind(cell) == NUMBER_CELL for cell in rows[count]
+        ):
+            count += 1
+        return count
 
     def end_of_tables(self):
         """The open table is complete: read it (a paragraph or another table follows)."""

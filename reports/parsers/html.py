@@ -72,6 +72,17 @@ def read_html(data):
     return blocks
 
 
+def table_rows(fragment):
+    """The rows of the innermost tables of an HTML fragment (a converter's table in Markdown)."""
+    try:
+        root = etree.fromstring(fragment, parser=etree.HTMLParser(remove_comments=True, no_network=True, huge_tree=False))
+    except (etree.ParserError, ValueError):  # no table to read: its lines stay unread, as debris
+        return []
+    if root is None:
+        return []
+    return [row for table in root.iter("table") if table.find(".//table") is None for row in _grid(table)]
+
+
 def _article(root):
     """The smallest element holding every section heading found on the page."""
     holders = {}

@@ -28,6 +28,45 @@ SELF_WORDS = {"局": "局", "委": "委", "办": "办公室", "府": "人民政�
 # Words that run into a name in running text (请与泰安市…); only stripped from weak candidates,
 # since real place names start with such characters too (和平区, 向阳区).
 LEADING_WORDS = re.compile(r"^(请与|可与|与|请|在)")
+# What a title's text may carry before the agency's name: a Markdown heading's #, **, 【.
+TITLE_DEBRIS = re.compile(r"^[^\u4e00-\u9fff]+")
+
+# Lines a portal page or a web archive prints around a report, never part of it: the breadcrumb
+# (当前位置：首页 > 政务公开 > …), the article's metadata (来源：… 发布时间：2024-01-20), an
+# archive's header (标题: …, 原文链接: …) and its ===== 正文 ===== rule, the page's tools.
+CHROME = re.compile(
+    r"^(当前位置|您的位置|您当前的位置|所在位置|首页\s*[>›»＞/])"
+    r"|^[^。<《]{0,60}[>›»＞][^。<《]{0,60}[>›»＞]"  # not 《…印发<…>的通知》
+    r"|^(来源|信息来源|发布时间|发布日期|发文日期|成文日期|发布机构|发布单位|作者|浏览次数|点击数|阅读次数|访问次数"
+    r"|索引号|文号|发文字号|主题分类|标题|栏目|原文链接|本地目录|页面链接|时间|日期|字号|【?字体)\s*[：:]"
+    r"|^[=\-—_*\s]{3,}[^=]{0,6}[=\-—_*\s]{3,}$|^(【?(打印|关闭|分享到?|收藏)】?\s*)+$"
+)
+# A portal page's footer, wherever a reader finds it: never a report's text.
+SITE_FOOTER = re.compile(r"^(版权所有|copyright|©|主办单位|承办单位|技术支持|网站标识码|网站地图|联系我们|关于我们)|ICP备|公网安备", re.I)
+MAX_CHROME = 200
+PUBLISHED = re.compile(
+    r"(?:发布时间|发布日期|发文日期|时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+
+
+def is_chrome(text):
+    """True for a line of a portal's or an archive's page around the report."""
+    text = text.strip()
+    return len(text) <= MAX_CHROME and not text.endswith("。") and bool(CHROME.match(text))
+
+
+def is_site_footer(text):
+    text = text.strip()
+    return len(text) <= MAX_CHROME and not text.endswith("。") and bool(SITE_FOOTER.search(text))
+
+
+def published_on(text):
+    """The ISO date a page's metadata line says the report was published, or None."""
+    match = PUBLISHED.search(text)
+    if not match:
+        return None
+    year, month, day = map(int, match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def is_agency_name(text):
@@ -45,7 +84,7 @@ def title_parts(title):
     text = norm(title)
     match = YEAR.search(text)
     year = int(match.group(1)) if match else None
-    head = text[: match.start()] if match else text.split("政府信息公开")[0]
+    head = TITLE_DEBRIS.sub("", text[: match.start()] if match else text.split("政府信息公开")[0])
     return _clean(head) if head else None, year
 
 

@@ -18,9 +18,11 @@ import pdfplumber
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
 
-from reports.parsers.blocks import Grid, Paragraph, ParseError
+from reports.parsers.blocks import PAGE_NUMBER, Grid, Paragraph, ParseError
 from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
-from reports.parsers.grid import ENUMERATOR
+from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind
+from reports.parsers.markdown import read_markdown
+from reports.parsers.spaced import is_spaced_row, spaced_as_pipes
 
 logger = logging.getLogger(__name__)
 # A report is a few pages (the seeds rendered: 3 or 4), a few dozen with annexes.
@@ -34,7 +36,7 @@ MAX_GRAPHICS = 3_000
 # give about 1,400 and 700 (the seeds: 900 and 300).
 MAX_LINE_PAIRS = 20_000
 MAX_CROSSINGS = 3_000
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?(\s*共\s*\d+\s*页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
+DIGITS = re.compile(r"\d+")
 
 
 class Unreadable(ParseError):
@@ -46,12 +48,12 @@ def read_pdf(data):
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(list(islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1))) > MAX_PAGES:
                 raise ParseError(f"PDF 超过 {MAX_PAGES} 页的上限；年度报告通常不超过几十页，请确认文件。")
-            blocks, chars = [], 0
+            pages, chars = [], 0
             for page in pdf.pages:
                 _check_objects(page)
                 chars += len(page.chars)
-                _add_page(blocks, page)
-                page.close()  # its objects are no longer needed: memory stays that of one page
+                pages.append((page.width, _page_items(page)))
+                page.close()  # only its lines and tables are kept: memory stays that of one page
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many types on damaged files; all mean "unreadable"
@@ -59,6 +61,16 @@ def read_pdf(data):
         raise ParseError("无法读取该 PDF 文件，文件可能已损坏或已加密。") from exc
     if not chars:
         raise Unreadable("PDF 中没有可识别的文字（可能是扫描件或图片）。")
+    pages = list(_without_running_lines(pages))
+    blocks = []
+    ruled = any(isinstance(item, Grid) for _, items in pages for item in items)
+    for width, items in pages:
+        _add_items(blocks, width, items, apart=None if ruled else is_spaced_row)
+    if not ruled:
+        # No ruled table anywhere: the tables may still be there as lines of labels and numbers.
+        spaced = spaced_as_pipes([block.text for block in blocks])
+        if spaced:
+            return read_markdown(spaced)
     return [Paragraph(b.text) if isinstance(b, _Open) else b for b in blocks]
 
 
@@ -109,26 +121,139 @@ def _too_many_lines(page):
     return ParseError(f"PDF 第 {page.page_number} 页的表格线过于密集，远超年度报告表格的规模，无法读取；请确认文件。")
 
 
-def _add_page(blocks, page):
+def _page_items(page):
+    """The page's tables (as Grids) and text lines outside them, top to bottom; page numbers
+    dropped, a table's rows printed without their ruling lines (a row a page break cut from its
+    table loses its top border) taken back into the table."""
     tables = _TableFinder(page).tables
-    items = [(t.bbox[1], Grid([[cell or "" for cell in row] for row in t.extract()])) for t in tables]
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    lines = [line for line in outside.extract_text_lines() if not PAGE_NUMBER.match(line["text"].strip())]
-    # Page margins are symmetric in practice: the text frame ends where the left margin mirrors.
-    left = min((line["x0"] for line in lines), default=0)
-    right = page.width - left
+    lines = [line for line in _lines(outside) if not PAGE_NUMBER.match(line["text"])]
+    items = []
+    for table in tables:
+        rows = [[cell or "" for cell in row] for row in table.extract()]
+        for side in (_loose_row(table, lines, above=True), _loose_row(table, lines, above=False)):
+            if side:
+                for line in side:
+                    lines.remove(line)
+                cells = _row_cells(table, side)
+                rows = [cells, *rows] if side[0]["bottom"] <= table.bbox[1] + 1 else [*rows, cells]
+        items.append((table.bbox[1], Grid(rows)))
     items += [(line["top"], line) for line in lines]
     items.sort(key=lambda item: item[0])
-    for _, item in items:
+    return [item for _, item in items]
+
+
+def _lines(page):
+    """Text lines; characters of one line set in fonts of different heights (a title's Latin
+    digits beside its Chinese) are one line, not two: pdfplumber groups them by their tops."""
+    lines = []
+    for line in page.extract_text_lines():
+        previous = lines[-1] if lines else None
+        height = min(line["bottom"] - line["top"], previous["bottom"] - previous["top"]) if previous else 0
+        if previous and min(line["bottom"], previous["bottom"]) - max(line["top"], previous["top"]) > height / 2:
+            chars = sorted(previous["chars"] + line["chars"], key=lambda c: c["x0"])
+            previous.update(
+                text="".join(c["text"] for c in chars),
+                chars=chars,
+                x0=min(previous["x0"], line["x0"]),
+                x1=max(previous["x1"], line["x1"]),
+                bottom=max(previous["bottom"], line["bottom"]),
+            )
+            continue
+        line["text"] = line["text"].strip()
+        lines.append(line)
+    return lines
+
+
+def _loose_row(table, lines, above):
+    """The lines of a row printed directly above or below the table without the ruling line
+    between them (a page break cut it from its table): lines within the table's width, each
+    close to the next, whose words each fall within one of its columns, together holding a
+    number. Only one such row: the rows beyond it are ruled."""
+    left, top, right, bottom = table.bbox
+    near = [x for x in lines if x["x0"] >= left - 2 and x["x1"] <= right + 2]
+    if above:
+        candidates = sorted((x for x in near if x["bottom"] <= top + 1), key=lambda x: -x["top"])
+    else:
+        candidates = sorted((x for x in near if x["top"] >= bottom - 1), key=lambda x: x["top"])
+    row, edge = [], top if above else bottom
+    for line in candidates:
+        gap = edge - line["bottom"] if above else line["top"] - edge
+        if gap > line["bottom"] - line["top"] or _row_cells(table, [line]) is None:
+            break
+        row.append(line)
+        edge = line["top"] if above else line["bottom"]
+    row.sort(key=lambda x: x["top"])
+    cells = _row_cells(table, row) if row else None
+    return row if cells and any(cell_kind(cell) == NUMBER_CELL for cell in cells) else None
+
+
+def _row_cells(table, lines):
+    """The lines' characters placed into the table's columns (a cell's lines joined), or None
+    when a word runs across a column's edge: prose, not a row."""
+    edges = sorted({round(cell[0], 1) for cell in table.cells})
+    cells = [""] * len(edges)
+    for line in lines:
+        column = previous = None
+        for char in line["chars"]:
+            index = max((i for i, edge in enumerate(edges) if edge <= char["x0"] + 1), default=0)
+            if index != column and previous is not None and char["x0"] - previous["x1"] < 0.3 * (char["size"] or 10):
+                return None
+            cells[index] += char["text"]
+            column, previous = index, char
+    return [cell.strip() for cell in cells]
+
+
+def _without_running_lines(pages):
+    """Pages without the lines a browser or word processor prints on every page (the date and
+    title in the header, the address and 「1/4」 in the footer): a page's first or last line whose
+    text, digits aside, starts or ends another page too."""
+    def edges(items):
+        lines = [item for item in items if isinstance(item, dict)]
+        return [lines[i] for i in {0, -1} if lines] if lines else []
+
+    counts = {}
+    for _, items in pages:
+        for key in {_shape(line["text"]) for line in edges(items)}:
+            counts[key] = counts.get(key, 0) + 1
+    running = {key for key, count in counts.items() if count >= 2 and count * 2 >= len(pages)}
+    for width, items in pages:
+        drop = {id(line) for line in edges(items) if _shape(line["text"]) in running}
+        yield width, [item for item in items if id(item) not in drop]
+
+
+def _shape(text):
+    return DIGITS.sub("#", text)
+
+
+def _add_items(blocks, width, items, apart=None):
+    """Blocks of the page's items, a paragraph's lines joined; a line `apart` says is a table's
+    row is never joined to another."""
+    lines = [item for item in items if isinstance(item, dict)]
+    # Page margins are symmetric in practice: the text frame ends where the left margin mirrors.
+    left = min((line["x0"] for line in lines), default=0)
+    right = width - left
+    above = None  # the line above on this page: a wider gap than between lines starts a paragraph
+    for item in items:
         if isinstance(item, Grid):
             blocks.append(item)
+            above = None
             continue
-        text = item["text"].strip()
+        text = item["text"]
         size = item["chars"][0]["size"] if item["chars"] else 10
         reaches_margin = item["x1"] >= right - 2 * size
-        if blocks and isinstance(blocks[-1], _Open) and not _starts_paragraph(blocks[-1].text, text, item, left, size):
+        spaced = above is not None and item["top"] - above["bottom"] > 0.8 * size
+        above = item
+        if apart and apart(text):
+            blocks.append(Paragraph(text))
+        elif (
+            blocks
+            and isinstance(blocks[-1], _Open)
+            and not spaced
+            and not _starts_paragraph(blocks[-1].text, text, item, left, size)
+        ):
             blocks[-1] = (_Open if reaches_margin else Paragraph)(blocks[-1].text + text)
         else:
             blocks.append((_Open if reaches_margin else Paragraph)(text))

@@ -6,6 +6,8 @@ cells wrapped onto following lines (001, 002).
 """
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
+from reports.parsers.markdown import has_tables, read_markdown
+from reports.parsers.spaced import spaced_as_pipes
 
 ENCODINGS = ("utf-8", "gb18030")
 
@@ -27,8 +29,13 @@ def decode(data):
 def read_text(text):
     """The document's blocks in order."""
     lines = BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if has_tables(lines):
+        return read_markdown(lines)
     if any(line.count("\t") >= 2 for line in lines):
         return _tab_separated(lines)
+    spaced = None if any(line.startswith("\t") for line in lines) else spaced_as_pipes(lines)
+    if spaced:
+        return read_markdown(spaced)
     return _cell_per_line(lines)
 
 

@@ -7,7 +7,7 @@ arithmetic rules skip sums that depend on it.
 """
 from reports import vocabulary as v
 from reports.choices import AgencyKind, FormatVersion, Severity
-from reports.names import same_agency
+from reports.names import same_reporter
 from reports.parsers.grid import NUMBER, WHOLE, number_text
 from reports.rules import narrative, similarity
 from reports.models.annual_report import deadline_for
@@ -126,7 +126,7 @@ def year_consistent(shape):
 
 @rule("E5", ERROR, "机关名称一致", "机关名称不一致：{details}。")
 def agency_consistent(shape):
-    details = _disagreement(shape.facts["agency_names"], same_agency)
+    details = _disagreement(shape.facts["agency_names"], same_reporter)
     if details:
         yield Hit(field="agency", params={"details": details})
 
@@ -630,7 +630,7 @@ def published_in_time(shape, context):
         yield Hit(
             field="year",
             params={
-                "source": "落款日期",
+                "source": context.published_from,
                 "published": f"{context.published_on:%Y年%-m月%-d日}",
                 "kind": "本级人民政府" if context.kind == AgencyKind.GOVERNMENT else "部门",
                 "deadline": f"{deadline:%Y年%-m月%-d日}",

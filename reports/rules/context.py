@@ -1,7 +1,8 @@
 """What the rules know beyond the report itself, gathered in one place.
 
 A file read alone (parse_report) knows its own text: its agency's kind follows from the name it
-states, its publication from the date it is signed. A stored report, an import, a preview or a
+states, its publication from the date its page says it was published (发布时间) or else the date
+it is signed. A stored report, an import, a preview or a
 form also knows the registered agency and last year's stored report of that agency. Rules
 declare what they need (engine.rule(needs=…)); where a context lacks it they are not run, and
 engine.skipped() says which and why (lacking()).
@@ -34,6 +35,7 @@ class Context:
     kind: str | None = None  # AgencyKind
     previous: ReportShape | None = None  # its tables and narrative (AnnualReport.figures(whole=True))
     published_on: date | None = None
+    published_from: str = "落款日期"  # where published_on was read, as W15 names it
     # A regional aggregate's members: (their tables summed, how many); None for a report of its
     # own agency alone, which has nothing to be summed from.
     members: tuple | None = None
@@ -77,7 +79,7 @@ def context_for_shape(shape, agency=None, previous=LOOKUP, scope=ReportScope.SEL
             known.add(PREVIOUS)
     else:
         known.add(PREVIOUS)
-    published_on = signed_on(shape)
+    published_on, published_from = publication(shape)
     if published_on:
         known.add(PUBLISHED)
     members, why = None, ()
@@ -91,7 +93,7 @@ def context_for_shape(shape, agency=None, previous=LOOKUP, scope=ReportScope.SEL
             why = ((MEMBERS, reason),)
         else:
             known.add(MEMBERS)
-    return Context(agency and agency.kind, previous, published_on, members, frozenset(known), why)
+    return Context(agency and agency.kind, previous, published_on, published_from, members, frozenset(known), why)
 
 
 def context_for(report, shape=None):
@@ -189,11 +191,15 @@ def previous_shapes(keys, lines=None):
     return previous
 
 
-def signed_on(shape):
-    """The date the document is signed (its 落款), when it states one: it cannot have been
-    published before."""
-    text = shape.facts.get("signed_on")
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def publication(shape):
+    """(date, where it was read): the date the page the report was read from says it was
+    published, else the date the document is signed (its 落款; it cannot have been published
+    before); (None, "") when it states neither."""
+    for key, source in (("published_on", "发布时间"), ("signed_on", "落款日期")):
+        text = shape.facts.get(key)
+        try:
+            if text:
+                return date.fromisoformat(text), source
+        except ValueError:
+            continue
+    return None, ""

@@ -398,7 +398,7 @@ def test_e5_body_and_signature_disagree_even_if_each_extends_the_title():
     # 卫生健康局 must not hide it (every pair of names must agree, not just each with the first).
     # (A name without its place is never read from a document, so the pairing is asked directly.)
     stated = {"title": "卫生健康局", "body": "利通区卫生健康局", "signature": "红寺堡区卫生健康局"}
-    details = catalog._disagreement(stated, catalog.same_agency)
+    details = catalog._disagreement(stated, catalog.same_reporter)
     assert "正文「利通区卫生健康局」" in details and "落款「红寺堡区卫生健康局」" in details
 
 
