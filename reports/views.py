@@ -25,6 +25,7 @@ from reports.forms import AgencyReportForm, chosen_year, current_year
 from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
+from reports.models.submission import place_of
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
 from reports.rules.engine import evaluate
@@ -165,9 +166,9 @@ def submit_report(request, pk):
     findings = report.evaluate()
     errors = [f for f in findings if f.is_error]
     warnings = [f for f in findings if f.severity == "warning"]
-    explained = {(e.code, e.location): e.text for e in report.explanations.all()}
+    explained = {place_of(e): e.text for e in report.explanations.all()}
     entries = [
-        (f, ExplanationForm(request.POST or None, prefix=f"w{i}", initial={"text": explained.get((f.code, f.location or ""), "")}))
+        (f, ExplanationForm(request.POST or None, prefix=f"w{i}", initial={"text": explained.get(place_of(f), "")}))
         for i, f in enumerate(warnings)
     ]  # fmt: skip
     if request.method == "POST" and not errors and all(form.is_valid() for _, form in entries):
