@@ -204,7 +204,8 @@ def print_report(request, pk):
 def compare_report(request, pk):
     """与上年对比 of a report the user may see."""
     report = _report(request, pk)
-    comparison = compare(report, list(report.findings.all()))
+    visible = AnnualReport.objects.visible_to(request.user)
+    comparison = compare(report, list(report.findings.all()), visible, "reports:print")
     return render(request, "reports/compare.html", {"report": report, "comparison": comparison})
 
 
