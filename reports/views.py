@@ -22,12 +22,13 @@ from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
-from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level, text_pointers
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
 from reports.models.submission import place_of
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
+from reports.rules import narrative
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape, begun
 
@@ -140,6 +141,9 @@ def edit_report(request, pk):
     shape = form.shape or shown or form.stored
     findings = form.findings if form.shape else report.evaluate(shape)
     tables = official_tables(shape, findings, form)
+    paragraphs = list(narrative.paragraphs(shape))
+    # 一 and 六 are edited in one box each; a finding about one of their sentences points at it.
+    boxes = {name: form[name].id_for_label for name in ("overall", "other")}
     return render(request, "reports/edit.html", {
         "report": report, "form": form, "fill": fill, "filled": filled,
         "file_name": fill.cleaned_data["name"] if filled else "",
@@ -147,6 +151,7 @@ def edit_report(request, pk):
         "counts": Counter(str(f.severity) for f in findings),
         "tables": tables, "editable": True, "headings": HEADINGS,
         "narrative_fields": {name: form[name] for name in ("preamble", *v.NARRATIVE)},
+        "narrative": narrative_layout(paragraphs, findings), "pointers": text_pointers(paragraphs, findings, boxes),
         "accepted": ",".join(SUPPORTED),
     })  # fmt: skip
 
