@@ -33,7 +33,10 @@ def detach_from_sentences(apps, schema_editor):
     """Back to one record per code and location (and message): the first of each group kept."""
     for name, extra in RECORDS:
         seen = set()
-        for record in apps.get_model("reports", name).objects.order_by("paragraph", "span_start", "pk"):
+        records = apps.get_model("reports", name).objects.order_by(
+            models.F("paragraph").asc(nulls_first=True), models.F("span_start").asc(nulls_first=True), "pk"
+        )  # the original (no sentence) first, on every database
+        for record in records:
             key = (record.report_id, record.code, record.location, *(getattr(record, f) for f in extra))
             if key in seen:
                 record.delete()
