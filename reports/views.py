@@ -186,7 +186,10 @@ def submit_report(request, pk):
         else:
             messages.success(request, "报告已报送，等待审核。")
             return redirect("reports:list")
-    return render(request, "reports/submit.html", {"report": report, "errors": errors, "entries": entries})
+    # Which paragraph each warning about a sentence is in: two may read alike.
+    pointers = text_pointers(report.paragraphs.all(), warnings, {})
+    return render(request, "reports/submit.html", {"report": report, "errors": errors, "entries": entries,
+                                                   "pointers": pointers})  # fmt: skip
 
 
 @login_required

@@ -50,7 +50,11 @@ def test_two_w10_sentences_of_one_section_are_explained_one_by_one(client, demo)
     response = client.get(url)
     entries = response.context["entries"]
     boxes = [f"{entries.index(e)}" for e in entries if e[0].code == "W10"]
-    assert len(boxes) == 2 and response.content.decode().count('class="explanation"') == len(entries)
+    page = response.content.decode()
+    assert len(boxes) == 2 and page.count('class="explanation"') == len(entries)
+    # Each names where its sentence is: the first and the second paragraph of the text beside 四.
+    assert "（见「四、政府信息公开行政复议、行政诉讼情况」第1段）" in page
+    assert "（见「四、政府信息公开行政复议、行政诉讼情况」第2段）" in page
     # Every box but the second W10's filled in: not submitted, and that box says why.
     explained = {f"w{i}-text": "系上年数据，本年无复议诉讼。" for i in range(len(entries))}
     response = client.post(url, {**explained, f"w{boxes[1]}-text": ""})
