@@ -253,7 +253,8 @@ def _pieces(text, findings):
 
 @dataclass
 class TextPointer:
-    """Where the edit page shows the sentence a finding is about, and the sentence itself."""
+    """Where the edit page shows the sentence a finding is about (the 报送 page names the place
+    only), and the sentence itself."""
 
     href: str
     place: str  # 「一、总体情况」第2段
