@@ -76,7 +76,7 @@ def test_two_w10_sentences_of_one_section_are_explained_one_by_one(client, demo)
 
 def test_one_explained_sentence_leaves_the_other_unexplained(demo):
     report = with_text(fee_stated(demo[3]), "\n" + SECOND)
-    first, second = report.findings.filter(code="W10")
+    _, second = report.findings.filter(code="W10")
     for finding in report.findings.filter(severity="warning").exclude(pk=second.pk):
         workflow.explain(report, finding, "已说明。")
     assert report.pk in unexplained()
