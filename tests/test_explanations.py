@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from reports import versions, workflow
 from reports.admin.review import warnings_of
-from reports.models import Acknowledgement, AnnualReport, WarningExplanation
+from reports.models import Acknowledgement, AnnualReport, AuditEvent, WarningExplanation
 from reports.models.agency import OPERATOR
 
 from .conftest import fee_stated
@@ -99,6 +99,11 @@ def test_the_same_sentence_twice_is_acknowledged_twice(client, demo, reviewer):
     assert acknowledged == {first.pk: "已电话核实", second.pk: None}
     client.post(url, {"finding": second.pk, "note": ""})
     assert Acknowledgement.objects.filter(report=report, code="W10").count() == 2
+    # The log says which sentence each was.
+    events = AuditEvent.objects.filter(action="acknowledge").order_by("pk")
+    assert [(e.detail["paragraph"], e.detail["span"]) for e in events] == [
+        (first.paragraph, list(first.span)), (second.paragraph, list(second.span))
+    ]
 
 
 def test_explanations_stored_before_are_kept_by_each_sentence_they_covered(demo):

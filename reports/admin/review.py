@@ -61,9 +61,12 @@ def acknowledge_view(model_admin, request, pk):
             report=report, **place_fields(finding), message=finding.message,
             defaults={"note": note, "user": request.user},
         )  # fmt: skip
+        # A finding about a sentence: which one (two may read alike).
+        sentence = {} if finding.paragraph is None else {"paragraph": finding.paragraph, "span": list(finding.span)}
         audit.record(
             AuditAction.ACKNOWLEDGE, report, user=request.user,
-            detail={"code": finding.code, "location": finding.location, "message": finding.message, "note": note},
+            detail={"code": finding.code, "location": finding.location, **sentence, "message": finding.message,
+                    "note": note},
         )  # fmt: skip
         messages.success(request, f"已核实 {finding.code}：{finding.message}")
     return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
