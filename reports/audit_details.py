@@ -11,6 +11,7 @@ DETAIL_KEYS = {
     "kind": "类型", "selection": "筛选条件", "query": "筛选条件", "reports": "报告数", "model": "数据",
     "format": "格式", "rows": "行数", "reasons": "原因", "from": "原状态", "to": "新状态", "comment": "意见",
     "status": "状态", "last_revision": "最后版本", "code": "规则", "location": "位置", "note": "核实意见",
+    "paragraph": "段落", "span": "句子位置",
 }  # fmt: skip
 ROW_KINDS = {"new": "新增", "update": "更新", "skip": "跳过", "invalid": "无效", "error": "出错"}
 STATUSES = dict(ReportStatus.choices)

@@ -10,6 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from reports import vocabulary as v
 from reports.layout import HEADINGS, official_tables
 from reports.rules import narrative
@@ -67,14 +69,19 @@ class Comparison:
     linked_now: set  # this year's cells W5/W6 read
     linked_then: set  # last year's
     sections: list
+    link: str = ""  # last year's report's page, where the viewer may see it
 
 
-def compare(report, findings):
-    """The comparison of stored `report` (its stored `findings`) with last year's report."""
+def compare(report, findings, visible, page):
+    """The comparison of stored `report` (its stored `findings`) with last year's report, which
+    links to `page` (a URL name taking a report's pk) when it is among `visible`, the reports the
+    viewer may see: a predecessor agency's report may be another region's, then only named."""
     shape = report.to_shape()
     previous = previous_shapes([(report.agency_id, report.year)]).get((report.agency_id, report.year - 1))
     if previous is None:
         return Comparison(None, [], set(), set(), set(), [])
+    # Agency names are unique: the shape names the agency whose report it is.
+    then = visible.filter(agency__name=previous.agency, year=previous.year).values_list("pk", flat=True).first()
     cross_year = cross_year_cells()
     # The W5/W6 findings stay on their cells; last year's own findings are not this page's business.
     own = [f for f in findings if f.code in cross_year]
@@ -89,6 +96,7 @@ def compare(report, findings):
         {v.cell_key(*now) for now, _ in pairs},
         {v.cell_key(*then) for _, then in pairs},
         diff_sections(previous, shape),
+        reverse(page, args=[then]) if then else "",
     )
 
 

@@ -31,7 +31,7 @@ from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, P
 from reports.parsers.sandbox import keep_children, parse_each, parse_untrusted
 from reports.parsers.archive import report_members
 from reports.parsers.blocks import norm
-from reports.rules.context import context_for_shape, contexts_for
+from reports.rules.context import context_for_storing, contexts_for
 from reports.rules.engine import evaluate, with_context
 from reports.rules.shape import ReportShape
 
@@ -524,10 +524,11 @@ def preview_shape(shape, data, filename, user, agency=None, year=None):
             resolver.refuse_hidden(shape.agency)
     except AgencyRefused as exc:
         return Preview(filename, data, error=str(exc))
-    # Judged as a report of the agency it will be stored under, once that is known.
-    item.findings = evaluate(shape, context_for_shape(shape, item.agency))
-    if item.agency and shape.year:
+    if item.agency and item.agency.pk and shape.year:
         item.existing = AnnualReport.objects.filter(agency=item.agency, year=shape.year).first()
+    # Judged as it will be stored: a report of the agency it will be stored under, once that is
+    # known, and over the report it replaces.
+    item.findings = evaluate(shape, context_for_storing(shape, item.agency, item.existing))
     if item.existing:
         item.changes = versions.changed_cells(item.existing.to_shape(), shape)
     return item

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from reports import vocabulary as v
 from reports.choices import Severity
+from reports.rules import narrative
 
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -61,7 +62,6 @@ class TableLayout:
     rows: list
     findings: list
     section: str  # the section the table belongs to (table 二 of either format: "active")
-    note: str = ""  # text the report printed in the section beside the table
 
 
 def index_findings(findings):
@@ -103,8 +103,7 @@ class _Builder:
     def table(self, spec, rows):
         own = [f for f in self.findings if f.table == spec.key or f.field == spec.key]
         section = next(s.key for s in v.SECTIONS if s.number == spec.number)
-        note = self.shape.facts.get("notes", {}).get(section, "")
-        return TableLayout(spec.number, spec.label, spec.key, rows, own, section, note)
+        return TableLayout(spec.number, spec.label, spec.key, rows, own, section)
 
     def active(self):
         """Table 二 of the shape's format: a block per 第二十条 item, each with its own columns."""
@@ -261,3 +260,37 @@ def _pieces(text, findings):
         opening = [f for f in findings if f.span[0] == start]
         pieces.append(Piece(text[start:end], covering, opening[0].anchor if opening else ""))
     return pieces
+
+
+@dataclass
+class TextPointer:
+    """Where the edit page shows the sentence a finding is about (the 报送 page names the place
+    only), and the sentence itself."""
+
+    href: str
+    place: str  # 「一、总体情况」第2段
+    quote: str
+
+
+def text_pointers(paragraphs, findings, boxes):
+    """{finding anchor: TextPointer} for the findings about a sentence, on a page that edits the
+    text in boxes (`boxes`: {part: the id of the box editing it}). A box's paragraphs have no
+    anchors of their own, so the pointer goes to the box and says which paragraph of it; a text
+    the page prints rather than edits (beside a table) has the sentence marked, and the pointer
+    goes to that."""
+    by_position = {p.position: p for p in paragraphs}
+    first = {}  # each part's first paragraph
+    for paragraph in paragraphs:
+        first.setdefault(paragraph.part, paragraph.position)
+    pointers = {}
+    for finding in findings:
+        paragraph = by_position.get(finding.paragraph)
+        if paragraph is None:
+            continue
+        start, end = finding.span
+        box = boxes.get(paragraph.part)
+        number = finding.paragraph - first[paragraph.part] + 1
+        place = f"「{HEADINGS[narrative.section_of(paragraph.part)]}」第{number}段"
+        href = f"#{box}" if box else f"#{finding.anchor}"
+        pointers[finding.anchor] = TextPointer(href, place, paragraph.text[start:end].strip())
+    return pointers

@@ -54,6 +54,20 @@ class RegionCodeWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"行政区划代码「{value}」尚未登记{self.hint}。") from None
 
 
+class AgencyNameWidget(widgets.ForeignKeyWidget):
+    """An agency named by its registered name (a predecessor): an unregistered one is the row's
+    error, in Chinese, as for a region code."""
+
+    def __init__(self):
+        super().__init__(Agency, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(str(value).strip() if value else value, row, **kwargs)
+        except Agency.DoesNotExist:
+            raise ValueError(f"机关「{value}」尚未登记（前身机关须已登记，或在表中排在承继它的机关之前）。") from None
+
+
 class RegistryResource(resources.ModelResource):
     """A registry row is checked as the admin form checks it (full_clean: the region code's form,
     required fields, uniqueness), and its errors are shown under the sheet's column headers."""
@@ -86,15 +100,18 @@ class AgencyResource(RegistryResource):
     kind = fields.Field(attribute="kind", column_name="机关类型", widget=ChoiceWidget(AgencyKind.choices))
     region = fields.Field(attribute="region", column_name="行政区划代码", widget=RegionCodeWidget())
     region_name = fields.Field(attribute="region__name", column_name="行政区划名称", readonly=True)
+    # 机构改革: by name, as the admin sets it; a chain coming back to the agency is the row's
+    # error (Agency.clean), shown under this column.
+    predecessor = fields.Field(attribute="predecessor", column_name="前身机关", widget=AgencyNameWidget())
 
     class Meta:
         model = Agency
-        fields = ("name", "kind", "region", "region_name")
+        fields = ("name", "kind", "region", "region_name", "predecessor")
         import_id_fields = ("name",)
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("region")
+        return super().get_queryset().select_related("region", "predecessor")
 
 
 CELL_KEYS = {

@@ -23,11 +23,13 @@ from reports.exporters import DOCX, XLSX
 from reports.exporters.report_workbook import write_report_workbook
 from reports.exporters.word import write_docx
 from reports.forms import AgencyReportForm, chosen_year, current_year
-from reports.layout import HEADINGS, narrative_layout, official_tables, report_level
+from reports.layout import HEADINGS, narrative_layout, official_tables, report_level, text_pointers
 from reports.models import AnnualReport, AuditAction, Profile
 from reports.models.annual_report import opening_shape
+from reports.models.submission import place_of
 from reports.parsers import MAX_BYTES, SUPPORTED, ParseError
 from reports.parsers.sandbox import parse_untrusted
+from reports.rules import narrative
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape, begun
 
@@ -145,6 +147,9 @@ def edit_report(request, pk):
     shape = form.shape or shown or form.stored
     findings = form.findings if form.shape else report.evaluate(shape)
     tables = official_tables(shape, findings, form)
+    paragraphs = list(narrative.paragraphs(shape))
+    # 一 and 六 are edited in one box each; a finding about one of their sentences points at it.
+    boxes = {name: form[name].id_for_label for name in ("overall", "other")}
     return render(request, "reports/edit.html", {
         "report": report, "form": form, "fill": fill, "filled": filled,
         "file_name": fill.cleaned_data["name"] if filled else "",
@@ -152,6 +157,7 @@ def edit_report(request, pk):
         "counts": Counter(str(f.severity) for f in findings),
         "tables": tables, "editable": True, "headings": HEADINGS,
         "narrative_fields": {name: form[name] for name in ("preamble", *v.NARRATIVE)},
+        "narrative": narrative_layout(paragraphs, findings), "pointers": text_pointers(paragraphs, findings, boxes),
         "accepted": ",".join(SUPPORTED),
     })  # fmt: skip
 
@@ -171,9 +177,9 @@ def submit_report(request, pk):
     findings = report.evaluate()
     errors = [f for f in findings if f.is_error]
     warnings = [f for f in findings if f.severity == "warning"]
-    explained = {(e.code, e.location): e.text for e in report.explanations.all()}
+    explained = {place_of(e): e.text for e in report.explanations.all()}
     entries = [
-        (f, ExplanationForm(request.POST or None, prefix=f"w{i}", initial={"text": explained.get((f.code, f.location or ""), "")}))
+        (f, ExplanationForm(request.POST or None, prefix=f"w{i}", initial={"text": explained.get(place_of(f), "")}))
         for i, f in enumerate(warnings)
     ]  # fmt: skip
     if request.method == "POST" and not errors and all(form.is_valid() for _, form in entries):
@@ -186,7 +192,10 @@ def submit_report(request, pk):
         else:
             messages.success(request, "报告已报送，等待审核。")
             return redirect("reports:list")
-    return render(request, "reports/submit.html", {"report": report, "errors": errors, "entries": entries})
+    # Which paragraph each warning about a sentence is in: two may read alike.
+    pointers = text_pointers(report.paragraphs.all(), warnings, {})
+    return render(request, "reports/submit.html", {"report": report, "errors": errors, "entries": entries,
+                                                   "pointers": pointers})  # fmt: skip
 
 
 @login_required
@@ -209,7 +218,8 @@ def print_report(request, pk):
 def compare_report(request, pk):
     """与上年对比 of a report the user may see."""
     report = _report(request, pk)
-    comparison = compare(report, list(report.findings.all()))
+    visible = AnnualReport.objects.visible_to(request.user)
+    comparison = compare(report, list(report.findings.all()), visible, "reports:print")
     return render(request, "reports/compare.html", {"report": report, "comparison": comparison})
 
 

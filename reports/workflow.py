@@ -11,6 +11,7 @@ from reports import audit, roles
 from reports.choices import ReportStatus as S
 from reports.choices import Severity
 from reports.models import AnnualReport, AuditAction, Transition, WarningExplanation
+from reports.models.submission import place_fields, place_of
 
 # (from, to) → the role that may make the move (a superuser may make any).
 MOVES = {
@@ -52,8 +53,8 @@ def _in_scope(report, user):
 
 def unexplained_warnings(report, findings):
     """The warnings among `findings` that have no written explanation yet."""
-    explained = {(e.code, e.location) for e in report.explanations.all() if e.text.strip()}
-    return [f for f in findings if f.severity == Severity.WARNING and (f.code, f.location or "") not in explained]
+    explained = {place_of(e) for e in report.explanations.all() if e.text.strip()}
+    return [f for f in findings if f.severity == Severity.WARNING and place_of(f) not in explained]
 
 
 def move(report, to_status, user, comment=""):
@@ -98,6 +99,4 @@ def record_transition(report, to_status, user, comment=""):
 
 def explain(report, finding, text):
     """Record (or replace) the agency's explanation of a warning."""
-    WarningExplanation.objects.update_or_create(
-        report=report, code=finding.code, location=finding.location or "", defaults={"text": text.strip()}
-    )
+    WarningExplanation.objects.update_or_create(report=report, **place_fields(finding), defaults={"text": text.strip()})

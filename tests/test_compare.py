@@ -9,6 +9,9 @@ from reports.compare import diff_paragraphs
 from reports.models import AnnualReport
 from reports.models.agency import OPERATOR
 from reports.rules.shape import ReportShape
+from tests.rules.test_predecessor import OLD, renamed  # noqa: F401 (a fixture)
+from tests.rules.test_years import AGENCY
+from tests.test_forms import clerk_of
 
 CARRIED_FORWARD = "applications__carried_forward__natural_person"
 NEW_RECEIVED = "applications__new_received__total"
@@ -68,6 +71,38 @@ def test_the_reviewers_page_shows_the_same_comparison(client, demo):
     page = page_as(client, "reviewer", reverse("admin:reports_annualreport_compare", args=[report.pk])).content.decode()
     assert [("changed" in c) for c in cell_classes(page, NEW_RECEIVED)] == [True, True]
     assert "<del>有效</del>" in page and "泰安市泰山区卫生健康局2021年度报告" in page
+
+
+def previous_link(page):
+    found = re.search(r'<a href="([^"]*)" id="previous-report">([^<]*)</a>', page)
+    return found and found.groups()
+
+
+def test_last_years_report_is_linked_for_the_clerk_and_the_reviewer(client, demo):
+    report = demo[1]
+    last_year_of(report)
+    then = AnnualReport.objects.get(agency=report.agency, year=2021)
+    page = page_as(client, "taishan", reverse("reports:compare", args=[report.pk])).content.decode()
+    assert previous_link(page) == (reverse("reports:print", args=[then.pk]), "泰安市泰山区卫生健康局2021年度报告")
+    page = page_as(client, "reviewer", reverse("admin:reports_annualreport_compare", args=[report.pk])).content.decode()
+    assert previous_link(page) == (
+        reverse("admin:reports_annualreport_change", args=[then.pk]), "泰安市泰山区卫生健康局2021年度报告"
+    )
+
+
+def test_a_predecessors_report_the_clerk_may_not_see_is_named_not_linked(client, renamed, reviewer):
+    old, new = renamed
+    report = AnnualReport.objects.get(agency=new, year=2024)
+    then = AnnualReport.objects.get(agency=old, year=2023)
+    client.force_login(clerk_of(new))
+    page = client.get(reverse("reports:compare", args=[report.pk])).content.decode()
+    assert previous_link(page) is None and f"<strong>{OLD}2023年度报告</strong>" in page
+    assert client.get(reverse("reports:print", args=[then.pk])).status_code == 404  # indeed out of scope
+    # A reviewer of all regions sees both agencies' reports.
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:reports_annualreport_compare", args=[report.pk])).content.decode()
+    assert previous_link(page) == (reverse("admin:reports_annualreport_change", args=[then.pk]), f"{OLD}2023年度报告")
+    assert AGENCY in page
 
 
 def test_without_last_year_the_page_says_so(client, demo):

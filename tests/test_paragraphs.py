@@ -96,3 +96,32 @@ def test_sub_headings_as_reports_write_them():
         ("建立健全工作机制", "overall"),
         (v.PROBLEMS_LABEL, "problems"),
     ]
+
+
+def pointers(page, finding):
+    """The edit page's links from findings like `finding` (its code and message) to their
+    sentences: [(href, text)]."""
+    return [(href, html.unescape(text)) for href, text in re.findall(
+        rf'<li class="finding-warning"><span class="code"[^>]*>{finding.code}</span> '
+        rf'{re.escape(html.escape(finding.message))}\s*<a href="([^"]*)" class="text-pointer"[^>]*>([^<]*)</a>', page
+    )]  # fmt: skip
+
+
+def test_the_edit_page_links_a_sentence_finding_to_the_box_holding_its_paragraph(client, demo):
+    report = demo[3]
+    shape = report.to_shape()
+    lines = shape.sections["overall"].split("\n")
+    shape.sections["overall"] = "\n".join([lines[0], STATEMENT, *lines[1:]])  # the same 2023 figures in 一
+    versions.store(report, shape, user=OPERATOR, source="测试")
+    in_overall, in_notes = sorted(report.findings.filter(code="W10"), key=lambda f: f.paragraph)
+    assert in_overall.message == in_notes.message  # the same words: told apart by where they are
+    client.force_login(get_user_model().objects.get(username="yuanping"))
+    page = client.get(reverse("reports:edit", args=[report.pk])).content.decode()
+    # 一 is one text box: the finding names the paragraph of it (the second), quotes the sentence
+    # and links to the box. The text beside table 四 is printed, not edited: there the sentence
+    # is marked and the finding links to it.
+    assert pointers(page, in_overall) == [
+        ("#id_overall", f"见「一、总体情况」第2段：「{STATEMENT}」"),
+        (f"#{in_notes.anchor}", f"见「四、政府信息公开行政复议、行政诉讼情况」第1段：「{STATEMENT}」"),
+    ]
+    assert 'id="id_overall"' in page and f'<mark id="{in_notes.anchor}" class="finding-warning"' in page

@@ -38,8 +38,8 @@ def test_region_and_agency_registries_import_with_region_codes(db):
         "利通区某某中心": "other",
     }
     exported = AgencyResource().export()
-    assert exported.headers == ["机关名称", "机关类型", "行政区划代码", "行政区划名称"]
-    assert ["吴忠市利通区卫生健康局", "部门", "640302", "利通区"] in [list(r) for r in exported]
+    assert exported.headers == ["机关名称", "机关类型", "行政区划代码", "行政区划名称", "前身机关"]
+    assert ["吴忠市利通区卫生健康局", "部门", "640302", "利通区", ""] in [list(r) for r in exported]
 
 
 def test_registry_rows_with_unknown_codes_or_kinds_are_refused(db):
@@ -175,3 +175,51 @@ def test_an_agency_name_too_long_for_the_registry_is_refused(db):
     result = AgencyResource().import_data(dataset(["机关名称", "机关类型"], ["局" * 101, "部门"]), dry_run=False)
     assert list(row_errors(result)[1]) == ["机关名称"]
     assert not Agency.objects.exists()
+
+
+AGENCY_HEADERS = ["机关名称", "机关类型", "行政区划代码", "前身机关"]
+
+
+def test_predecessors_round_trip_by_name(db):
+    """机构改革 in Ningxia 2019: 卫生和计划生育局 became 卫生健康局; the registry carries it both ways."""
+    Region.objects.create(code="640302", name="利通区")
+    sheet = dataset(
+        AGENCY_HEADERS,
+        ["吴忠市利通区卫生和计划生育局", "部门", "640302", ""],
+        ["吴忠市利通区卫生健康局", "部门", "640302", "吴忠市利通区卫生和计划生育局"],  # after its predecessor
+    )
+    result = AgencyResource().import_data(sheet, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), row_errors(result)
+    assert Agency.objects.get(name="吴忠市利通区卫生健康局").predecessor.name == "吴忠市利通区卫生和计划生育局"
+    exported = AgencyResource().export()
+    rows = {row[0]: row[4] for row in exported}
+    assert rows == {"吴忠市利通区卫生和计划生育局": "", "吴忠市利通区卫生健康局": "吴忠市利通区卫生和计划生育局"}
+    # The exported sheet imports back unchanged; a sheet without the column leaves predecessors be.
+    again = AgencyResource().import_data(exported, dry_run=False)
+    assert not again.has_validation_errors() and Agency.objects.filter(predecessor__isnull=False).count() == 1
+    AgencyResource().import_data(dataset(AGENCY_HEADERS[:3], ["吴忠市利通区卫生健康局", "部门", "640302"]), dry_run=False)
+    assert Agency.objects.get(name="吴忠市利通区卫生健康局").predecessor is not None
+    # An empty cell clears it.
+    AgencyResource().import_data(dataset(AGENCY_HEADERS, ["吴忠市利通区卫生健康局", "部门", "640302", ""]), dry_run=False)
+    assert Agency.objects.get(name="吴忠市利通区卫生健康局").predecessor is None
+
+
+def test_a_predecessor_cycle_or_an_unregistered_predecessor_is_the_rows_error(db):
+    old = Agency.objects.create(name="甲市卫生和计划生育委员会")
+    Agency.objects.create(name="甲市卫生健康委员会", predecessor=old)
+    sheet = dataset(
+        AGENCY_HEADERS,
+        ["甲市卫生和计划生育委员会", "部门", "", "甲市卫生健康委员会"],  # its own successor: a cycle
+        ["甲市医疗保障局", "部门", "", "甲市医疗保险局"],  # never registered
+        ["甲市档案局", "部门", "", "甲市档案局"],  # itself, registered by no earlier row
+    )
+    result = AgencyResource().import_data(sheet, dry_run=False)
+    errors = row_errors(result)
+    assert list(errors) == [1, 2, 3] and all(list(e) == ["前身机关"] for e in errors.values())
+    assert "循环" in errors[1]["前身机关"][0]
+    assert errors[2]["前身机关"] == ["机关「甲市医疗保险局」尚未登记（前身机关须已登记，或在表中排在承继它的机关之前）。"]
+    assert Agency.objects.get(name="甲市卫生和计划生育委员会").predecessor is None
+    assert not Agency.objects.filter(name__in=["甲市医疗保障局", "甲市档案局"]).exists()
+    # An agency already registered cannot name itself either.
+    result = AgencyResource().import_data(dataset(AGENCY_HEADERS, ["甲市卫生健康委员会", "部门", "", "甲市卫生健康委员会"]), dry_run=False)
+    assert "循环" in row_errors(result)[1]["前身机关"][0]

@@ -160,7 +160,9 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             "title": f"{report}·与上年对比",
             "opts": self.model._meta,
             "report": report,
-            "comparison": compare(report, list(report.findings.all())),
+            "comparison": compare(
+                report, list(report.findings.all()), self.get_queryset(request), "admin:reports_annualreport_change"
+            ),
         }
         return TemplateResponse(request, "admin/reports/annualreport/compare.html", context)
 

@@ -19,6 +19,7 @@ from reports.forms import chosen_year
 from reports.models import Acknowledgement, Agency, AnnualReport, AuditAction, Finding, JobKind, Region
 from reports.models.agency import regions_around
 from reports.models.annual_report import deadline_for
+from reports.models.submission import place_fields, place_of
 
 NOT_STARTED = "未填报"
 
@@ -59,13 +60,16 @@ def acknowledge_view(model_admin, request, pk):
         messages.error(request, "该警告已不存在（报告已重新校验），请刷新页面后再核实。")
     else:
         note = request.POST.get("note", "").strip()[:2000] or VERIFIED
-        acknowledgement, _ = Acknowledgement.objects.update_or_create(
-            report=report, code=finding.code, location=finding.location, message=finding.message,
+        Acknowledgement.objects.update_or_create(
+            report=report, **place_fields(finding), message=finding.message,
             defaults={"note": note, "user": request.user},
         )  # fmt: skip
+        # A finding about a sentence: which one (two may read alike).
+        sentence = {} if finding.paragraph is None else {"paragraph": finding.paragraph, "span": list(finding.span)}
         audit.record(
             AuditAction.ACKNOWLEDGE, report, user=request.user,
-            detail={"code": finding.code, "location": finding.location, "message": finding.message, "note": note},
+            detail={"code": finding.code, "location": finding.location, **sentence, "message": finding.message,
+                    "note": note},
         )  # fmt: skip
         messages.success(request, f"已核实 {finding.code}：{finding.message}")
     return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
@@ -74,10 +78,10 @@ def acknowledge_view(model_admin, request, pk):
 def warnings_of(report):
     """Each stored warning of `report` with the agency's 上报说明 and the reviewer's
     acknowledgement beside it (None where there is none): [(finding, explanation, acknowledgement)]."""
-    explanations = {(e.code, e.location): e for e in report.explanations.exclude(text="")}
-    acknowledgements = {(a.code, a.location, a.message): a for a in report.acknowledgements.select_related("user")}
+    explanations = {place_of(e): e for e in report.explanations.exclude(text="")}
+    acknowledgements = {(place_of(a), a.message): a for a in report.acknowledgements.select_related("user")}
     return [
-        (f, explanations.get((f.code, f.location)), acknowledgements.get((f.code, f.location, f.message)))
+        (f, explanations.get(place_of(f)), acknowledgements.get((place_of(f), f.message)))
         for f in report.findings.filter(severity=Severity.WARNING)
     ]
 

@@ -12,6 +12,7 @@ from openpyxl.chart import BarChart, Reference
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, FormatVersion, ReportStatus, Severity
 from reports.models import Acknowledgement, Agency, Finding, WarningExplanation
+from reports.models.submission import same_place_as_outer
 
 from .cells import AMOUNT, COUNT, number, prepare, safe, text
 from .tables import table_sheets
@@ -99,9 +100,8 @@ def _findings_sheet(workbook, reports):
     headers = ("机关", "报告年度", "规则", "级别", "说明", "位置", "上报说明", "审核核实")
     ws.append([text(ws, h, bold=True) for h in headers])
     severity = dict(Severity.choices)
-    same = {"report": OuterRef("report"), "code": OuterRef("code"), "location": OuterRef("location")}
-    explanation = WarningExplanation.objects.filter(**same).values("text")[:1]
-    acknowledgement = Acknowledgement.objects.filter(**same, message=OuterRef("message")).values("note")[:1]
+    explanation = WarningExplanation.objects.filter(same_place_as_outer()).values("text")[:1]
+    acknowledgement = Acknowledgement.objects.filter(same_place_as_outer(), message=OuterRef("message")).values("note")[:1]
     findings = Finding.objects.filter(report__in=reports).order_by("report__agency__name", "report__year", "id")
     findings = findings.annotate(explanation=Subquery(explanation), acknowledgement=Subquery(acknowledgement))
     rows = findings.values_list("report__agency__name", "report__year", "code", "severity", "message", "table",

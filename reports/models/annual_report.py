@@ -145,11 +145,10 @@ class AnnualReportQuerySet(models.QuerySet):
     def with_unexplained_warnings(self):
         """Reports with a warning neither explained by the agency (上报说明) nor acknowledged by a
         reviewer (已核实): what a reviewer looks at first."""
-        from .submission import Acknowledgement, WarningExplanation
+        from .submission import Acknowledgement, WarningExplanation, same_place_as_outer
 
-        same = {"report": models.OuterRef("report"), "code": models.OuterRef("code"), "location": models.OuterRef("location")}
-        explained = WarningExplanation.objects.filter(**same).exclude(text="")
-        acknowledged = Acknowledgement.objects.filter(**same, message=models.OuterRef("message"))
+        explained = WarningExplanation.objects.filter(same_place_as_outer()).exclude(text="")
+        acknowledged = Acknowledgement.objects.filter(same_place_as_outer(), message=models.OuterRef("message"))
         unexplained = Finding.objects.filter(report=models.OuterRef("pk"), severity=Severity.WARNING).exclude(
             models.Exists(explained)
         ).exclude(models.Exists(acknowledged))

@@ -103,6 +103,16 @@ def context_for(report, shape=None):
     return context_for_shape(shape or report.to_shape(), agency, scope=report.scope)
 
 
+def context_for_storing(shape, agency, existing=None):
+    """The context `shape` will be judged in when stored as `agency`'s report of its year: over
+    `existing`, the report stored there, which keeps its 统计范围 (a regional aggregate is judged
+    against its members, W19), or as a new report, of its agency alone. The import preview judges
+    a file in it, so that it shows what storing will find."""
+    if existing is not None:
+        return context_for(existing, shape)
+    return context_for_shape(shape, agency)
+
+
 def contexts_for(items, scopes=None):
     """Contexts of many (agency, shape) at once, of the 统计范围 `scopes` (all SELF when None):
     last year's reports in a few queries whatever the count (a regional aggregate's members take

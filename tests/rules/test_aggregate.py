@@ -5,12 +5,16 @@ members follow from the region tree: the other agencies of the region, a lower r
 import pytest
 
 from reports.choices import AgencyKind, ReportScope
+from reports.exporters.report_workbook import write_report_workbook
+from reports.importing import import_bytes, preview_bytes
 from reports.models import Agency, AnnualReport, Finding, Region
+from reports.models.agency import OPERATOR
 from reports.rules.aggregate import members
 from reports.rules.context import context_for
 from reports.rules.engine import skipped
 from reports.versions import store
 from tests.rules.test_catalog import consistent_report
+from tests.test_forms import judged
 
 APP = "applications"
 
@@ -96,3 +100,26 @@ def test_w19_only_for_a_government_declaring_an_aggregate(county):
     assert "W19" not in {rule.code for rule, _ in skipped(context_for(report_of(g["health"], 3)))}
     department = report_of(g["health"], 3, ReportScope.REGION_AGGREGATE)
     assert "人民政府" in dict((rule.code, reason) for rule, reason in skipped(context_for(department)))["W19"]
+
+
+def test_the_import_preview_of_an_aggregate_finds_what_storing_it_finds(county):
+    """Re-importing over a stored aggregate: the preview judges the file as that report (W19
+    against the members), as storing does."""
+    g = county
+    for key, received in (("town_office", 1), ("health", 3), ("education", 2)):
+        report_of(g[key], received)
+    report_of(g["town"], 1, ReportScope.REGION_AGGREGATE)
+    aggregate = report_of(g["government"], 6, ReportScope.REGION_AGGREGATE)
+    shape = aggregate.to_shape()
+    for row in ("new_received", "granted", "total_processed"):
+        shape.applications[row].update(natural_person=7, total=7)  # one more than the members sum
+    name, data = "测试县人民政府2023年报.xlsx", write_report_workbook(shape)
+    preview = preview_bytes(data, name, OPERATOR)
+    assert preview.existing == aggregate
+    assert {(f.table, f.row, f.column) for f in preview.findings if f.code == "W19"} == {
+        (APP, row, column) for row in ("new_received", "granted", "total_processed")
+        for column in ("natural_person", "total")
+    }  # fmt: skip
+    assert import_bytes(data, name, OPERATOR).action == "updated"
+    stored = Finding.objects.filter(report=aggregate)
+    assert judged(preview.findings) == [(f.code, f.location, f.message) for f in stored]
