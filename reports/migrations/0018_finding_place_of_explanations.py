@@ -50,7 +50,7 @@ def detach_from_sentences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0015_background_jobs'),
+        ('reports', '0017_agency_name_endings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
