@@ -535,11 +535,11 @@ def _explain(reports):
     submitted = [r.pk for r in reports if r.status in (S.SUBMITTED, S.APPROVED, S.PUBLISHED)]
     warnings = Finding.objects.filter(report_id__in=submitted, severity=Severity.WARNING)
     seen, rows = set(), []
-    for report_id, code, location in warnings.values_list("report_id", "code", "location"):
-        if (report_id, code, location) not in seen:
-            seen.add((report_id, code, location))
-            rows.append({"report_id": report_id, "code": code, "location": location,
-                         "text": "经核实，数据按实际情况填报。", "updated_at": timezone.now()})  # fmt: skip
+    places = ("report_id", "code", "location", "paragraph", "span_start", "span_end")  # one per sentence (FindingPlace)
+    for place in warnings.values_list(*places):
+        if place not in seen:
+            seen.add(place)
+            rows.append({**dict(zip(places, place)), "text": "经核实，数据按实际情况填报。", "updated_at": timezone.now()})
     _insert(WarningExplanation, rows)
 
 
