@@ -95,7 +95,7 @@ def _figures_of(batch, whole=False):
         if whole:
             shape.sections = {"overall": report.overall, "other": report.other,
                               **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
-            shape.facts = {**empty_facts(), **(report.source_facts or {})}
+            shape.facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
         yield report, shape
 
 
