@@ -1,5 +1,6 @@
 """The annual report, its findings and its revisions."""
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -59,13 +60,27 @@ def _fill_tables(shape, table_two, applications, reviews):
     """The stored cells into `shape`: table 二 as {table key: {field: value} or None}, tables
     三 and 四 as (row key, values in the vocabulary's column order)."""
     for key, stored in table_two.items():
-        for row, column in v.TABLE_BY_KEY[key].cells():
-            value = stored[active_field(row.key, column and column.key)] if stored else None
-            shape.set_cell(key, row.key, column and column.key, value)
+        if stored:  # else the shape's table stays blank
+            setattr(shape, key, {
+                row: {column: stored[name] for column, name in fields} if isinstance(fields, tuple) else stored[fields]
+                for row, fields in _table_two_fields(key)
+            })  # fmt: skip
     for row, values in applications:
         shape.applications[row] = dict(zip(v.APPLICANT_KEYS, values))
     for group, values in reviews:
         shape.review_litigation[group] = dict(zip(v.RESULT_KEYS, values))
+
+
+@lru_cache(maxsize=None)  # two tables, read for every stored report
+def _table_two_fields(key):
+    """(row key, its field, or ((column key, field), …) for a row with columns) of table 二 `key`
+    in the vocabulary's order: how the stored row becomes the shape's table."""
+    table = v.TABLE_BY_KEY[key]
+    return tuple(
+        (row.key, tuple((c.key, active_field(row.key, c.key)) for c in columns) if columns else active_field(row.key))
+        for row in table.rows
+        for columns in [row.columns or table.columns]
+    )
 
 
 def _figures_of(batch, whole=False):
@@ -120,9 +135,13 @@ class AnnualReportQuerySet(models.QuerySet):
     def refresh_findings(self, chunk=500, progress=None):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
-        refreshed and how many of them have errors. `progress(count)` hears of each chunk."""
+        refreshed and how many of them have errors. `progress(count)` hears of each chunk.
+
+        An agency's reports are taken together, in order of year: each is judged against the one
+        before it, which is then at hand, not read again."""
         total = with_errors = 0
-        for batch in _chunks(self.select_related("agency").order_by("pk").iterator(chunk_size=chunk), chunk):
+        reports = self.select_related("agency").order_by("agency_id", "year", "pk")
+        for batch in _chunks(reports.iterator(chunk_size=chunk), chunk):
             _refresh(*zip(*_figures_of(batch, whole=True)))
             total += len(batch)
             with_errors += sum(report.error_count > 0 for report in batch)
@@ -183,27 +202,38 @@ def _chunks(items, size):
 
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
-    counts (on the instances too); returns the findings of each, in order."""
+    counts (on the instances too); returns the findings of each, in order. What a re-validation
+    finds is nearly always what the last one found: only the findings and counts that changed
+    are written, the time of validation for all in one statement."""
     contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
     results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
     from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
 
-    Finding.objects.filter(report__in=reports).delete()
-    _insert(Finding, [{"report_id": r.pk, **Finding.fields_from_engine(f)} for r, fs in zip(reports, results) for f in fs])
+    stored = {}
+    for report_id, *values in Finding.objects.filter(report__in=reports).order_by("id").values_list("report_id", *FINDING_FIELDS):
+        stored.setdefault(report_id, []).append(tuple(values))
+    changed, rows = [], []
     for report, findings in zip(reports, results):
-        report._count(findings)
-    # One prepared UPDATE run for every report: bulk_update compiles a CASE per field and row.
+        fields = [Finding.fields_from_engine(f) for f in findings]
+        if [tuple(f[name] for name in FINDING_FIELDS) for f in fields] != stored.get(report.pk, []):
+            changed.append(report.pk)
+            rows += [{"report_id": report.pk, **f} for f in fields]
+    Finding.objects.filter(report__in=changed).delete()
+    _insert(Finding, rows)
+    counts, now = [], timezone.now()
+    for report, findings in zip(reports, results):
+        before = (report.error_count, report.warning_count)
+        report._count(findings, now)
+        if (report.error_count, report.warning_count) != before:
+            counts.append((report.error_count, report.warning_count, report.pk))
+    AnnualReport.objects.filter(pk__in=[r.pk for r in reports]).update(validated_at=now)
+    # One prepared UPDATE run for every report whose counts changed: bulk_update compiles a CASE
+    # per field and row.
     connection = connections[AnnualReport.objects.db]
-    validated_at = AnnualReport._meta.get_field("validated_at")
-    rows = [
-        (r.error_count, r.warning_count, validated_at.get_db_prep_save(r.validated_at, connection), r.pk)
-        for r in reports
-    ]
     table = connection.ops.quote_name(AnnualReport._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET error_count = %s, warning_count = %s, validated_at = %s WHERE id = %s", rows
-        )
+        if counts:
+            cursor.executemany(f"UPDATE {table} SET error_count = %s, warning_count = %s WHERE id = %s", counts)
     return results
 
 
@@ -325,10 +355,10 @@ class AnnualReport(models.Model):
         """Re-run every rule over the stored report (after a rule changed) and store the result."""
         return _refresh([self], [self.to_shape()])[0]
 
-    def _count(self, findings):
+    def _count(self, findings, now=None):
         self.error_count = sum(f.severity == Severity.ERROR for f in findings)
         self.warning_count = sum(f.severity == Severity.WARNING for f in findings)
-        self.validated_at = timezone.now()
+        self.validated_at = now or timezone.now()
 
     def clean(self):
         """Errors block submission and approval (spec §5); a draft may hold anything as published.
@@ -412,6 +442,12 @@ class Finding(models.Model):
     @property
     def anchor(self):
         return engine.anchor_of(self.paragraph, self.span, self.field)
+
+
+# What a finding stores (Finding.fields_from_engine): a re-validation compares them to leave an
+# unchanged report's findings as they are.
+FINDING_FIELDS = ("code", "severity", "message", "table", "row", "column", "field", "location", "cells",
+                  "paragraph", "span_start", "span_end")  # fmt: skip
 
 
 def paragraph_fields(paragraph):
