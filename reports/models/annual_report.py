@@ -11,7 +11,7 @@ from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine, narrative
 from reports.rules.context import context_for, contexts_for
-from reports.rules.shape import ReportShape, begun, empty_facts
+from reports.rules.shape import ReportShape, begun, empty_facts, empty_table
 
 from .agency import scope_of
 from .sections import (
@@ -56,19 +56,24 @@ PREAMBLE = (
 )
 
 
-def _fill_tables(shape, table_two, applications, reviews):
-    """The stored cells into `shape`: table 二 as {table key: {field: value} or None}, tables
-    三 and 四 as (row key, values in the vocabulary's column order)."""
-    for key, stored in table_two.items():
-        if stored:  # else the shape's table stays blank
-            setattr(shape, key, {
-                row: {column: stored[name] for column, name in fields} if isinstance(fields, tuple) else stored[fields]
-                for row, fields in _table_two_fields(key)
-            })  # fmt: skip
+def _tables(table_two, applications, reviews):
+    """The stored cells as the shape's tables ({table key: table}, to build it with): table 二 as
+    {table key: {field: value} or None}, tables 三 and 四 as (row key, values in the
+    vocabulary's column order)."""
+    tables = {
+        key: {
+            row: {column: stored[name] for column, name in fields} if isinstance(fields, tuple) else stored[fields]
+            for row, fields in _table_two_fields(key)
+        } if stored else empty_table(v.TABLE_BY_KEY[key])
+        for key, stored in table_two.items()
+    }  # fmt: skip
+    tables[v.APPLICATIONS.key] = table = empty_table(v.APPLICATIONS)
     for row, values in applications:
-        shape.applications[row] = dict(zip(v.APPLICANT_KEYS, values))
+        table[row] = dict(zip(v.APPLICANT_KEYS, values))
+    tables[v.REVIEW_LITIGATION.key] = table = empty_table(v.REVIEW_LITIGATION)
     for group, values in reviews:
-        shape.review_litigation[group] = dict(zip(v.RESULT_KEYS, values))
+        table[group] = dict(zip(v.RESULT_KEYS, values))
+    return tables
 
 
 @lru_cache(maxsize=None)  # two tables, read for every stored report
@@ -104,14 +109,14 @@ def _figures_of(batch, whole=False):
         for report_id, text in model.objects.filter(report_id__in=ids).order_by("position").values_list("report_id", "text"):
             items[key].setdefault(report_id, []).append(text)
     for report in batch:
-        shape = ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version)
         stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
-        _fill_tables(shape, stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
+        tables = _tables(stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
         if whole:
-            shape.sections = {"overall": report.overall, "other": report.other,
-                              **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
-            shape.facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
-        yield report, shape
+            sections = {"overall": report.overall, "other": report.other,
+                        **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
+            facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
+            tables.update(sections=sections, facts=facts)
+        yield report, ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version, **tables)
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -291,8 +296,7 @@ class AnnualReport(models.Model):
 
     def to_shape(self):
         """The stored report as the rule engine's shape (facts from the source document kept)."""
-        shape = ReportShape(agency=self.agency.name, year=self.year, format_version=self.format_version)
-        shape.sections = {
+        sections = {
             "overall": self.overall,
             "problems": [p.text for p in self.problems.all()],
             "improvements": [i.text for i in self.improvements.all()],
@@ -306,9 +310,9 @@ class AnnualReport(models.Model):
                 table_two[key] = None
         applications = [(i.row, [getattr(i, c) for c in v.APPLICANT_KEYS]) for i in self.application_rows.all()]
         reviews = [(i.group, [getattr(i, c) for c in v.RESULT_KEYS]) for i in self.review_rows.all()]
-        _fill_tables(shape, table_two, applications, reviews)
-        shape.facts = {**empty_facts(), **(self.source_facts or {}), "title": self.title, "preamble": self.preamble}
-        return shape
+        facts = {**empty_facts(), **(self.source_facts or {}), "title": self.title, "preamble": self.preamble}
+        return ReportShape(agency=self.agency.name, year=self.year, format_version=self.format_version,
+                           sections=sections, facts=facts, **_tables(table_two, applications, reviews))  # fmt: skip
 
     def set_shape(self, shape, findings=None):
         """Put the shape's report-level values on this (unsaved) instance; returns its findings
