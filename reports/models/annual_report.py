@@ -1,4 +1,7 @@
 """The annual report, its findings and its revisions."""
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
@@ -137,21 +140,25 @@ class AnnualReportQuerySet(models.QuerySet):
         )
 
     @transaction.atomic
-    def refresh_findings(self, chunk=500, progress=None):
+    def refresh_findings(self, chunk=500, progress=None, workers=1):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
         refreshed and how many of them have errors. `progress(count)` hears of each chunk.
 
         An agency's reports are taken together, in order of year: each is judged against the one
-        before it, which is then at hand, not read again."""
+        before it, which is then at hand, not read again. With `workers` > 1 the rules run in that
+        many processes, while this one reads the next chunk and stores the last."""
         total = with_errors = 0
         reports = self.select_related("agency").order_by("agency_id", "year", "pk")
-        for batch in _chunks(reports.iterator(chunk_size=chunk), chunk):
-            _refresh(*zip(*_figures_of(batch, whole=True)))
-            total += len(batch)
-            with_errors += sum(report.error_count > 0 for report in batch)
-            if progress:
-                progress(total)
+        with _evaluators(workers) as pool:
+            chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
+            judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
+            for batch, findings in _one_ahead(judged):
+                _store_findings(batch, findings())
+                total += len(batch)
+                with_errors += sum(report.error_count > 0 for report in batch)
+                if progress:
+                    progress(total)
         return total, with_errors
 
     def in_region(self, region):
@@ -205,13 +212,59 @@ def _chunks(items, size):
         yield batch
 
 
+@contextmanager
+def _evaluators(workers):
+    """Processes that run the rules (CPU-bound, each report judged on its own), or None to run
+    them here. Forked, so they start at once with the rules loaded; they never touch the
+    database."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+PART = 50  # reports sent to an evaluating process at a time
+
+
+def _evaluate_each(pairs):
+    return [engine.evaluate(shape, context) for shape, context in pairs]
+
+
+def _judge(reports, shapes, pool=None):
+    """Evaluate the stored reports (as `shapes`) in their contexts, here or in `pool`: returns a
+    function that gives the findings of each, in order (waiting for the pool's)."""
+    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
+    pairs = list(zip(shapes, contexts))
+    if pool is None:
+        results = _evaluate_each(pairs)
+        return lambda: results
+    parts = [pool.submit(_evaluate_each, pairs[i : i + PART]) for i in range(0, len(pairs), PART)]
+    return lambda: [findings for part in parts for findings in part.result()]
+
+
+def _one_ahead(items):
+    """Each of `items` once the next one has been made: the work of making it (reading a chunk,
+    handing it to the evaluating processes) overlaps what is done with this one."""
+    pending = None
+    for item in items:
+        if pending is not None:
+            yield pending
+        pending = item
+    if pending is not None:
+        yield pending
+
+
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
-    counts (on the instances too); returns the findings of each, in order. What a re-validation
-    finds is nearly always what the last one found: only the findings and counts that changed
-    are written, the time of validation for all in one statement."""
-    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
-    results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
+    counts; returns the findings of each, in order."""
+    return _store_findings(reports, _judge(reports, shapes)())
+
+
+def _store_findings(reports, results):
+    """Store each report's findings and counts (on the instances too); returns `results`. What a
+    re-validation finds is nearly always what the last one found: only the findings and counts
+    that changed are written, the time of validation for all in one statement."""
     from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
 
     stored = {}

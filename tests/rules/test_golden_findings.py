@@ -8,7 +8,7 @@ and next year's (texts a year later, some cells changed: the arithmetic rules, W
 with its narrative emptied, one under a renamed agency (a predecessor, W5–W8 across the rename),
 a region's aggregate of three of them (W19). The inputs are stored in the file as shapes, so a
 change to the readers (reports/parsers) does not move them. Each report is judged three ways:
-re-validated in bulk (refresh_findings on the queryset), alone (report.refresh_findings()), and
+re-validated in bulk (refresh_findings on the queryset, in this process and in two others), alone (report.refresh_findings()), and
 without context (evaluate(shape), as parse_report judges a lone file).
 
 When a rule changes on purpose: UPDATE_GOLDEN=findings re-records the findings (inputs kept);
@@ -169,7 +169,8 @@ def _judged(findings):
 
 
 @pytest.mark.django_db
-def test_findings_unchanged():
+@pytest.mark.parametrize("workers", [1, 2])  # 2: the rules run in other processes (validate_reports --workers)
+def test_findings_unchanged(workers):
     if UPDATE == "all":
         cases = build_inputs()
     else:
@@ -182,7 +183,7 @@ def test_findings_unchanged():
     Finding.objects.filter(report__in=stale).delete()
     AnnualReport.objects.filter(pk=reports[1][1].pk).update(error_count=99, warning_count=99)
     kept = set(Finding.objects.exclude(report__in=stale).values_list("pk", flat=True))
-    AnnualReport.objects.all().refresh_findings(chunk=7)  # several chunks: a series crosses them
+    AnnualReport.objects.all().refresh_findings(chunk=7, workers=workers)  # several chunks: a series crosses them
     for case, report in reports:
         found[_key(case)] = {"bulk": _stored(report)}
     assert kept <= set(Finding.objects.values_list("pk", flat=True))
@@ -196,7 +197,7 @@ def test_findings_unchanged():
         report.refresh_findings()
         found[_key(case)]["alone"] = _stored(report)
         found[_key(case)]["without_context"] = _judged(evaluate(ReportShape.from_json(case["shape"])))
-    if UPDATE:
+    if UPDATE and workers == 1:
         GOLDEN.write_text(json.dumps({"cases": cases, "findings": found}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
         pytest.skip("golden findings re-recorded")
     expected = json.loads(GOLDEN.read_text())["findings"]
