@@ -128,6 +128,16 @@ def test_validate_reports_refreshes_findings(seeds):
     assert report.warning_count == report.findings.filter(severity="warning").count()
 
 
+def test_validate_reports_in_several_processes(seeds):
+    """--workers: the same findings, judged in other processes."""
+    judged = {r.pk: list(r.findings.values_list("code", "message")) for r in seeds.values()}
+    Finding.objects.all().delete()
+    out = StringIO()
+    call_command("validate_reports", "--workers", "2", stdout=out)
+    assert out.getvalue().strip() == "已校验 5 份报告，其中 4 份有错误。"
+    assert {pk: list(Finding.objects.filter(report=pk).values_list("code", "message")) for pk in judged} == judged
+
+
 def test_setup_demo_is_idempotent_and_uses_demo_password(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
     for _ in range(2):

@@ -1,5 +1,9 @@
 """The annual report, its findings and its revisions."""
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +14,7 @@ from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, FormatVersion, ReportScope, ReportStatus, Severity
 from reports.rules import engine, narrative
 from reports.rules.context import context_for, contexts_for
-from reports.rules.shape import ReportShape, begun, empty_facts
+from reports.rules.shape import ReportShape, begun, empty_facts, empty_table
 
 from .agency import scope_of
 from .sections import (
@@ -55,17 +59,36 @@ PREAMBLE = (
 )
 
 
-def _fill_tables(shape, table_two, applications, reviews):
-    """The stored cells into `shape`: table 二 as {table key: {field: value} or None}, tables
-    三 and 四 as (row key, values in the vocabulary's column order)."""
-    for key, stored in table_two.items():
-        for row, column in v.TABLE_BY_KEY[key].cells():
-            value = stored[active_field(row.key, column and column.key)] if stored else None
-            shape.set_cell(key, row.key, column and column.key, value)
+def _tables(table_two, applications, reviews):
+    """The stored cells as the shape's tables ({table key: table}, to build it with): table 二 as
+    {table key: {field: value} or None}, tables 三 and 四 as (row key, values in the
+    vocabulary's column order)."""
+    tables = {
+        key: {
+            row: {column: stored[name] for column, name in fields} if isinstance(fields, tuple) else stored[fields]
+            for row, fields in _table_two_fields(key)
+        } if stored else empty_table(v.TABLE_BY_KEY[key])
+        for key, stored in table_two.items()
+    }  # fmt: skip
+    tables[v.APPLICATIONS.key] = table = empty_table(v.APPLICATIONS)
     for row, values in applications:
-        shape.applications[row] = dict(zip(v.APPLICANT_KEYS, values))
+        table[row] = dict(zip(v.APPLICANT_KEYS, values))
+    tables[v.REVIEW_LITIGATION.key] = table = empty_table(v.REVIEW_LITIGATION)
     for group, values in reviews:
-        shape.review_litigation[group] = dict(zip(v.RESULT_KEYS, values))
+        table[group] = dict(zip(v.RESULT_KEYS, values))
+    return tables
+
+
+@lru_cache(maxsize=None)  # two tables, read for every stored report
+def _table_two_fields(key):
+    """(row key, its field, or ((column key, field), …) for a row with columns) of table 二 `key`
+    in the vocabulary's order: how the stored row becomes the shape's table."""
+    table = v.TABLE_BY_KEY[key]
+    return tuple(
+        (row.key, tuple((c.key, active_field(row.key, c.key)) for c in columns) if columns else active_field(row.key))
+        for row in table.rows
+        for columns in [row.columns or table.columns]
+    )
 
 
 def _figures_of(batch, whole=False):
@@ -89,14 +112,14 @@ def _figures_of(batch, whole=False):
         for report_id, text in model.objects.filter(report_id__in=ids).order_by("position").values_list("report_id", "text"):
             items[key].setdefault(report_id, []).append(text)
     for report in batch:
-        shape = ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version)
         stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
-        _fill_tables(shape, stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
+        tables = _tables(stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
         if whole:
-            shape.sections = {"overall": report.overall, "other": report.other,
-                              **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
-            shape.facts = {**empty_facts(), **(report.source_facts or {})}
-        yield report, shape
+            sections = {"overall": report.overall, "other": report.other,
+                        **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
+            facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
+            tables.update(sections=sections, facts=facts)
+        yield report, ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version, **tables)
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -117,17 +140,25 @@ class AnnualReportQuerySet(models.QuerySet):
         )
 
     @transaction.atomic
-    def refresh_findings(self, chunk=500, progress=None):
+    def refresh_findings(self, chunk=500, progress=None, workers=1):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
-        refreshed and how many of them have errors. `progress(count)` hears of each chunk."""
+        refreshed and how many of them have errors. `progress(count)` hears of each chunk.
+
+        An agency's reports are taken together, in order of year: each is judged against the one
+        before it, which is then at hand, not read again. With `workers` > 1 the rules run in that
+        many processes, while this one reads the next chunk and stores the last."""
         total = with_errors = 0
-        for batch in _chunks(self.select_related("agency").order_by("pk").iterator(chunk_size=chunk), chunk):
-            _refresh(*zip(*_figures_of(batch, whole=True)))
-            total += len(batch)
-            with_errors += sum(report.error_count > 0 for report in batch)
-            if progress:
-                progress(total)
+        reports = self.select_related("agency").order_by("agency_id", "year", "pk")
+        with _evaluators(workers) as pool:
+            chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
+            judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
+            for batch, findings in _one_ahead(judged):
+                _store_findings(batch, findings())
+                total += len(batch)
+                with_errors += sum(report.error_count > 0 for report in batch)
+                if progress:
+                    progress(total)
         return total, with_errors
 
     def in_region(self, region):
@@ -180,29 +211,86 @@ def _chunks(items, size):
         yield batch
 
 
+@contextmanager
+def _evaluators(workers):
+    """Processes that run the rules (CPU-bound, each report judged on its own), or None to run
+    them here. Forked, so they start at once with the rules loaded; they never touch the
+    database."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+PART = 50  # reports sent to an evaluating process at a time
+
+
+def _evaluate_each(pairs):
+    return [engine.evaluate(shape, context) for shape, context in pairs]
+
+
+def _judge(reports, shapes, pool=None):
+    """Evaluate the stored reports (as `shapes`) in their contexts, here or in `pool`: returns a
+    function that gives the findings of each, in order (waiting for the pool's)."""
+    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
+    pairs = list(zip(shapes, contexts))
+    if pool is None:
+        results = _evaluate_each(pairs)
+        return lambda: results
+    parts = [pool.submit(_evaluate_each, pairs[i : i + PART]) for i in range(0, len(pairs), PART)]
+    return lambda: [findings for part in parts for findings in part.result()]
+
+
+def _one_ahead(items):
+    """Each of `items` once the next one has been made: the work of making it (reading a chunk,
+    handing it to the evaluating processes) overlaps what is done with this one."""
+    pending = None
+    for item in items:
+        if pending is not None:
+            yield pending
+        pending = item
+    if pending is not None:
+        yield pending
+
+
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
-    counts (on the instances too); returns the findings of each, in order."""
-    contexts = contexts_for([(report.agency, shape) for report, shape in zip(reports, shapes)], [r.scope for r in reports])
-    results = [engine.evaluate(shape, context) for shape, context in zip(shapes, contexts)]
+    counts; returns the findings of each, in order."""
+    return _store_findings(reports, _judge(reports, shapes)())
+
+
+def _store_findings(reports, results):
+    """Store each report's findings and counts (on the instances too); returns `results`. What a
+    re-validation finds is nearly always what the last one found: only the findings and counts
+    that changed are written, the time of validation for all in one statement."""
     from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
 
-    Finding.objects.filter(report__in=reports).delete()
-    _insert(Finding, [{"report_id": r.pk, **Finding.fields_from_engine(f)} for r, fs in zip(reports, results) for f in fs])
+    stored = {}
+    for report_id, *values in Finding.objects.filter(report__in=reports).order_by("id").values_list("report_id", *FINDING_FIELDS):
+        stored.setdefault(report_id, []).append(tuple(values))
+    changed, rows = [], []
     for report, findings in zip(reports, results):
-        report._count(findings)
-    # One prepared UPDATE run for every report: bulk_update compiles a CASE per field and row.
+        fields = [Finding.fields_from_engine(f) for f in findings]
+        if [tuple(f[name] for name in FINDING_FIELDS) for f in fields] != stored.get(report.pk, []):
+            changed.append(report.pk)
+            rows += [{"report_id": report.pk, **f} for f in fields]
+    Finding.objects.filter(report__in=changed).delete()
+    _insert(Finding, rows)
+    counts, now = [], timezone.now()
+    for report, findings in zip(reports, results):
+        before = (report.error_count, report.warning_count)
+        report._count(findings, now)
+        if (report.error_count, report.warning_count) != before:
+            counts.append((report.error_count, report.warning_count, report.pk))
+    AnnualReport.objects.filter(pk__in=[r.pk for r in reports]).update(validated_at=now)
+    # One prepared UPDATE run for every report whose counts changed: bulk_update compiles a CASE
+    # per field and row.
     connection = connections[AnnualReport.objects.db]
-    validated_at = AnnualReport._meta.get_field("validated_at")
-    rows = [
-        (r.error_count, r.warning_count, validated_at.get_db_prep_save(r.validated_at, connection), r.pk)
-        for r in reports
-    ]
     table = connection.ops.quote_name(AnnualReport._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET error_count = %s, warning_count = %s, validated_at = %s WHERE id = %s", rows
-        )
+        if counts:
+            cursor.executemany(f"UPDATE {table} SET error_count = %s, warning_count = %s WHERE id = %s", counts)
     return results
 
 
@@ -262,8 +350,7 @@ class AnnualReport(models.Model):
 
     def to_shape(self):
         """The stored report as the rule engine's shape (facts from the source document kept)."""
-        shape = ReportShape(agency=self.agency.name, year=self.year, format_version=self.format_version)
-        shape.sections = {
+        sections = {
             "overall": self.overall,
             "problems": [p.text for p in self.problems.all()],
             "improvements": [i.text for i in self.improvements.all()],
@@ -277,9 +364,9 @@ class AnnualReport(models.Model):
                 table_two[key] = None
         applications = [(i.row, [getattr(i, c) for c in v.APPLICANT_KEYS]) for i in self.application_rows.all()]
         reviews = [(i.group, [getattr(i, c) for c in v.RESULT_KEYS]) for i in self.review_rows.all()]
-        _fill_tables(shape, table_two, applications, reviews)
-        shape.facts = {**empty_facts(), **(self.source_facts or {}), "title": self.title, "preamble": self.preamble}
-        return shape
+        facts = {**empty_facts(), **(self.source_facts or {}), "title": self.title, "preamble": self.preamble}
+        return ReportShape(agency=self.agency.name, year=self.year, format_version=self.format_version,
+                           sections=sections, facts=facts, **_tables(table_two, applications, reviews))  # fmt: skip
 
     def set_shape(self, shape, findings=None):
         """Put the shape's report-level values on this (unsaved) instance; returns its findings
@@ -326,10 +413,10 @@ class AnnualReport(models.Model):
         """Re-run every rule over the stored report (after a rule changed) and store the result."""
         return _refresh([self], [self.to_shape()])[0]
 
-    def _count(self, findings):
+    def _count(self, findings, now=None):
         self.error_count = sum(f.severity == Severity.ERROR for f in findings)
         self.warning_count = sum(f.severity == Severity.WARNING for f in findings)
-        self.validated_at = timezone.now()
+        self.validated_at = now or timezone.now()
 
     def clean(self):
         """Errors block submission and approval (spec §5); a draft may hold anything as published.
@@ -415,6 +502,12 @@ class Finding(models.Model):
     @property
     def anchor(self):
         return engine.anchor_of(self.paragraph, self.span, self.field)
+
+
+# What a finding stores (Finding.fields_from_engine): a re-validation compares them to leave an
+# unchanged report's findings as they are.
+FINDING_FIELDS = ("code", "severity", "message", "table", "row", "column", "field", "location", "cells",
+                  "paragraph", "span_start", "span_end")  # fmt: skip
 
 
 def paragraph_fields(paragraph):

@@ -20,7 +20,9 @@ NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
 # How reports name themselves in the body: the preamble's 《…年度报告》, and the contact line.
 SELF_REFERENCES = (
     re.compile(r"《(" + NAME + r")(?:(?:19|20)\d{2}\s*年度?)?政府信息公开工作年度报告》"),
-    re.compile(r"(?:请|可)?(?:直接)?与(" + NAME + r")(?:办公室)?联系"),
+    # (请与, 可直接与…: the words before 与 change nothing read, and a pattern opening with a
+    # literal is searched for that character alone, not tried at every position of the text.)
+    re.compile(r"与(" + NAME + r")(?:办公室)?联系"),
     re.compile(r"联系(" + NAME + r")(?:办公室)?[，,。；;（(]"),
 )
 # 我局 implies the agency's name ends in 局, 我委 in 委(员会), and so on (004 names itself only so).

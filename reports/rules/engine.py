@@ -158,8 +158,11 @@ def evaluate(shape, context=None, codes=None):
         else:
             hits = rule_.check(shape)
         findings.extend(_finding(rule_, hit) for hit in hits)
-    findings.sort(key=lambda f: Severity(f.severity).rank)
+    findings.sort(key=lambda f: RANK[f.severity])
     return findings
+
+
+RANK = {severity: severity.rank for severity in Severity}
 
 
 def skipped(context, codes=None):

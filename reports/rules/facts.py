@@ -24,7 +24,7 @@ def settle(shape):
     facts["missing_rows"] = _still_blank(shape, facts["missing_rows"], lambda r: (r, None))
     facts["missing_columns"] = _still_blank(shape, facts["missing_columns"], lambda c: (None, c))
     facts["invalid_cells"] = {key: text for key, text in facts["invalid_cells"].items() if _blank(shape, key)}
-    own = set(v.format_cells(shape.format_version))
+    own = set(v.format_cells(shape.format_version)) if facts["unfilled"] else ()  # (most reports: none)
     facts["unfilled"] = [
         key for key in facts["unfilled"]
         if key in own and key not in facts["invalid_cells"] and _blank(shape, key)

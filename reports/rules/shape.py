@@ -6,17 +6,20 @@ None when the report left them blank: blank is not 0 (rules read it as 0 and say
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from reports import vocabulary as v
 
 
 def empty_table(table):
     """{row: {column: None}} for a matrix table, {row: None} for table 二's single-value rows."""
-    data = {}
-    for row in table.rows:
-        columns = row.columns or table.columns
-        data[row.key] = {c.key: None for c in columns} if columns else None
-    return data
+    return {row: dict.fromkeys(columns) if columns else None for row, columns in _layout(table)}
+
+
+@lru_cache(maxsize=None)  # four tables; every shape built (thousands in a re-validation) asks
+def _layout(table):
+    """(row key, its column keys or None) of `table`, in order."""
+    return tuple((row.key, tuple(c.key for c in row.columns or table.columns) or None) for row in table.rows)
 
 
 def empty_facts():

@@ -10,6 +10,7 @@ changed, one sentence rewritten — score 80 or more, and still 71–77 with two
 ten sentences rewritten (tests/rules/test_copied.py builds both from the seeds and the corpus).
 """
 import re
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -25,6 +26,7 @@ NOISE = re.compile(r"[\d０-９零〇一二两三四五六七八九十百千万�
 CARRIED = {"in_force", "total_public", "previous_items", "carried_over"}
 
 
+@lru_cache(maxsize=2048)  # a text is compared twice: as this year's, then as next year's "last year"
 def words(text):
     return NOISE.sub("", text or "")
 

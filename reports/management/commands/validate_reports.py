@@ -1,4 +1,5 @@
-"""validate_reports [--year Y]: re-run every rule over stored reports and refresh their findings."""
+"""validate_reports [--year Y] [--workers N]: re-run every rule over stored reports and refresh
+their findings (with N > 1, the rules run in N processes beside the one reading and writing)."""
 from django.core.management.base import BaseCommand
 
 from reports.models import AnnualReport
@@ -9,10 +10,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="只校验该年度的报告")
+        parser.add_argument("--workers", type=int, default=1, help="运行规则的进程数（默认 1：在本进程内运行）")
 
-    def handle(self, *args, year=None, **options):
+    def handle(self, *args, year=None, workers=1, **options):
         reports = AnnualReport.objects.all()
         if year:
             reports = reports.filter(year=year)
-        total, with_errors = reports.refresh_findings()
+        total, with_errors = reports.refresh_findings(workers=workers)
         self.stdout.write(f"已校验 {total} 份报告，其中 {with_errors} 份有错误。")
