@@ -111,11 +111,13 @@ def test_an_agency_kind_changes_its_reports_in_a_few_queries(db):
         assert deadlines == {(year, date(year + 1, month, 31)) for year in agency.reports.values_list("year", flat=True)}
         return len(captured)
 
-    # Every report with a finding, so that each size writes findings (one INSERT, or none).
+    # Re-validation writes a chunk's findings only where they changed: a DELETE, an INSERT and the
+    # counts' UPDATE, or none. Whether the new kind changes a finding depends on the reports drawn,
+    # so the two sizes may differ by those three queries, never by the number of reports.
     generate(20, range(2024, 2026), defect_share=1)
     two_years = change_kind()
     generate(20, range(2019, 2026), defect_share=1)  # the same agencies, five years more
-    assert change_kind() == two_years
+    assert two_years - 3 <= change_kind() <= two_years + 3
 
 
 def test_saving_an_agency_unchanged_leaves_its_reports(db):
