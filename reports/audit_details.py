@@ -8,7 +8,7 @@ from reports.choices import ReportStatus
 DETAIL_KEYS = {
     "source": "来源", "version": "版本", "sha256": "SHA-256", "changed": "变化", "file": "文件",
     "outcome": "结果", "report": "报告", "message": "说明", "errors": "错误", "warnings": "警告",
-    "kind": "类型", "selection": "筛选条件", "query": "筛选条件", "reports": "报告数", "model": "数据",
+    "kind": "类型", "selection": "筛选条件", "query": "查询条件", "reports": "报告数", "model": "数据",
     "format": "格式", "rows": "行数", "reasons": "原因", "from": "原状态", "to": "新状态", "comment": "意见",
     "status": "状态", "last_revision": "最后版本", "code": "规则", "location": "位置", "note": "核实意见",
     "paragraph": "段落", "span": "句子位置",

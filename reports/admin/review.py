@@ -55,7 +55,8 @@ def acknowledge_view(model_admin, request, pk):
     report = get_object_or_404(model_admin.get_queryset(request), pk=pk)
     chosen = request.POST.get("finding", "")
     warnings = Finding.objects.filter(report=report, severity=Severity.WARNING)
-    finding = warnings.filter(pk=chosen).first() if chosen.isdigit() else None
+    # A primary key as the page sends it: ASCII digits that fit the column (「²」 and 30 digits are not).
+    finding = warnings.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() and len(chosen) < 19 else None
     if finding is None:  # revalidated since the page was opened: the warning is gone or renewed
         messages.error(request, "该警告已不存在（报告已重新校验），请刷新页面后再核实。")
     else:

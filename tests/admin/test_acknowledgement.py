@@ -5,6 +5,7 @@ twice (现行有效件数 blank) and W10 (a 2023 statement in its table-四 text
 from io import StringIO
 
 import openpyxl
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -87,6 +88,16 @@ def test_a_warning_revalidated_away_is_not_acknowledged(client, demo, reviewer):
     client.force_login(reviewer)
     response = acknowledge(client, report, w10)
     assert response.status_code == 302 and not Acknowledgement.objects.exists()
+
+
+@pytest.mark.parametrize("forged", ["²", "9" * 30, "-1", "1.0", ""])
+def test_a_forged_finding_is_refused_with_a_message(client, demo, reviewer, forged):
+    report = demo[3]
+    client.force_login(reviewer)
+    url = reverse("admin:reports_annualreport_acknowledge", args=[report.pk])
+    response = client.post(url, {"finding": forged}, follow=True)
+    assert response.status_code == 200 and "该警告已不存在" in response.content.decode()
+    assert not Acknowledgement.objects.exists()
 
 
 def test_the_findings_sheet_has_the_explanation_and_the_acknowledgement(client, demo, reviewer, tmp_path):

@@ -123,3 +123,10 @@ def test_the_database_refuses_to_rewrite_the_log(trail, sql):
     with pytest.raises(DatabaseError, match="审计日志不可修改或删除"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AuditEvent.objects.filter(username="litong").exists()
+
+
+def test_each_stored_detail_key_has_its_own_chinese_name():
+    """Two keys under one name would overwrite each other in the list and the export."""
+    from reports.audit_details import DETAIL_KEYS
+
+    assert len(set(DETAIL_KEYS.values())) == len(DETAIL_KEYS)
