@@ -118,6 +118,30 @@ def test_an_agency_kind_changes_its_reports_in_a_few_queries(db):
     assert change_kind() == two_years
 
 
+def test_overdue_is_stored_by_every_write_and_follows_the_deadline(db):
+    """逾期 is an indexed comparison of the stored overdue_after with today: the generator's dates,
+    an agency's new kind (its deadlines move) and a submission each keep it what the dates say."""
+    from reports import workflow
+    from reports.models.annual_report import overdue_after
+
+    def stored_as_the_dates_say():
+        for report in AnnualReport.objects.all():
+            assert report.overdue_after == overdue_after(report.deadline, report.created_at, report.submitted_at)
+
+    generate(30, YEARS)
+    assert AnnualReport.objects.overdue().exists() and AnnualReport.objects.exclude(overdue_after=None).count() < 30 * 2
+    stored_as_the_dates_say()
+    late = AnnualReport.objects.filter(submitted_at__isnull=False).exclude(overdue_after=None).first()
+    agency = late.agency  # its report was submitted within days of the deadline: three months more make it timely
+    agency.kind = AgencyKind.GOVERNMENT if agency.kind != AgencyKind.GOVERNMENT else AgencyKind.DEPARTMENT
+    agency.save()
+    stored_as_the_dates_say()
+    draft = AnnualReport.objects.filter(status=ReportStatus.DRAFT, error_count=0, warning_count=0).first()
+    workflow.move(draft, ReportStatus.SUBMITTED, make_user("admin", superuser=True))
+    stored_as_the_dates_say()
+    assert AnnualReport.objects.get(pk=draft.pk).overdue_after == draft.deadline  # submitted today, long after it
+
+
 def test_saving_an_agency_unchanged_leaves_its_reports(db):
     generate(20, YEARS)
     agency = Agency.objects.get(name="示范省统计局")
@@ -171,3 +195,4 @@ def test_my_reports_is_a_page_at_a_time_for_whoever_reaches_it(reviewer_client):
     assert small == large
     page = queries(reviewer_client, reverse("reports:list") + "?p=2")[1]
     assert len(page.context["reports"]) == 50 and page.context["reports"].paginator.count == 220
+
