@@ -196,3 +196,44 @@ def test_my_reports_is_a_page_at_a_time_for_whoever_reaches_it(reviewer_client):
     page = queries(reviewer_client, reverse("reports:list") + "?p=2")[1]
     assert len(page.context["reports"]) == 50 and page.context["reports"].paginator.count == 220
 
+
+def assert_summary_figures_are_the_rows():
+    """Every report's SummaryFigures (what 统计汇总 adds up) hold its stored rows' figures."""
+    from reports.models import ActiveDisclosure, ActiveDisclosure2019, SummaryFigures
+    from reports.vocabulary import RESULT_KEYS
+
+    assert SummaryFigures.objects.count() == AnnualReport.objects.count()
+    for figures in SummaryFigures.objects.select_related("report"):
+        report = figures.report
+        for row in report.application_rows.all():
+            assert getattr(figures, f"applications_{row.row}") == row.total
+        for row in report.review_rows.all():
+            assert [getattr(figures, f"{row.group}_{key}") for key in RESULT_KEYS] == [getattr(row, k) for k in RESULT_KEYS]
+        active = ActiveDisclosure.objects.filter(report=report).first()
+        assert (figures.licensing, figures.penalty) == ((active.licensing, active.penalty) if active else (None, None))
+        trial = ActiveDisclosure2019.objects.filter(report=report).first()
+        assert (figures.licensing_2019, figures.penalty_2019) == (
+            (trial.licensing_decisions, trial.penalty_decisions) if trial else (None, None)
+        )
+
+
+def test_summary_figures_are_the_rows_after_every_write(client, demo):
+    """統计汇总 sums one row per report written with the section rows: after an import (the seeds
+    of `demo`), an admin save, a batch import and generate_demo, it holds what the rows hold."""
+    from reports.importing import import_many
+    from reports.models.agency import OPERATOR
+
+    from .admin.test_report_admin import change_url, form_data
+    from .conftest import seed
+
+    assert_summary_figures_are_the_rows()
+    client.force_login(make_user("root", superuser=True))
+    report = demo[2]
+    response = client.post(change_url(report), form_data(report, applications__unable_not_held__total="8"))
+    assert response.status_code == 302
+    new = seed(1).read_text().replace("泰山区", "岱岳区").encode()
+    changed = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
+    outcomes = list(import_many([("new.txt", new), ("changed.txt", changed)], OPERATOR))
+    assert [o.action for o in outcomes] == ["created", "updated"]
+    generate(3, YEARS)
+    assert_summary_figures_are_the_rows()

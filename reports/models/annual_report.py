@@ -20,7 +20,9 @@ from .sections import (
     Paragraph,
     Problem,
     ReviewLitigationRow,
+    SummaryFigures,
     active_field,
+    summary_values,
 )
 
 
@@ -331,6 +333,7 @@ class AnnualReport(models.Model):
         rows[ReviewLitigationRow] = [{"group": g.key, **reviews[g.key]} for g in v.REVIEW_LITIGATION.rows]
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
             rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
+        rows[SummaryFigures] = [summary_values(rows)]
         rows[Paragraph] = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
         rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
@@ -446,7 +449,8 @@ def paragraph_fields(paragraph):
 
 # What AnnualReport.section_values fills: the section models, the paragraphs and the findings.
 SECTION_MODELS = (
-    *TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Paragraph, Finding
+    *TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, SummaryFigures, Problem, Improvement, Paragraph,
+    Finding,
 )
 
 
