@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='annualreport',
-            index=models.Index(condition=models.Q(('overdue_after__isnull', False)), fields=['overdue_after'], name='report_overdue_after'),
+            index=models.Index(condition=models.Q(('overdue_after__isnull', False)), fields=['overdue_after', 'year', 'agency', 'id'], name='report_overdue_after'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
