@@ -142,7 +142,6 @@ def _new_report(agency, shape, data, sha256, filename):
     return AnnualReport(
         agency=agency,
         year=shape.year,
-        deadline=deadline_for(shape.year, agency.kind),  # bulk inserts do not call save()
         source_name=Path(filename).name[:255],
         source_sha256=sha256,
         source_file=_store_original(data, sha256, filename),
@@ -398,6 +397,7 @@ def _create_reports(reports):
     fields = [f.attname for f in AnnualReport._meta.concrete_fields if not f.primary_key]
     for report in reports:
         report.created_at = report.updated_at = now
+        report.set_deadline()  # bulk inserts do not call save()
     _insert(AnnualReport, [{field: getattr(report, field) for field in fields} for report in reports])
     keys = AnnualReport.objects.filter(
         agency__in={r.agency_id for r in reports}, year__in={r.year for r in reports}

@@ -11,8 +11,7 @@ from django.db.models import Count, Q, Sum
 from reports import roles
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, ReportStatus
-from reports.models import ActiveDisclosure, ActiveDisclosure2019, Agency, AnnualReport, ApplicationRow, Region
-from reports.models import ReviewLitigationRow
+from reports.models import Agency, AnnualReport, Region, SummaryFigures
 from reports.models.agency import regions_around
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 
@@ -124,7 +123,8 @@ OUTCOME_LABELS = [label for label, keys, _ in APPLICATION_LINES if keys and set(
 
 
 def totals(reports):
-    """The figures of a selection, in five queries whatever its size (one aggregate per model).
+    """The figures of a selection, in two queries whatever its size: the reports' counts, and the
+    sums of their SummaryFigures (one row each, written with the section rows it copies).
 
     行政许可/行政处罚 are table 二's 本年处理决定数量 of 2021-format reports, as in the workbook's
     汇总 sheet; 2019 trial-format reports keep their 处理决定数量 in their own fields (spec §2:
@@ -136,23 +136,16 @@ def totals(reports):
         format_2019=Count("pk", filter=Q(format_version="2019")),
         **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
     )
-    rows = ApplicationRow.objects.filter(report__in=reports).order_by()
-    by_row = dict(rows.values_list("row").annotate(Sum("total")))
+    fields = [f.name for f in SummaryFigures._meta.concrete_fields if f.name not in ("id", "report")]
+    sums = SummaryFigures.objects.filter(report__in=reports).aggregate(**{f: Sum(f) for f in fields})
+    sums = {f: value or 0 for f, value in sums.items()}
+    by_row = {key: sums[f"applications_{key}"] for key in v.APPLICATION_KEYS}
     applications = [
-        (label, sum(by_row.get(k) or 0 for k in keys) if keys else None, indented)
+        (label, sum(by_row[k] for k in keys) if keys else None, indented)
         for label, keys, indented in APPLICATION_LINES
     ]
-    active = ActiveDisclosure.objects.filter(report__in=reports).aggregate(
-        licensing=Sum("licensing"), penalty=Sum("penalty")
-    )
-    active_2019 = ActiveDisclosure2019.objects.filter(report__in=reports).aggregate(
-        licensing=Sum("licensing_decisions"), penalty=Sum("penalty_decisions")
-    )
-    groups = ReviewLitigationRow.objects.filter(report__in=reports).order_by().values_list("group")
-    by_group = {group: sums for group, *sums in groups.annotate(*(Sum(k) for k in v.RESULT_KEYS))}
-    empty = [0] * len(v.RESULT_KEYS)
     review = [
-        (f"{row.block}·{row.label}" if row.block else row.label, [x or 0 for x in by_group.get(row.key, empty)])
+        (f"{row.block}·{row.label}" if row.block else row.label, [sums[f"{row.key}_{k}"] for k in v.RESULT_KEYS])
         for row in v.REVIEW_LITIGATION.rows
     ]
     return {
@@ -162,13 +155,13 @@ def totals(reports):
         "by_status": [(label, counts[status]) for status, label in ReportStatus.choices],
         "submitted": sum(counts[s] for s in GATED_STATUSES),  # 已报送及以后
         "approved": sum(counts[s] for s in APPROVED_STATUSES),
-        "new_received": by_row.get("new_received") or 0,
+        "new_received": by_row["new_received"],
         "applications": applications,
         "outcomes": [(label, value) for label, value, _ in applications if label in OUTCOME_LABELS],
-        "licensing": active["licensing"] or 0,
-        "penalty": active["penalty"] or 0,
-        "licensing_2019": active_2019["licensing"] or 0,
-        "penalty_2019": active_2019["penalty"] or 0,
+        "licensing": sums["licensing"],
+        "penalty": sums["penalty"],
+        "licensing_2019": sums["licensing_2019"],
+        "penalty_2019": sums["penalty_2019"],
         "review": review,
         "reconsideration": review[0][1][-1],
         "litigation": sum(figures[-1] for _, figures in review[1:]),

@@ -120,6 +120,30 @@ def test_an_agency_kind_changes_its_reports_in_a_few_queries(db):
     assert two_years - 3 <= change_kind() <= two_years + 3
 
 
+def test_overdue_is_stored_by_every_write_and_follows_the_deadline(db):
+    """逾期 is an indexed comparison of the stored overdue_after with today: the generator's dates,
+    an agency's new kind (its deadlines move) and a submission each keep it what the dates say."""
+    from reports import workflow
+    from reports.models.annual_report import overdue_after
+
+    def stored_as_the_dates_say():
+        for report in AnnualReport.objects.all():
+            assert report.overdue_after == overdue_after(report.deadline, report.created_at, report.submitted_at)
+
+    generate(30, YEARS)
+    assert AnnualReport.objects.overdue().exists() and AnnualReport.objects.exclude(overdue_after=None).count() < 30 * 2
+    stored_as_the_dates_say()
+    late = AnnualReport.objects.filter(submitted_at__isnull=False).exclude(overdue_after=None).first()
+    agency = late.agency  # its report was submitted within days of the deadline: three months more make it timely
+    agency.kind = AgencyKind.GOVERNMENT if agency.kind != AgencyKind.GOVERNMENT else AgencyKind.DEPARTMENT
+    agency.save()
+    stored_as_the_dates_say()
+    draft = AnnualReport.objects.filter(status=ReportStatus.DRAFT, error_count=0, warning_count=0).first()
+    workflow.move(draft, ReportStatus.SUBMITTED, make_user("admin", superuser=True))
+    stored_as_the_dates_say()
+    assert AnnualReport.objects.get(pk=draft.pk).overdue_after == draft.deadline  # submitted today, long after it
+
+
 def test_saving_an_agency_unchanged_leaves_its_reports(db):
     generate(20, YEARS)
     agency = Agency.objects.get(name="示范省统计局")
@@ -173,3 +197,45 @@ def test_my_reports_is_a_page_at_a_time_for_whoever_reaches_it(reviewer_client):
     assert small == large
     page = queries(reviewer_client, reverse("reports:list") + "?p=2")[1]
     assert len(page.context["reports"]) == 50 and page.context["reports"].paginator.count == 220
+
+
+def assert_summary_figures_are_the_rows():
+    """Every report's SummaryFigures (what 统计汇总 adds up) hold its stored rows' figures."""
+    from reports.models import ActiveDisclosure, ActiveDisclosure2019, SummaryFigures
+    from reports.vocabulary import RESULT_KEYS
+
+    assert SummaryFigures.objects.count() == AnnualReport.objects.count()
+    for figures in SummaryFigures.objects.select_related("report"):
+        report = figures.report
+        for row in report.application_rows.all():
+            assert getattr(figures, f"applications_{row.row}") == row.total
+        for row in report.review_rows.all():
+            assert [getattr(figures, f"{row.group}_{key}") for key in RESULT_KEYS] == [getattr(row, k) for k in RESULT_KEYS]
+        active = ActiveDisclosure.objects.filter(report=report).first()
+        assert (figures.licensing, figures.penalty) == ((active.licensing, active.penalty) if active else (None, None))
+        trial = ActiveDisclosure2019.objects.filter(report=report).first()
+        assert (figures.licensing_2019, figures.penalty_2019) == (
+            (trial.licensing_decisions, trial.penalty_decisions) if trial else (None, None)
+        )
+
+
+def test_summary_figures_are_the_rows_after_every_write(client, demo):
+    """統计汇总 sums one row per report written with the section rows: after an import (the seeds
+    of `demo`), an admin save, a batch import and generate_demo, it holds what the rows hold."""
+    from reports.importing import import_many
+    from reports.models.agency import OPERATOR
+
+    from .admin.test_report_admin import change_url, form_data
+    from .conftest import seed
+
+    assert_summary_figures_are_the_rows()
+    client.force_login(make_user("root", superuser=True))
+    report = demo[2]
+    response = client.post(change_url(report), form_data(report, applications__unable_not_held__total="8"))
+    assert response.status_code == 302
+    new = seed(1).read_text().replace("泰山区", "岱岳区").encode()
+    changed = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
+    outcomes = list(import_many([("new.txt", new), ("changed.txt", changed)], OPERATOR))
+    assert [o.action for o in outcomes] == ["created", "updated"]
+    generate(3, YEARS)
+    assert_summary_figures_are_the_rows()

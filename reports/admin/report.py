@@ -25,6 +25,7 @@ from . import leadership
 from . import review
 from .filters import HasErrorsFilter, OverdueFilter, RegionFilter, ReturnedUnchangedFilter, UnexplainedWarningsFilter
 from .formats import TableFormats
+from .paging import KeysFirstChangeList, KeysFirstPaginator
 from .search import AgencyNameSearch
 from .site import ChineseDeletion
 
@@ -57,6 +58,7 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
     ordering = ("-year", "agency__name")
     # The total beside a filtered count is another COUNT of every report in scope, on each page.
     show_full_result_count = False
+    paginator = KeysFirstPaginator
     autocomplete_fields = ("agency",)
     # The status changes only through reports.workflow (the buttons below), never by editing.
     readonly_fields = ("status", "source", "error_count", "warning_count", "validated_at")
@@ -93,6 +95,9 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "may_import": import_views.may_import(request)})
+
+    def get_changelist(self, request, **kwargs):
+        return KeysFirstChangeList
 
     def get_queryset(self, request):
         # The one scoping rule: a reviewer's office sees its region subtree, and nothing else.

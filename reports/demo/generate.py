@@ -480,21 +480,19 @@ def store_batch(items):
     for agency, draft in items:
         report = AnnualReport(agency=agency, year=draft.shape.year, status=draft.status, version=1)
         report.set_shape(draft.shape, findings=[])
-        report.deadline = deadline_for(report.year, agency.kind)
         reports.append(report)
     _create_reports(reports)
     rows = {}
-    transitions, revisions, dates = [], [], []
+    transitions, revisions = [], []
     for report, (agency, draft) in zip(reports, items):
         for model, values in AnnualReport.section_values(draft.shape, []).items():
             rows.setdefault(model, []).extend({"report_id": report.pk, **row} for row in values)
         rng = random.Random(f"{report.agency.name}/{report.year}/workflow")
-        created = _moment(report.deadline - timedelta(days=rng.randint(30, 60)), rng)
-        dates.append((report.pk, created, None))
+        report.created_at = _moment(report.deadline - timedelta(days=rng.randint(30, 60)), rng)
         if draft.submitted_on is None:
             continue
         moments = iter(_moment(draft.submitted_on + timedelta(days=2 * i), rng) for i in range(8))
-        dates[-1] = (report.pk, created, next(moments))
+        report.submitted_at = next(moments)
         path = [S.DRAFT, S.SUBMITTED] + [S.RETURNED, S.SUBMITTED] * draft.returns
         if draft.status == S.RETURNED:
             path.pop()
@@ -511,22 +509,29 @@ def store_batch(items):
         _insert(model, values)
     _insert(Transition, transitions)
     _insert(ReportRevision, revisions)
-    _set_dates(dates)
+    _set_dates(reports)
     AnnualReport.objects.filter(pk__in=[r.pk for r in reports]).refresh_findings()
     _explain(reports)
     return reports
 
 
-def _set_dates(dates):
-    """When each report was begun and first submitted (auto_now_add set the moment of the run)."""
+def _set_dates(reports):
+    """When each report was begun and first submitted (auto_now_add set the moment of the run),
+    and so whether it is overdue."""
     from django.db import connection
 
     table = connection.ops.quote_name(AnnualReport._meta.db_table)
     field = AnnualReport._meta.get_field("created_at")
-    rows = [(field.get_db_prep_save(created, connection), field.get_db_prep_save(submitted, connection), pk)
-            for pk, created, submitted in dates]  # fmt: skip
+    day = AnnualReport._meta.get_field("overdue_after")
+    rows = []
+    for r in reports:
+        r.set_deadline()
+        rows.append((field.get_db_prep_save(r.created_at, connection), field.get_db_prep_save(r.submitted_at, connection),
+                     day.get_db_prep_save(r.overdue_after, connection), r.pk))  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET created_at = %s, submitted_at = %s WHERE id = %s", rows)
+        cursor.executemany(
+            f"UPDATE {table} SET created_at = %s, submitted_at = %s, overdue_after = %s WHERE id = %s", rows
+        )
 
 
 def _explain(reports):

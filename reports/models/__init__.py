@@ -13,6 +13,7 @@ from .sections import (
     Paragraph,
     Problem,
     ReviewLitigationRow,
+    SummaryFigures,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Region",
     "ReportRevision",
     "ReviewLitigationRow",
+    "SummaryFigures",
     "Transition",
     "WarningExplanation",
 ]

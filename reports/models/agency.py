@@ -203,12 +203,13 @@ class Agency(models.Model):
         """The reports follow a new kind, name or predecessor, in a few queries however many there
         are: the deadline follows the kind (条例 第五十条), and so do the rules that read the kind,
         name the agency or follow the predecessor (E11, W15, W5)."""
-        from reports.models.annual_report import deadline_for  # annual_report imports this module
+        from reports.models.annual_report import AnnualReport  # annual_report imports this module
 
-        years = set(self.reports.order_by().values_list("year", flat=True))
-        if years:
-            deadlines = [models.When(year=year, then=Value(deadline_for(year, self.kind))) for year in years]
-            self.reports.update(deadline=models.Case(*deadlines, output_field=models.DateField()))
+        reports = list(self.reports.order_by().only("agency", "year", "created_at", "submitted_at"))
+        for report in reports:
+            report.agency = self
+            report.set_deadline()
+        AnnualReport.objects.bulk_update(reports, ["deadline", "overdue_after"])
         self.reports.all().refresh_findings()
 
 

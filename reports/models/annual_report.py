@@ -24,7 +24,9 @@ from .sections import (
     Paragraph,
     Problem,
     ReviewLitigationRow,
+    SummaryFigures,
     active_field,
+    summary_values,
 )
 
 
@@ -37,6 +39,19 @@ def deadline_for(year, kind):
     if not year:
         return None
     return date(year + 1, 3, 31) if kind == AgencyKind.GOVERNMENT else date(year + 1, 1, 31)
+
+
+def overdue_after(deadline, created_at, submitted_at):
+    """The day after which a report counts as 逾期, or None when it never will: submitted after its
+    deadline, or begun here (started or imported) by its deadline and still unsubmitted. A report
+    imported after its deadline is a published document brought in for the record, never overdue.
+    Stored on the report (AnnualReport.set_deadline) so that 逾期 is one indexed comparison with
+    today, not two date comparisons on every report."""
+    if deadline is None:
+        return None
+    if submitted_at is not None:
+        return deadline if timezone.localdate(submitted_at) > deadline else None
+    return deadline if timezone.localdate(created_at or timezone.now()) <= deadline else None
 
 
 def opening_shape(agency, year):
@@ -186,13 +201,8 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(models.Exists(unexplained))
 
     def overdue(self, today=None):
-        """Expected in this system and not submitted by the deadline: submitted late, or begun here
-        (started or imported) before its deadline and still unsubmitted after it. A report imported
-        after its deadline is a published document brought in for the record, never overdue."""
-        today = today or timezone.localdate()
-        expected = models.Q(created_at__date__lte=models.F("deadline"))
-        unsubmitted = models.Q(submitted_at__isnull=True, deadline__lt=today)
-        return self.filter(models.Q(submitted_at__date__gt=models.F("deadline")) | (expected & unsubmitted))
+        """Expected in this system and not submitted by the deadline (see overdue_after)."""
+        return self.filter(overdue_after__lt=today or timezone.localdate())
 
     def collected(self, year):
         """Whether `year`'s reports are collected in this system: some report of it was begun here
@@ -319,6 +329,7 @@ class AnnualReport(models.Model):
     validated_at = models.DateTimeField("校验时间", null=True, blank=True)
     submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     deadline = models.DateField("报送期限", null=True, blank=True, editable=False)
+    overdue_after = models.DateField("逾期起算日", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # Raised by every stored version: a form carries the number it was opened with, and a save
@@ -335,15 +346,34 @@ class AnnualReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_report_per_agency_year")]
         # Bringing published documents in (导入年报) is the office's work; editing cells is not.
         permissions = [("import_reports", "可以导入年报文件")]
-        indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["error_count"])]
+        indexes = [
+            # A year's counts by status, errors and format (统计汇总, 报送进度), its keys for
+            # SummaryFigures and its keys and agencies for the list's sort (KeysFirstPaginator),
+            # read from the index alone: a year's 14,000 rows lie on as many pages of the table.
+            models.Index(fields=["year", "status", "error_count", "format_version", "agency", "id"], name="report_year_keys"),
+            models.Index(fields=["error_count"]),
+            # 逾期: the few reports that ever are, found, counted and sorted for the list from the
+            # index alone (KeysFirstPaginator), without reading the others.
+            models.Index(
+                fields=["overdue_after", "year", "agency", "id"],
+                condition=models.Q(overdue_after__isnull=False),
+                name="report_overdue_after",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.agency.name}{self.year}年度报告"
 
-    def save(self, *args, **kwargs):
+    def set_deadline(self):
+        """The deadline of the agency's kind and the day after which the report is overdue: set
+        by every write of the report (save, the batch import's INSERT, an agency's new kind)."""
         self.deadline = deadline_for(self.year, self.agency.kind)
+        self.overdue_after = overdue_after(self.deadline, self.created_at, self.submitted_at)
+
+    def save(self, *args, **kwargs):
+        self.set_deadline()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "deadline"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "deadline", "overdue_after"}
         super().save(*args, **kwargs)
 
     # -- the report as one shape -----------------------------------------------------------------
@@ -397,6 +427,7 @@ class AnnualReport(models.Model):
         rows[ReviewLitigationRow] = [{"group": g.key, **reviews[g.key]} for g in v.REVIEW_LITIGATION.rows]
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
             rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
+        rows[SummaryFigures] = [summary_values(rows)]
         rows[Paragraph] = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
         rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
@@ -518,7 +549,8 @@ def paragraph_fields(paragraph):
 
 # What AnnualReport.section_values fills: the section models, the paragraphs and the findings.
 SECTION_MODELS = (
-    *TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, Problem, Improvement, Paragraph, Finding
+    *TABLE_TWO_MODELS.values(), ApplicationRow, ReviewLitigationRow, SummaryFigures, Problem, Improvement, Paragraph,
+    Finding,
 )
 
 

@@ -85,8 +85,15 @@ def test_unexplained_warnings_and_overdue_filters(client, demo):
     workflow.move(demo[1], S.SUBMITTED, user("taishan"))  # submitted today, long after 2023-01-31
     assert agencies_listed(client, "?overdue=yes") == {"泰安市泰山区卫生健康局"}
     # Begun in this system before its deadline and still not submitted after it: overdue.
-    AnnualReport.objects.filter(pk=demo[2].pk).update(created_at=timezone.make_aware(datetime(2024, 1, 10)))
+    begun_early(demo[2])
     assert agencies_listed(client, "?overdue=yes") == {"泰安市泰山区卫生健康局", "哈尔滨市呼兰区卫生健康局"}
+
+
+def begun_early(report):
+    """`report` as if begun here on 2024-01-10, before its deadline (saved: overdue_after follows)."""
+    report = AnnualReport.objects.get(pk=report.pk)
+    report.created_at = timezone.make_aware(datetime(2024, 1, 10))
+    report.save()
 
 
 def test_agencies_without_a_report_are_overdue_only_in_a_year_collected_here(client, demo):
@@ -96,7 +103,7 @@ def test_agencies_without_a_report_are_overdue_only_in_a_year_collected_here(cli
     client.force_login(user("reviewer"))
     url = reverse("admin:reports_annualreport_progress") + "?year=2023"
     assert "逾期 0" in re.sub(r"\s+", " ", client.get(url).content.decode())  # imported records only
-    AnnualReport.objects.filter(pk=demo[2].pk).update(created_at=timezone.make_aware(datetime(2024, 1, 10)))
+    begun_early(demo[2])
     page = re.sub(r"\s+", " ", client.get(url).content.decode())
     assert "逾期 5" in page  # 呼兰区's draft, and the four agencies with no 2023 report
 
