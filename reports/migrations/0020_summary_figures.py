@@ -39,7 +39,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0018_report_overdue_after'),
+        ('reports', '0019_report_overdue_after'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0017_agency_name_endings'),
+        ('reports', '0018_finding_place_of_explanations'),
     ]
 
     operations = [

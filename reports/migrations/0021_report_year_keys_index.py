@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0019_summary_figures'),
+        ('reports', '0020_summary_figures'),
     ]
 
     operations = [
