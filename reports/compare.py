@@ -6,7 +6,8 @@ predecessor agency's report may be another region's). The tables are laid out si
 the cells that changed marked on both, and the cells W5 and W6 read across years highlighted;
 the narrative is compared paragraph by paragraph (difflib), the words that changed marked inside
 a changed paragraph. The paragraph diff is bounded whatever the text: a paragraph is looked for
-among a few of the other year's only, and a very long one is not diffed word by word.
+among a few of the other year's only, and difflib is given neither a very long paragraph nor
+more than a budget of work a page.
 """
 import difflib
 import re
@@ -115,23 +116,25 @@ def _by_place(shape):
 def diff_sections(previous, current):
     """[SectionDiff] of each place of the narrative either year has text in."""
     before, after = _by_place(previous), _by_place(current)
+    budget = Budget()  # one for the page: its time is bounded whatever the text
     return [
-        SectionDiff(heading, diff_paragraphs(before.get(place, []), after.get(place, [])))
+        SectionDiff(heading, diff_paragraphs(before.get(place, []), after.get(place, []), budget))
         for place, heading in PLACES
         if before.get(place) or after.get(place)
     ]
 
 
-def diff_paragraphs(before, after):
+def diff_paragraphs(before, after, budget=None):
     """[Row] of two lists of paragraphs: equal ones once, changed ones paired with the words
-    that changed marked, removed and added ones alone."""
+    that changed marked (while `budget` lasts), removed and added ones alone."""
+    budget = budget or Budget()
     rows = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows += [Row("equal", [(text, False)], [(text, False)]) for text in before[i1:i2]]
             continue
-        rows += _paired(before[i1:i2], after[j1:j2])
+        rows += _paired(before[i1:i2], after[j1:j2], budget)
     return rows
 
 
@@ -141,25 +144,43 @@ ALIKE = 0.5
 # An old paragraph is looked for among this many of the new ones after the last paired: the
 # likeness of every old × new pair would take long over a long reworded text.
 WINDOW = 10
-# Characters: a longer paragraph is judged alike by the pairs of characters it shares alone, and
-# a changed one is marked changed whole (difflib takes time quadratic in the length).
+# Characters: a longer paragraph is never given to difflib (its time grows with the product of
+# the lengths): it is judged alike by the pairs of characters it shares, and marked changed whole.
 LONG = 2000
 
 
-def _paired(old, new):
+class Budget:
+    """What difflib may still compare for one page, in pairs of characters (its time grows with
+    their product): about a second's work. Spent, paragraphs are paired by the pairs of
+    characters they share and marked changed whole, as LONG ones are."""
+
+    def __init__(self, pairs=10_000_000):
+        self.left = pairs
+
+    def spend(self, a, b):
+        """Whether difflib may compare `a` and `b` (then counted)."""
+        cost = len(a) * len(b)
+        if max(len(a), len(b)) > LONG or cost > self.left:
+            return False
+        self.left -= cost
+        return True
+
+
+def _paired(old, new, budget):
     """Rows of paragraphs that differ: each old one paired, in order, with the next new one like
     it (among the next WINDOW); the others removed or added where they stand."""
     rows, j = [], 0
     grams = [_bigrams(b) for b in new]
     for a in old:
         mine = _bigrams(a)
-        match = next((k for k in range(j, min(j + WINDOW, len(new))) if _alike(a, mine, new[k], grams[k])), None)
+        window = range(j, min(j + WINDOW, len(new)))
+        match = next((k for k in window if _alike(a, mine, new[k], grams[k], budget)), None)
         if match is None:
             rows.append(Row("removed", [(a, True)], None))
             continue
         rows += [Row("added", None, [(b, True)]) for b in new[j:match]]
         b = new[match]
-        rows.append(Row("changed", *(diff_words(a, b) if max(len(a), len(b)) <= LONG else ([(a, True)], [(b, True)]))))
+        rows.append(Row("changed", *(diff_words(a, b) if budget.spend(a, b) else ([(a, True)], [(b, True)]))))
         j = match + 1
     return rows + [Row("added", None, [(b, True)]) for b in new[j:]]
 
@@ -168,16 +189,14 @@ def _bigrams(text):
     return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
-def _alike(a, a_grams, b, b_grams):
+def _alike(a, a_grams, b, b_grams, budget):
     """Whether `a` and `b` (with their _bigrams) are one paragraph reworded: first the pairs of
     characters they share, in time linear in the length (unlike texts share few, and most pairs
-    are not worth difflib's time), then difflib's ratio where they are not LONG."""
+    are not worth difflib's time), then difflib's ratio while the budget lasts."""
     shared = sum((a_grams & b_grams).values())
     if 2 * shared < ALIKE * (a_grams.total() + b_grams.total()):
         return False
-    if max(len(a), len(b)) > LONG:
-        return True
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
+    return not budget.spend(a, b) or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
 
 
 def diff_words(before, after):

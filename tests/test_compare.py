@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from reports import roles, versions
-from reports.compare import LONG, WINDOW, diff_paragraphs
+from reports.compare import LONG, WINDOW, Budget, diff_paragraphs
 from reports.models import Agency, AnnualReport, Profile, Region
 from reports.models.agency import OPERATOR
 from reports.rules.shape import ReportShape
@@ -162,10 +162,29 @@ def test_a_long_reworded_paragraph_is_marked_changed_whole():
     assert len(diff_paragraphs([short], [reworded(short)])[0].before) > 100
 
 
+def narrative_lines(length):
+    """Seed 001's paragraphs of at least `length` characters (not its tables' rows)."""
+    return [line for line in seed(1).read_text(encoding="utf-8").splitlines() if len(line) > length and "\t" not in line]
+
+
+def test_difflibs_work_for_a_page_is_bounded():
+    """Many reworded paragraphs: difflib compares them (likeness, then the words that changed)
+    while the page's budget lasts; after it, each is paired by the pairs of characters it shares
+    and marked changed whole."""
+    old = narrative_lines(100)[:6]
+    first = len(old[0]) * len(reworded(old[0]))
+    budget = Budget(pairs=2 * first)  # the first paragraph's likeness and word diff
+    rows = diff_paragraphs(old, list(map(reworded, old)), budget)
+    assert [row.kind for row in rows] == ["changed"] * len(old) and budget.left == 0
+    assert len(rows[0].before) > 1  # the words that changed marked
+    assert [row.before for row in rows[1:]] == [[(text, True)] for text in old[1:]]
+    assert [row.after for row in rows[1:]] == [[(reworded(text), True)] for text in old[1:]]
+
+
 def test_a_paragraph_is_looked_for_among_the_next_few_only():
     """Each old paragraph is paired with a rewording among the next WINDOW new ones, not every
     old × new pair compared: one that moved further is removed, and its rewording added."""
-    first, second = [line for line in seed(1).read_text(encoding="utf-8").splitlines() if len(line) > 100][:2]
+    first, second = narrative_lines(100)[:2]
     inserted = [f"新增的第{i}段：组织政务公开培训。" * 5 for i in range(WINDOW)]
     near = diff_paragraphs([first, second], [reworded(first), *inserted[1:], reworded(second)])
     assert [row.kind for row in near] == ["changed", *["added"] * (WINDOW - 1), "changed"]
