@@ -4,11 +4,12 @@ import re
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reports import versions
-from reports.compare import diff_paragraphs
-from reports.models import AnnualReport
+from reports import roles, versions
+from reports.compare import LONG, WINDOW, Budget, diff_paragraphs
+from reports.models import Agency, AnnualReport, Profile, Region
 from reports.models.agency import OPERATOR
 from reports.rules.shape import ReportShape
+from tests.conftest import make_user, seed
 from tests.rules.test_predecessor import OLD, renamed  # noqa: F401 (a fixture)
 from tests.rules.test_years import AGENCY
 from tests.test_forms import clerk_of
@@ -90,26 +91,45 @@ def test_last_years_report_is_linked_for_the_clerk_and_the_reviewer(client, demo
     )
 
 
-def test_a_predecessors_report_the_clerk_may_not_see_is_named_not_linked(client, renamed, reviewer):
+def compare_section(page):
+    return page.split('id="compare"')[1]
+
+
+def test_a_predecessors_report_out_of_scope_is_not_shown(client, renamed, reviewer):
+    """The predecessor is another region's: its clerk's successor and that region's reviewer are
+    told it is out of their scope, and see none of its figures or text (not even its name)."""
     old, new = renamed
     report = AnnualReport.objects.get(agency=new, year=2024)
     then = AnnualReport.objects.get(agency=old, year=2023)
-    client.force_login(clerk_of(new))
-    page = client.get(reverse("reports:compare", args=[report.pk])).content.decode()
-    assert previous_link(page) is None and f"<strong>{OLD}2023年度报告</strong>" in page
-    assert client.get(reverse("reports:print", args=[then.pk])).status_code == 404  # indeed out of scope
-    # A reviewer of all regions sees both agencies' reports.
+    shandong = Region.objects.get_or_create(code="370000", defaults={"name": "山东省"})[0]
+    ningxia = Region.objects.get_or_create(code="640000", defaults={"name": "宁夏回族自治区"})[0]
+    Agency.objects.filter(pk=new.pk).update(region=shandong)
+    Agency.objects.filter(pk=old.pk).update(region=ningxia)
+    regional = make_user("shandong", roles.REVIEWER)
+    Profile.objects.create(user=regional, region=shandong, must_change_password=False)
+    for user, url in (
+        (clerk_of(new), reverse("reports:compare", args=[report.pk])),
+        (regional, reverse("admin:reports_annualreport_compare", args=[report.pk])),
+    ):
+        assert not AnnualReport.objects.visible_to(user).filter(pk=then.pk).exists()  # indeed out of scope
+        client.force_login(user)
+        response = client.get(url)
+        section = compare_section(response.content.decode())
+        assert "上年报告不在您的权限范围内" in section
+        assert OLD not in section and "<table" not in section and "2023年度" not in section
+        assert response.context["comparison"].previous is None
+    # A reviewer of all regions sees both agencies' reports, and the comparison links last year's.
     client.force_login(reviewer)
     page = client.get(reverse("admin:reports_annualreport_compare", args=[report.pk])).content.decode()
     assert previous_link(page) == (reverse("admin:reports_annualreport_change", args=[then.pk]), f"{OLD}2023年度报告")
-    assert AGENCY in page
+    assert AGENCY in page and "权限范围" not in page
 
 
 def test_without_last_year_the_page_says_so(client, demo):
     report = demo[0]  # 利通区 2023: no 2022 report
     page = page_as(client, "litong", reverse("reports:compare", args=[report.pk])).content.decode()
     assert "没有吴忠市利通区卫生健康局2022年度的报告，无从对比。" in page
-    assert "<table" not in page.split('id="compare"')[1]
+    assert "<table" not in compare_section(page)
 
 
 def test_paragraph_diff_pairs_changed_paragraphs_and_marks_the_words():
@@ -123,6 +143,53 @@ def test_paragraph_diff_pairs_changed_paragraphs_and_marks_the_words():
 def test_unlike_paragraphs_are_removed_and_added_not_paired():
     rows = diff_paragraphs(["甲段。", "上年独有的一段话。"], ["甲段。", "新增：组织政务公开培训两次。"])
     assert [row.kind for row in rows] == ["equal", "removed", "added"]
+
+
+def reworded(text):
+    """`text` with one character in forty changed: a paragraph reworded."""
+    return "".join("改" if i % 40 == 3 else c for i, c in enumerate(text))
+
+
+def test_a_long_reworded_paragraph_is_marked_changed_whole():
+    """Over LONG characters the paragraph is paired by likeness but not diffed word by word (the
+    word diff of a very long rewording takes difflib seconds)."""
+    before = (seed(1).read_text(encoding="utf-8").replace("\n", "") * 10)[: LONG * 10]
+    rows = diff_paragraphs(["甲段。", before], ["甲段。", reworded(before)])
+    assert [row.kind for row in rows] == ["equal", "changed"]
+    assert rows[1].before == [(before, True)] and rows[1].after == [(reworded(before), True)]
+    # At LONG and under, the words that changed are marked.
+    short = before[:LONG]
+    assert len(diff_paragraphs([short], [reworded(short)])[0].before) > 100
+
+
+def narrative_lines(length):
+    """Seed 001's paragraphs of at least `length` characters (not its tables' rows)."""
+    return [line for line in seed(1).read_text(encoding="utf-8").splitlines() if len(line) > length and "\t" not in line]
+
+
+def test_difflibs_work_for_a_page_is_bounded():
+    """Many reworded paragraphs: difflib compares them (likeness, then the words that changed)
+    while the page's budget lasts; after it, each is paired by the pairs of characters it shares
+    and marked changed whole."""
+    old = narrative_lines(100)[:6]
+    first = len(old[0]) * len(reworded(old[0]))
+    budget = Budget(pairs=2 * first)  # the first paragraph's likeness and word diff
+    rows = diff_paragraphs(old, list(map(reworded, old)), budget)
+    assert [row.kind for row in rows] == ["changed"] * len(old) and budget.left == 0
+    assert len(rows[0].before) > 1  # the words that changed marked
+    assert [row.before for row in rows[1:]] == [[(text, True)] for text in old[1:]]
+    assert [row.after for row in rows[1:]] == [[(reworded(text), True)] for text in old[1:]]
+
+
+def test_a_paragraph_is_looked_for_among_the_next_few_only():
+    """Each old paragraph is paired with a rewording among the next WINDOW new ones, not every
+    old × new pair compared: one that moved further is removed, and its rewording added."""
+    first, second = narrative_lines(100)[:2]
+    inserted = [f"新增的第{i}段：组织政务公开培训。" * 5 for i in range(WINDOW)]
+    near = diff_paragraphs([first, second], [reworded(first), *inserted[1:], reworded(second)])
+    assert [row.kind for row in near] == ["changed", *["added"] * (WINDOW - 1), "changed"]
+    far = diff_paragraphs([first, second], [reworded(first), *inserted, reworded(second)])
+    assert [row.kind for row in far] == ["changed", "removed", *["added"] * (WINDOW + 1)]
 
 
 def test_a_2021_report_beside_a_2019_format_one(client, demo):

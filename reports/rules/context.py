@@ -176,6 +176,12 @@ def previous_shapes(keys, lines=None):
     """{(agency pk, year): shape} of last year's stored report for each of `keys` (agency pk,
     year): the agency's own, or else its nearest predecessor's (lineages); tables and narrative
     (W8 and W12 read last year's text), in a few queries."""
+    return {key: shape for key, (_, shape) in previous_reports(keys, lines).items()}
+
+
+def previous_reports(keys, lines=None):
+    """previous_shapes, each as (the stored report, its shape): for whoever must know which
+    report it is (与上年对比 shows it only to a viewer who may see it)."""
     from reports.models import AnnualReport
 
     keys = set(keys)
@@ -189,15 +195,15 @@ def previous_shapes(keys, lines=None):
     # Exactly the wanted pairs (agencies × years would read every agency's other years too).
     reports = AnnualReport.objects.filter(reduce(or_, (Q(year=y, agency_id__in=a) for y, a in by_year.items())))
     found = {
-        (report.agency_id, report.year): shape
+        (report.agency_id, report.year): (report, shape)
         for report, shape in reports.figures(whole=True)
         if (report.agency_id, report.year) in wanted
     }
     previous = {}
     for agency, year in keys:
-        shape = next((found[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in found), None)
-        if shape is not None:
-            previous[(agency, year - 1)] = shape
+        pair = next((found[(a, year - 1)] for a in lines.get(agency, (agency,)) if (a, year - 1) in found), None)
+        if pair is not None:
+            previous[(agency, year - 1)] = pair
     return previous
 
 
