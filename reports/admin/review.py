@@ -165,7 +165,7 @@ def progress_view(model_admin, request):
         "counts": counts,
         "year": year,
         "region": region,
-        "regions": [(r, "　" * r.depth + r.name) for r in regions_around(region)],
+        "regions": regions_around(region),
         "overdue_count": reports.overdue(today).count() + (_late_without_report(agencies, year, today) if collected else 0),
     }
     return TemplateResponse(request, "admin/reports/annualreport/progress.html", context)
