@@ -24,8 +24,21 @@ HEADINGS = {
 RECOVERED_TITLE = "由文本推断还原"
 
 
+class Marked:
+    """What a page shows of the findings on a cell or a sentence (`self.findings`)."""
+
+    @property
+    def severity(self):
+        """The gravest severity among the findings ('' when none), for styling."""
+        return str(min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank, default=""))
+
+    @property
+    def messages(self):
+        return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
+
+
 @dataclass
-class LayoutCell:
+class LayoutCell(Marked):
     text: str = ""
     colspan: int = 1
     rowspan: int = 1
@@ -36,17 +49,8 @@ class LayoutCell:
     recovered: bool = False  # its figure was inferred from text whose grid was lost (I2)
 
     @property
-    def severity(self):
-        """The gravest severity among the cell's findings ('' when none), for styling."""
-        return str(min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank, default=""))
-
-    @property
     def codes(self):
         return " ".join(dict.fromkeys(f.code for f in self.findings))
-
-    @property
-    def messages(self):
-        return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
 
     @property
     def title(self):
@@ -209,20 +213,12 @@ def report_level(findings, tables):
 
 
 @dataclass
-class Piece:
+class Piece(Marked):
     """A run of a paragraph's text, with the findings about the sentence it is (none: plain text)."""
 
     text: str
     findings: list
     anchor: str = ""  # the id a finding in a list links to
-
-    @property
-    def severity(self):
-        return str(min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank, default=""))
-
-    @property
-    def messages(self):
-        return "\n".join(f"{f.code}：{f.message}" for f in self.findings)
 
 
 @dataclass

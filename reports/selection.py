@@ -33,13 +33,10 @@ def visible_regions(user):
     return Region.objects.filter(path__startswith=office.path) if office else Region.objects.all()
 
 
-class RegionField(forms.ModelChoiceField):
-    def label_from_instance(self, region):
-        return "　" * region.depth + region.name  # the tree shown by indentation
-
-
 class RegionFilter(django_filters.ModelChoiceFilter):
-    field_class = RegionField
+    # Django's own field, whose choices may be set to a list (`ReportSelection.form` does):
+    # django-filter's wraps a list set so in its queryset iterator, which fails.
+    field_class = forms.ModelChoiceField
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -48,7 +45,8 @@ class IntegerFilter(django_filters.NumberFilter):
 
 class ReportSelection(django_filters.FilterSet):
     year = IntegerFilter(label="报告年度", min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    # By code, and the whole subtree: an office covers every region below it.
+    # By code, and the whole subtree: an office covers every region below it. Its choices are
+    # the tree around the chosen region (set in `form`).
     region = RegionFilter(
         label="行政区划",
         queryset=lambda request: visible_regions(request.user if request else None),
@@ -80,7 +78,7 @@ class ReportSelection(django_filters.FilterSet):
             code = self.data.get("region") if self.data else None
             chosen = field.queryset.filter(code=code).first() if code else None
             around = regions_around(chosen, within=office_region(self.user))
-            field.choices = [("", "全部"), *((r.code, "　" * r.depth + r.name) for r in around)]
+            field.choices = [("", "全部"), *((r.code, r.indented_name) for r in around)]
         return self._form
 
     def filter_region(self, reports, name, region):

@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from reports import versions
 from reports import vocabulary as v
-from reports.models import Paragraph
+from reports.layout import Marked, narrative_layout, official_tables
+from reports.models import Finding, Paragraph
 from reports.models.agency import OPERATOR
+from reports.models.submission import FindingPlace, place_fields, place_of
 from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
@@ -21,6 +23,36 @@ def test_w10_points_at_the_sentence_of_another_year_in_seed_003(seeds):
     paragraph = report.paragraphs.get(position=finding.paragraph)
     assert (paragraph.section, paragraph.part) == ("review_litigation", "notes.review_litigation")
     assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+
+
+def test_a_stored_finding_has_the_place_its_explanation_stores(seeds):
+    """Finding is a FindingPlace: rule, cell key or field, and the sentence, stored as the
+    explanation and the acknowledgement store them (place_fields, written once)."""
+    report = seeds[3]
+    w10 = next(f for f in report.evaluate() if f.code == "W10")
+    stored = report.findings.get(code="W10")
+    assert isinstance(stored, FindingPlace) and place_of(stored) == place_of(w10)
+    assert place_fields(stored) == place_fields(w10) == {
+        "code": "W10", "location": w10.location, "paragraph": w10.paragraph,
+        "span_start": w10.span[0], "span_end": w10.span[1],
+    }  # fmt: skip
+    assert Finding.fields_from_engine(w10).items() >= place_fields(w10).items()
+
+
+def test_a_sentence_and_a_cell_show_their_findings_alike(seeds):
+    """Seed 003's W10 marks a sentence of table 四's text, its W1 a cell of table 二: each shows
+    its gravest severity and its findings' messages the same way (layout.Marked)."""
+    report = seeds[3]
+    findings = list(report.findings.all())
+    laid = narrative_layout(report.paragraphs.all(), findings)
+    [piece] = [p for paragraph in laid["review_litigation"] for p in paragraph.pieces if p.findings]
+    cells = [c for t in official_tables(report.to_shape(), findings) for row in t.rows for c in row if c.findings]
+    w1 = next(c for c in cells if [f.code for f in c.findings] == ["W1"])
+    for marked in (piece, w1):
+        [finding] = marked.findings
+        assert isinstance(marked, Marked) and marked.severity == "warning"
+        assert marked.messages == f"{finding.code}：{finding.message}"
+    assert piece.text == STATEMENT
 
 
 def test_paragraphs_are_the_stored_text_with_its_subheadings(seeds):

@@ -1,8 +1,11 @@
 """An agency is placed in the 行政区划 its name states, so that region-scoped reviewers see what
 was imported or registered without anyone setting it by hand."""
-import pytest
+import re
 
-from reports.models.agency import OPERATOR
+import pytest
+from django.urls import reverse
+
+from reports.models.agency import OPERATOR, regions_around
 from reports import roles
 from reports.importing import import_bytes, import_many
 from reports.models import Agency, AnnualReport, Profile, Region
@@ -79,3 +82,24 @@ def test_the_admin_refuses_to_place_a_region_under_its_own_subtree(client, regio
     assert response.status_code == 200 and "上级区划不能是本区划或其下级区划。" in response.content.decode()
     ningxia.refresh_from_db()
     assert ningxia.parent is None and ningxia.path == "/640000/"
+
+
+# The tree around 利通区 as every region chooser lists it: the top regions, 利通区's ancestors, its
+# siblings and its children, each indented by its depth.
+AROUND_LITONG = [("620000", "甘肃省"), ("640000", "宁夏回族自治区"), ("640300", "　吴忠市"),
+                 ("640302", "　　利通区"), ("640302100", "　　　金积镇")]  # fmt: skip
+
+
+def test_every_region_chooser_indents_the_tree_alike(client, regions, superuser):
+    assert [(r.code, r.indented_name) for r in regions_around(regions["640302"])] == AROUND_LITONG
+    client.force_login(superuser)
+
+    def options(url):
+        select = re.search(r'<select name="region"[^>]*>(.*?)</select>', client.get(url).content.decode(), re.S)
+        return re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(1))
+
+    assert options(reverse("admin:reports_annualreport_progress") + "?year=2023&region=640302") == AROUND_LITONG
+    assert options(reverse("admin:reports_annualreport_leadership") + "?region=640302") == AROUND_LITONG
+    listed = client.get(reverse("admin:reports_annualreport_changelist") + "?region=640302").content.decode()
+    links = re.findall(r'<a href="\?region=(\d+)">([^<]*)</a>', listed)  # the other filters' 全部 keep the region
+    assert [link for link in links if link[1] != "全部"] == AROUND_LITONG

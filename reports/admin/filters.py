@@ -15,7 +15,7 @@ class RegionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # Chosen a region, its children are offered next: the tree is walked down a level a time.
-        return [(r.code, "　" * r.depth + r.name) for r in regions_around(self.chosen())]
+        return [(r.code, r.indented_name) for r in regions_around(self.chosen())]
 
     def chosen(self):
         if not hasattr(self, "_chosen"):

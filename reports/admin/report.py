@@ -182,11 +182,12 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         editable = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        stored = list(obj.findings.all()) if obj else []  # read once: the layout's and the review panel's
         if form.shape is not None:  # a submitted form: what was typed, and its findings
             shape, findings = form.shape, form.instance.evaluate(form.shape)
             paragraphs = narrative.paragraphs(shape)
         else:
-            shape, findings = form.stored, list(obj.findings.all()) if obj else []
+            shape, findings = form.stored, stored
             paragraphs = obj.paragraphs.all() if obj else []
         tables = official_tables(shape, findings, form if editable else None)
         context.update(
@@ -201,7 +202,7 @@ class AnnualReportAdmin(ChineseDeletion, AgencyNameSearch, TableFormats, ImportE
             headings=HEADINGS,
             revisions=_with_changes(obj.revisions.select_related("created_by")[:20]) if obj else [],
             moves=[(s, workflow.ACTION_LABELS[s]) for s in workflow.allowed_moves(obj, request.user)] if obj else [],
-            warnings=review.warnings_of(obj) if obj else [],
+            warnings=review.warnings_of(obj, stored) if obj else [],
             may_acknowledge=self.has_review_permission(request),
             transitions=obj.transitions.select_related("user") if obj else [],
         )

@@ -76,15 +76,17 @@ def acknowledge_view(model_admin, request, pk):
     return redirect(reverse("admin:reports_annualreport_change", args=[pk]))
 
 
-def warnings_of(report):
+def warnings_of(report, findings=None):
     """Each stored warning of `report` with the agency's 上报说明 and the reviewer's
-    acknowledgement beside it (None where there is none): [(finding, explanation, acknowledgement)]."""
+    acknowledgement beside it (None where there is none): [(finding, explanation, acknowledgement)].
+    `findings`: the report's stored findings where the caller has read them already."""
+    if findings is None:
+        warnings = report.findings.filter(severity=Severity.WARNING)
+    else:
+        warnings = [f for f in findings if f.severity == Severity.WARNING]
     explanations = {place_of(e): e for e in report.explanations.exclude(text="")}
     acknowledgements = {(place_of(a), a.message): a for a in report.acknowledgements.select_related("user")}
-    return [
-        (f, explanations.get(place_of(f)), acknowledgements.get((place_of(f), f.message)))
-        for f in report.findings.filter(severity=Severity.WARNING)
-    ]
+    return [(f, explanations.get(place_of(f)), acknowledgements.get((place_of(f), f.message))) for f in warnings]
 
 
 def bulk_move(model_admin, request, queryset, target):
@@ -166,7 +168,7 @@ def progress_view(model_admin, request):
         "counts": counts,
         "year": year,
         "region": region,
-        "regions": [(r, "　" * r.depth + r.name) for r in regions_around(region)],
+        "regions": regions_around(region),
         "overdue_count": reports.overdue(today).count() + (_late_without_report(agencies, year, today) if collected else 0),
     }
     return TemplateResponse(request, "admin/reports/annualreport/progress.html", context)

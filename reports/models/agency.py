@@ -57,6 +57,11 @@ class Region(models.Model):
     def depth(self):
         return self.path.count("/") - 2
 
+    @property
+    def indented_name(self):
+        """The name as a region chooser lists it: the tree shown by indentation."""
+        return "　" * self.depth + self.name
+
 
 def regions_around(chosen=None, within=None):
     """The regions a region chooser lists: the top ones (of the tree, or `within` and its children

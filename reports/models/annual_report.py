@@ -28,6 +28,7 @@ from .sections import (
     active_field,
     summary_values,
 )
+from .submission import FindingPlace, place_fields
 
 
 # 条例 (2008) introduced the annual report; no report can be older.
@@ -472,25 +473,22 @@ FORM_FIELDS = frozenset(
 )
 
 
-class Finding(models.Model):
-    """One finding of the report's last validation run."""
+class Finding(FindingPlace):
+    """One finding of the report's last validation run; its place (rule, cell key or field, and
+    for a sentence the paragraph and span) is the one its explanation and acknowledgement store."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="findings")
+    # Indexed on the finding only (the schema as it stands): an explanation or acknowledgement is
+    # reached through its unique constraint, which starts with the report.
     code = models.CharField("规则", max_length=8, db_index=True)
+    location = models.CharField("位置", max_length=80, blank=True, db_index=True)
     severity = models.CharField("级别", max_length=10, choices=Severity.choices)
     message = models.TextField("说明")
     table = models.CharField("表", max_length=30, blank=True)
     row = models.CharField("行", max_length=40, blank=True)
     column = models.CharField("列", max_length=40, blank=True)
     field = models.CharField("字段", max_length=40, blank=True)
-    # The cell key or field the finding belongs to (what a WarningExplanation refers to).
-    location = models.CharField("位置", max_length=80, blank=True, db_index=True)
     cells = models.JSONField("涉及单元格", default=list, blank=True)
-    # The sentence a finding about the text points at: the Paragraph's position, and the
-    # sentence's characters in it.
-    paragraph = models.PositiveIntegerField("段落", null=True, blank=True)
-    span_start = models.PositiveIntegerField("句首", null=True, blank=True)
-    span_end = models.PositiveIntegerField("句末", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "校验结果"
@@ -512,23 +510,15 @@ class Finding(models.Model):
     @staticmethod
     def fields_from_engine(finding):
         return {
-            "code": finding.code,
+            **place_fields(finding),
             "severity": finding.severity,
             "message": finding.message,
             "table": finding.table or "",
             "row": finding.row or "",
             "column": finding.column or "",
             "field": finding.field or "",
-            "location": finding.location or "",
             "cells": [list(c) for c in finding.cells],
-            "paragraph": finding.paragraph,
-            "span_start": finding.span[0] if finding.span else None,
-            "span_end": finding.span[1] if finding.span else None,
         }
-
-    @property
-    def span(self):
-        return None if self.paragraph is None else (self.span_start, self.span_end)
 
     @property
     def anchor(self):

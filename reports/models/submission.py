@@ -28,10 +28,10 @@ class Transition(models.Model):
 
 
 class FindingPlace(models.Model):
-    """Which finding a record of the agency or the reviewer is about: the rule, the cell key or
-    field, and for a finding about a sentence the sentence (its paragraph and span, as the
-    Finding stores them) — two W10 sentences of one section are two warnings, each explained and
-    acknowledged on its own."""
+    """Where a finding is (the Finding's own fields), and so which finding a record of the agency
+    or the reviewer is about: the rule, the cell key or field, and for a finding about a sentence
+    the sentence (its paragraph and span) — two W10 sentences of one section are two warnings,
+    each explained and acknowledged on its own."""
 
     code = models.CharField("规则", max_length=8)
     location = models.CharField("位置", max_length=80, blank=True)  # the finding's cell key or field

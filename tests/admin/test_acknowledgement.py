@@ -3,10 +3,14 @@ the rule says the same about the same place, counted by the 有未说明的警�
 问题清单 sheet beside the agency's 上报说明, and audit-logged. Seed 003 (a 2024 report) warns W1
 twice (现行有效件数 blank) and W10 (a 2023 statement in its table-四 text)."""
 from io import StringIO
+from unittest.mock import ANY
 
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import roles
@@ -113,3 +117,20 @@ def test_the_findings_sheet_has_the_explanation_and_the_acknowledgement(client, 
     mine = [r for r in rows[1:] if r[2] == "W1" and r[4] == w1.message]
     assert any(r[6:] == ("本年无规章。", "属实。") for r in mine)
     assert all(not any(r[6:]) for r in rows[1:] if r[2] == "W10")
+
+
+def test_the_report_page_reads_its_findings_once(client, demo, reviewer):
+    """The layout and the review panel share one read of the findings; the page's queries are
+    pinned so that a second read (or one per warning) shows here."""
+    report = demo[3]
+    w10, w1 = report.findings.get(code="W10"), report.findings.filter(code="W1").first()
+    WarningExplanation.objects.create(report=report, code="W10", location=w10.location, paragraph=w10.paragraph,
+                                      span_start=w10.span_start, span_end=w10.span_end, text="系上年数据。")  # fmt: skip
+    client.force_login(reviewer)
+    acknowledge(client, report, w1, "已核实现行有效件数")
+    ContentType.objects.clear_cache()  # counted alike whichever test ran before
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("admin:reports_annualreport_change", args=[report.pk])).content.decode()
+    assert "系上年数据。" in page and "已核实现行有效件数" in page
+    assert [q["sql"] for q in captured if 'FROM "reports_finding"' in q["sql"]] == [ANY]
+    assert len(captured) == 26
