@@ -58,14 +58,15 @@ def store(report, shape, *, user, source, sha256="", findings=None, status=None,
     return findings
 
 
-def recheck_following(stored):
+def recheck_following(stored, judged=()):
     """Refresh the findings of the reports judged against each stored (agency pk, year): the
     next year's of the agency or of one that goes on from it (机构改革; W5, W6, W8), and the
     regional aggregates of that year that count the agency among their members (W19). A few
-    queries whatever the count."""
+    queries whatever the count. `judged`: (agency pk, year) of reports judged against the
+    stored ones already (a series imported together), not judged again."""
     stored = set(stored)
     heirs = successors({agency for agency, _ in stored})
-    wanted = {(heir, year + 1) for agency, year in stored for heir in heirs[agency]}
+    wanted = {(heir, year + 1) for agency, year in stored for heir in heirs[agency]} - set(judged)
     following = AnnualReport.objects.filter(
         agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
     ).values_list("pk", "agency_id", "year")

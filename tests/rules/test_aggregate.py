@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.choices import AgencyKind, ReportScope
 from reports.exporters.report_workbook import write_report_workbook
-from reports.importing import import_bytes, preview_bytes
+from reports.importing import import_bytes, import_many, preview_bytes
 from reports.models import Agency, AnnualReport, Finding, Region
 from reports.models.agency import OPERATOR
 from reports.rules.aggregate import members
@@ -23,15 +23,21 @@ from tests.test_forms import judged
 APP = "applications"
 
 
-def report_of(agency, received, scope=ReportScope.SELF, fees=Decimal("0")):
-    """A consistent 2023 report of `agency` with `received` applications from natural persons,
+def shape_of(agency, received, fees=Decimal("0"), year=2023):
+    """A consistent `year` report of `agency` with `received` applications from natural persons,
     all granted, and `fees` 万元 of 行政事业性收费."""
     shape = consistent_report()
-    shape.agency, shape.year = agency.name, 2023
+    shape.agency, shape.year = agency.name, year
     shape.active["fees"] = fees
     for row in ("new_received", "granted", "total_processed"):
         shape.applications[row].update(natural_person=received, total=received)
-    report = AnnualReport.objects.filter(agency=agency, year=2023).first() or AnnualReport(agency=agency, year=2023)
+    return shape
+
+
+def report_of(agency, received, scope=ReportScope.SELF, fees=Decimal("0"), year=2023):
+    """shape_of() stored as `agency`'s report, of 统计范围 `scope`."""
+    shape = shape_of(agency, received, fees, year)
+    report = AnnualReport.objects.filter(agency=agency, year=year).first() or AnnualReport(agency=agency, year=year)
     report.scope = scope
     store(report, shape, user=None, source="测试")
     return report
@@ -147,6 +153,22 @@ def test_storing_a_report_rechecks_the_one_aggregate_counting_it_in_queries_inde
                                       for column in ("natural_person", "total")}  # fmt: skip
         assert all(w19(a) == set() for a in aggregates[1:])
     assert queries[0] == queries[1], queries
+
+
+def test_a_series_imported_together_has_each_years_aggregate_judged_again(county):
+    """A batch import of a member's 2022 and 2023 reports: the 2022 aggregate, waiting for that
+    member's report, is judged once the batch is stored, although 2023 follows 2022 in the batch."""
+    g = county
+    for key, received in (("town_office", 1), ("education", 2)):
+        report_of(g[key], received, year=2022)
+    report_of(g["town"], 1, ReportScope.REGION_AGGREGATE, year=2022)
+    aggregate = report_of(g["government"], 7, ReportScope.REGION_AGGREGATE, year=2022)
+    assert w19(aggregate) == set()  # the health bureau's report is missing
+    files = [(f"测试县卫生健康局{year}年报.xlsx", write_report_workbook(shape_of(g["health"], 3, year=year)))
+             for year in (2022, 2023)]  # fmt: skip
+    assert [o.action for o in import_many(files, OPERATOR)] == ["created", "created"]
+    assert w19(aggregate) == {(APP, row, column) for row in ("new_received", "granted", "total_processed")
+                              for column in ("natural_person", "total")}  # fmt: skip
 
 
 def test_w19_skipped_saying_why_while_a_member_is_missing(county):
