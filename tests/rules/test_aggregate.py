@@ -13,7 +13,7 @@ from reports.exporters.report_workbook import write_report_workbook
 from reports.importing import import_bytes, import_many, preview_bytes
 from reports.models import Agency, AnnualReport, Finding, Region
 from reports.models.agency import OPERATOR
-from reports.rules.aggregate import members
+from reports.rules.aggregate import aggregates_counting, members
 from reports.rules.context import context_for
 from reports.rules.engine import skipped
 from reports.versions import store
@@ -81,6 +81,29 @@ def test_members_are_the_regions_agencies_a_lower_aggregate_standing_for_its_own
     report_of(committee, 1, ReportScope.REGION_AGGREGATE)
     assert member_pks(g["government"]) == {g["health"].pk, g["education"].pk, g["town"].pk}
     assert member_pks(g["town"]) == {g["town_office"].pk, committee.pk}
+
+
+def test_the_aggregates_counting_an_agency_are_those_whose_members_it_is(county):
+    """aggregates_counting (what a store re-checks) is members() the other way round, for every
+    agency of a tree of nested aggregates: a village's inside a town's inside the county's, a
+    second government of the town publishing one too, and the town office's (no government's)."""
+    g = county
+    village = Region.objects.create(code="659001001001", name="测试村", parent=g["town"].region)
+    committee = Agency.objects.create(name="测试县测试镇测试村人民政府", region=village, kind=AgencyKind.GOVERNMENT)
+    resident = Agency.objects.create(name="测试县测试镇测试村服务站", region=village)
+    other = Agency.objects.create(name="测试县测试镇第二人民政府", region=g["town"].region, kind=AgencyKind.GOVERNMENT)
+    for agency in (g["government"], g["town"], committee, g["town_office"]):
+        report_of(agency, 1, ReportScope.REGION_AGGREGATE)
+
+    def agree():
+        reports = AnnualReport.objects.filter(scope=ReportScope.REGION_AGGREGATE, agency__kind=AgencyKind.GOVERNMENT)
+        for agency in [*g.values(), committee, resident, other]:
+            expected = {r.pk for r in reports if r.agency != agency and agency.pk in member_pks(r.agency)}
+            assert aggregates_counting([(agency.pk, 2023)]) == expected, agency.name
+
+    agree()
+    report_of(other, 1, ReportScope.REGION_AGGREGATE)  # two aggregates of the town, each counting the other
+    agree()
 
 
 def test_w19_per_cell_where_the_aggregate_differs_from_its_members_sum(county):
