@@ -382,9 +382,10 @@ def _bulk_create(ready, user, outcomes):
         outcomes[index] = Outcome(name, "created", "", report)
     for model, values in rows.items():
         _insert(model, values)
-    # A new report's next year, stored before, is judged against it; one of this batch already was.
+    # A new report's next year, stored before, is judged against it (one of this batch already
+    # was), and so is its region's aggregate (one of this batch was judged before its members).
     stored = {(report.agency_id, report.year) for *_, report, _ in created}
-    versions.recheck_following(key for key in stored if (key[0], key[1] + 1) not in stored)
+    versions.recheck_following(stored, judged=stored)
     return later
 
 

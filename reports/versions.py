@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import audit, vocabulary as v, workflow
-from reports.choices import ReportScope
-from reports.models import Agency, AnnualReport, AuditAction, AuditEvent, ReportRevision
+from reports.models import AnnualReport, AuditAction, AuditEvent, ReportRevision
 from reports.models.annual_report import SECTION_MODELS, TABLE_TWO_MODELS
+from reports.rules.aggregate import aggregates_counting
 from reports.rules.context import successors
 from reports.rules.shape import ReportShape
 
@@ -58,27 +58,20 @@ def store(report, shape, *, user, source, sha256="", findings=None, status=None,
     return findings
 
 
-def recheck_following(stored):
+def recheck_following(stored, judged=()):
     """Refresh the findings of the reports judged against each stored (agency pk, year): the
     next year's of the agency or of one that goes on from it (机构改革; W5, W6, W8), and the
-    regional aggregates of that year whose region holds the agency (W19). A few queries whatever
-    the count."""
+    regional aggregates of that year that count the agency among their members (W19). A few
+    queries whatever the count. `judged`: (agency pk, year) of reports judged against the
+    stored ones already (a series imported together), not judged again."""
     stored = set(stored)
     heirs = successors({agency for agency, _ in stored})
-    wanted = {(heir, year + 1) for agency, year in stored for heir in heirs[agency]}
+    wanted = {(heir, year + 1) for agency, year in stored for heir in heirs[agency]} - set(judged)
     following = AnnualReport.objects.filter(
         agency_id__in={agency for agency, _ in wanted}, year__in={year for _, year in wanted}
     ).values_list("pk", "agency_id", "year")
     pks = {pk for pk, agency, year in following if (agency, year) in wanted}
-    aggregates = AnnualReport.objects.filter(scope=ReportScope.REGION_AGGREGATE, year__in={y for _, y in stored})
-    aggregates = list(aggregates.values_list("pk", "agency_id", "year", "agency__region__path"))
-    if aggregates:
-        paths = dict(Agency.objects.filter(pk__in={a for a, _ in stored}, region__isnull=False).values_list("pk", "region__path"))
-        pks |= {
-            pk for pk, aggregator, year, region in aggregates
-            for agency, stored_year in stored
-            if stored_year == year and agency != aggregator and region and paths.get(agency, "").startswith(region)
-        }  # fmt: skip
+    pks |= aggregates_counting(stored)
     if pks:
         AnnualReport.objects.filter(pk__in=pks).refresh_findings()
 
