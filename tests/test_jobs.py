@@ -8,11 +8,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from reports import jobs, roles, staging
+from reports.importing import import_paths
 from reports.models import AnnualReport, Job, JobKind, JobState
+from reports.models.agency import OPERATOR
 
 from .admin.test_import_views import UPLOAD, choices, upload
 from .conftest import make_user, seed
@@ -131,3 +134,13 @@ def test_the_upload_page_is_unchanged_for_a_bad_file(importer):
     url = upload(importer, ("坏文件.pdf", b"not a pdf"))["Location"]
     page = importer.get(url).content.decode()
     assert "无法导入" in page and importer.get(UPLOAD).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revalidating_stores_each_chunk_in_its_own_transaction():
+    """A year's re-validation holds no transaction (no SQLite write lock, no hidden progress)
+    between its chunks: clerks keep saving, and the job's progress is seen as it goes."""
+    list(import_paths([seed(0), seed(1)], OPERATOR))
+    between = []
+    AnnualReport.objects.refresh_findings(chunk=1, progress=lambda done: between.append(connection.in_atomic_block))
+    assert between == [False, False]

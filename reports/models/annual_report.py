@@ -155,7 +155,6 @@ class AnnualReportQuerySet(models.QuerySet):
             "application_rows", "review_rows", "problems", "improvements"
         )
 
-    @transaction.atomic
     def refresh_findings(self, chunk=500, progress=None, workers=1):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
@@ -163,14 +162,18 @@ class AnnualReportQuerySet(models.QuerySet):
 
         An agency's reports are taken together, in order of year: each is judged against the one
         before it, which is then at hand, not read again. With `workers` > 1 the rules run in that
-        many processes, while this one reads the next chunk and stores the last."""
+        many processes, while this one reads the next chunk and stores the last.
+
+        Each chunk is stored in a transaction of its own: re-validating a year holds no lock for
+        the whole run (clerks keep saving), and `progress` is seen by others as it goes."""
         total = with_errors = 0
         reports = self.select_related("agency").order_by("agency_id", "year", "pk")
         with _evaluators(workers) as pool:
             chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
             judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
             for batch, findings in _one_ahead(judged):
-                _store_findings(batch, findings())
+                with transaction.atomic():
+                    _store_findings(batch, findings())
                 total += len(batch)
                 with_errors += sum(report.error_count > 0 for report in batch)
                 if progress:
