@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED = "任务运行时出现系统错误，已记录在服务器日志中，请联系系统管理员。已保存的内容不受影响。"
 INTERRUPTED = "任务运行中断（服务器或任务进程已停止），请重新开始。已保存的内容不受影响。"
-STALE = timedelta(days=1)  # a job still running after this long lost its worker
+NEVER_STARTED = "任务排队过久，一直没有任务进程执行它（任务进程可能未启动），请重新开始。已保存的内容不受影响。"
+STALE = timedelta(days=1)  # a job running for this long since its worker claimed it lost that worker
 STEP_SECONDS = 0.5  # progress is written at most this often (and at the end)
 
 
@@ -53,7 +54,7 @@ def start(user, kind, title, *, total=0, token="", **params):
 @task()
 def run_job(job_id):
     # Claimed by one UPDATE: a task delivered twice runs its job once.
-    if not Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING):
+    if not Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING, started_at=timezone.now()):
         return
     job = Job.objects.select_related("user").get(pk=job_id)
     job._stepped = 0.0
@@ -74,7 +75,8 @@ def _finish(job, state, result=None, error=""):
         fields["result"] = result
     if job.file:
         fields.update(file=job.file, filename=job.filename)
-    Job.objects.filter(pk=job.pk).update(**fields)
+    # Only a job still running: one that cleanup() failed as interrupted stays failed.
+    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(**fields)
 
 
 def step(job, done, total=None):
@@ -185,14 +187,18 @@ BODIES = {
 
 
 def cleanup(now=None):
-    """Fail jobs whose worker was stopped under them; remove finished jobs older than
-    JOB_RETENTION_DAYS with their files, the task queue's finished rows of the same age, and
-    expired staged uploads; returns what was removed."""
+    """Fail jobs whose worker was stopped under them and jobs queued for longer than
+    JOB_RETENTION_DAYS that no worker picked up; remove finished jobs older than that with their
+    files, the task queue's finished rows of the same age, and expired staged uploads; returns
+    what was removed."""
     now = now or timezone.now()
-    Job.objects.filter(state=JobState.RUNNING, created_at__lt=now - STALE).update(
+    cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)
+    Job.objects.filter(state=JobState.RUNNING, started_at__lt=now - STALE).update(
         state=JobState.FAILED, error=INTERRUPTED, finished_at=now
     )
-    cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)
+    Job.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff).update(
+        state=JobState.FAILED, error=NEVER_STARTED, finished_at=now
+    )
     old = Job.objects.filter(state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff)
     files = 0
     for job in old.exclude(file=""):
