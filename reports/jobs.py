@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from reports import staging, workflow
 from reports.exporters.summary import write_summary
-from reports.importing import import_parsed
+from reports.importing import import_parsed, preview_shape
 from reports.models import Agency, AnnualReport, Job, JobKind, JobState
 from reports.parsers import ParseError
 from reports.parsers.sandbox import GROUP, parse_each
@@ -100,17 +100,36 @@ def _keep_file(job, out, filename):
 
 
 def _import_preview(job):
-    """Parse each staged file once (in the parser sandbox) and keep the results with the files."""
+    """Parse each staged file once (in the parser sandbox), judge it as the preview shows it, and
+    keep both with the files: the preview page and the import read them, never parse again."""
     try:
         files = staging.load(job.user, job.token)
     except LookupError:
         raise JobFailed("上传的文件已过期或不存在，请重新上传。") from None
-    results = []
-    for start in range(0, len(files), GROUP):  # a sandbox child parses a group, then the next
-        results.extend(parse_each(files[start : start + GROUP]))
-        step(job, len(results), len(files))
-    staging.keep_parsed(job.user, job.token, results)
+    results = _parse(files, progress=lambda n: step(job, n, len(files)))
+    findings = [preview_shape(result, name, job.user).findings for (name, _), result in zip(files, results)]
+    staging.keep_parsed(job.user, job.token, results, findings)
     return {"files": len(files), "failed": sum(isinstance(r, ParseError) for r in results)}
+
+
+def _parse(files, progress=None):
+    """A ReportShape or ParseError per (name, bytes or ParseError) file."""
+    results = []
+    for first in range(0, len(files), GROUP):  # a sandbox child parses a group, then the next
+        results.extend(parse_each(files[first : first + GROUP]))
+        if progress:
+            progress(len(results))
+    return results
+
+
+def restart(job):
+    """Run a finished job again (a preview whose kept results other code wrote, before a deploy)."""
+    with transaction.atomic():
+        restarted = Job.objects.filter(pk=job.pk, state__in=[JobState.DONE, JobState.FAILED]).update(
+            state=JobState.QUEUED, done=0, error="", result={}, started_at=None, finished_at=None
+        )
+        if restarted:
+            run_job.enqueue(job.pk)
 
 
 def _import(job):
@@ -118,11 +137,11 @@ def _import(job):
     user = job.user
     try:
         files = staging.load(user, job.token)
-        shapes = staging.parsed(user, job.token)
     except LookupError:
-        shapes = None
-    if shapes is None:
-        raise JobFailed("上传的文件已过期或不存在，未导入任何报告，请重新上传。")
+        raise JobFailed("上传的文件已过期或不存在，未导入任何报告，请重新上传。") from None
+    kept = staging.parsed(user, job.token)
+    # Kept by the code before a deploy (or lost): read again here rather than fail the import.
+    shapes = kept[0] if kept else _parse(files)
     choices = job.params["choices"]
     agencies = Agency.objects.in_bulk([c["agency"] for c in choices if c.get("agency")])
     outcomes = []
@@ -139,6 +158,7 @@ def _import(job):
 
 
 def _summary(job):
+
     """The 统计汇总 workbook of the user's selection, as the download of the job."""
     selection = ReportSelection(QueryDict(job.params["query"]), request=SimpleNamespace(user=job.user))
     if not selection.is_valid():
