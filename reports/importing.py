@@ -67,17 +67,15 @@ def import_bytes(data, filename, user, agency=None, year=None):
 
     `agency` and `year`, when given, are the reviewer's choice and override what was detected.
     """
-    outcome = _import_one(data, filename, user, agency, year)
-    _audit([(outcome, data)], user)
-    return outcome
+    return import_parsed(parse_or_error(data, filename), data, filename, user, agency, year)
 
 
-def _import_one(data, filename, user, agency=None, year=None):
+def parse_or_error(data, filename):
+    """The file's ReportShape, or the ParseError saying why it could not be read."""
     try:
-        shape = parse_untrusted(data, filename)
-        return _store(shape, data, filename, user, agency, year)
-    except REFUSALS as exc:
-        return Outcome(filename, "failed", str(exc))
+        return parse_untrusted(data, Path(filename).name)
+    except ParseError as exc:
+        return exc
 
 
 def _audit(outcomes, user):
@@ -300,44 +298,34 @@ def _import_batch(files, parsed, user):
     try:
         with transaction.atomic():
             for index, name, data, result in _bulk_create(ready, user, outcomes):
-                outcomes[index] = _store_or_refuse(result.shape, data, name, user)
-    except DatabaseError:
-        for index, name, data, _ in ready:
-            outcomes[index] = _import_alone(data, name, user)
+                outcomes[index] = _store_guarded(result.shape, data, name, user)
+    except DatabaseError:  # the bulk writes: each file again in its own transaction
+        for index, name, data, result in ready:
+            outcomes[index] = _store_guarded(result.shape, data, name, user)
     outcomes = [outcomes[index] for index in range(len(files))]
     _audit(zip(outcomes, (data for _, data in files)), user)
     return outcomes
 
 
-def _import_alone(data, name, user):
-    """One file in its own transaction, after its batch was refused; a database error that
-    persists is this file's failure, not the end of the import."""
-    try:
-        outcome = _import_one(data, Path(name).name, user)
-    except DatabaseError as exc:
-        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
-    outcome.name = name
-    return outcome
-
-
 def import_parsed(shape, data, name, user, agency=None, year=None):
-    """import_bytes() for a file parsed already, stored atomically on its own and audited."""
-    try:
-        outcome = _store(shape, data, Path(name).name, user, agency, year)
-    except REFUSALS as exc:
-        outcome = Outcome(name, "failed", str(exc))
-    except DatabaseError as exc:  # this file's failure (rolled back alone), not the whole import's
-        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
-    outcome.name = name
+    """import_bytes() for a file parsed already (its ReportShape or ParseError): stored
+    atomically on its own, and audited."""
+    outcome = _store_guarded(shape, data, name, user, agency, year)
     _audit([(outcome, data)], user)
     return outcome
 
 
-def _store_or_refuse(shape, data, name, user):
+def _store_guarded(shape, data, name, user, agency=None, year=None):
+    """_store() for one file, by every path: a refusal, or a database error (rolled back with
+    this file alone), is this file's failed outcome, never the end of the import."""
     try:
-        outcome = _store(shape, data, Path(name).name, user)
+        if isinstance(shape, ParseError):
+            raise shape
+        outcome = _store(shape, data, Path(name).name, user, agency, year)
     except REFUSALS as exc:
         outcome = Outcome(name, "failed", str(exc))
+    except DatabaseError as exc:
+        outcome = Outcome(name, "failed", f"数据库拒绝保存：{exc}")
     outcome.name = name
     return outcome
 
@@ -466,7 +454,6 @@ class Preview:
     """One uploaded report as the preview page shows it before anything is stored."""
 
     name: str
-    data: bytes = b""
     shape: object = None
     error: str = ""
     findings: list = dataclasses.field(default_factory=list)
@@ -502,34 +489,29 @@ class Preview:
         return sum(f.severity == "warning" for f in self.findings)
 
 
-def preview_bytes(data, filename, user, agency=None, year=None):
-    """What importing `data` would do for `user`, with the reviewer's agency and year when chosen.
-    Only agencies the user may see are offered; a name registered outside them is refused."""
-    try:
-        shape = parse_untrusted(data, Path(filename).name)
-    except ParseError as exc:
-        return Preview(filename, data, error=str(exc))
-    return preview_shape(shape, data, filename, user, agency, year)
-
-
-def preview_shape(shape, data, filename, user, agency=None, year=None):
-    """preview_bytes() for a file parsed already (the import preview keeps its parse results)."""
+def preview_shape(shape, filename, user, agency=None, year=None, findings=None):
+    """What importing a parsed file (its ReportShape or ParseError) would do for `user`, with the
+    reviewer's agency and year when chosen. Only agencies the user may see are offered; a name
+    registered outside them is refused. `findings`, when given, are this file's judged already
+    for the same agency and year (by the preview job), and are not judged again."""
     if isinstance(shape, ParseError):
-        return Preview(filename, data, error=str(shape))
+        return Preview(filename, error=str(shape))
     shape.year = year or shape.year
-    item = Preview(filename, data, shape)
+    item = Preview(filename, shape)
     resolver = Agency.objects.resolver(user)
     try:
         item.candidates = [agency] if agency else resolver.candidates(shape.agency)
         if not item.candidates and shape.agency:
             resolver.refuse_hidden(shape.agency)
     except AgencyRefused as exc:
-        return Preview(filename, data, error=str(exc))
+        return Preview(filename, error=str(exc))
     if item.agency and item.agency.pk and shape.year:
         item.existing = AnnualReport.objects.filter(agency=item.agency, year=shape.year).first()
     # Judged as it will be stored: a report of the agency it will be stored under, once that is
     # known, and over the report it replaces.
-    item.findings = evaluate(shape, context_for_storing(shape, item.agency, item.existing))
+    if findings is None:
+        findings = evaluate(shape, context_for_storing(shape, item.agency, item.existing))
+    item.findings = findings
     if item.existing:
         item.changes = versions.changed_cells(item.existing.to_shape(), shape)
     return item

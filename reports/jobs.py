@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from reports import staging, workflow
 from reports.exporters.summary import write_summary
-from reports.importing import import_parsed
+from reports.importing import import_parsed, preview_shape
 from reports.models import Agency, AnnualReport, Job, JobKind, JobState
 from reports.parsers import ParseError
 from reports.parsers.sandbox import GROUP, parse_each
@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED = "任务运行时出现系统错误，已记录在服务器日志中，请联系系统管理员。已保存的内容不受影响。"
 INTERRUPTED = "任务运行中断（服务器或任务进程已停止），请重新开始。已保存的内容不受影响。"
-STALE = timedelta(days=1)  # a job still running after this long lost its worker
+NEVER_STARTED = "任务排队过久，一直没有任务进程执行它（任务进程可能未启动），请重新开始。已保存的内容不受影响。"
+STALE = timedelta(days=1)  # a job running for this long since its worker claimed it lost that worker
 STEP_SECONDS = 0.5  # progress is written at most this often (and at the end)
 
 
@@ -53,7 +54,7 @@ def start(user, kind, title, *, total=0, token="", **params):
 @task()
 def run_job(job_id):
     # Claimed by one UPDATE: a task delivered twice runs its job once.
-    if not Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING):
+    if not Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING, started_at=timezone.now()):
         return
     job = Job.objects.select_related("user").get(pk=job_id)
     job._stepped = 0.0
@@ -74,7 +75,8 @@ def _finish(job, state, result=None, error=""):
         fields["result"] = result
     if job.file:
         fields.update(file=job.file, filename=job.filename)
-    Job.objects.filter(pk=job.pk).update(**fields)
+    # Only a job still running: one that cleanup() failed as interrupted stays failed.
+    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(**fields)
 
 
 def step(job, done, total=None):
@@ -98,17 +100,36 @@ def _keep_file(job, out, filename):
 
 
 def _import_preview(job):
-    """Parse each staged file once (in the parser sandbox) and keep the results with the files."""
+    """Parse each staged file once (in the parser sandbox), judge it as the preview shows it, and
+    keep both with the files: the preview page and the import read them, never parse again."""
     try:
         files = staging.load(job.user, job.token)
     except LookupError:
         raise JobFailed("上传的文件已过期或不存在，请重新上传。") from None
-    results = []
-    for start in range(0, len(files), GROUP):  # a sandbox child parses a group, then the next
-        results.extend(parse_each(files[start : start + GROUP]))
-        step(job, len(results), len(files))
-    staging.keep_parsed(job.user, job.token, results)
+    results = _parse(files, progress=lambda n: step(job, n, len(files)))
+    findings = [preview_shape(result, name, job.user).findings for (name, _), result in zip(files, results)]
+    staging.keep_parsed(job.user, job.token, results, findings)
     return {"files": len(files), "failed": sum(isinstance(r, ParseError) for r in results)}
+
+
+def _parse(files, progress=None):
+    """A ReportShape or ParseError per (name, bytes or ParseError) file."""
+    results = []
+    for first in range(0, len(files), GROUP):  # a sandbox child parses a group, then the next
+        results.extend(parse_each(files[first : first + GROUP]))
+        if progress:
+            progress(len(results))
+    return results
+
+
+def restart(job):
+    """Run a finished job again (a preview whose kept results other code wrote, before a deploy)."""
+    with transaction.atomic():
+        restarted = Job.objects.filter(pk=job.pk, state__in=[JobState.DONE, JobState.FAILED]).update(
+            state=JobState.QUEUED, done=0, error="", result={}, started_at=None, finished_at=None
+        )
+        if restarted:
+            run_job.enqueue(job.pk)
 
 
 def _import(job):
@@ -116,11 +137,11 @@ def _import(job):
     user = job.user
     try:
         files = staging.load(user, job.token)
-        shapes = staging.parsed(user, job.token)
     except LookupError:
-        shapes = None
-    if shapes is None:
-        raise JobFailed("上传的文件已过期或不存在，未导入任何报告，请重新上传。")
+        raise JobFailed("上传的文件已过期或不存在，未导入任何报告，请重新上传。") from None
+    kept = staging.parsed(user, job.token)
+    # Kept by the code before a deploy (or lost): read again here rather than fail the import.
+    shapes = kept[0] if kept else _parse(files)
     choices = job.params["choices"]
     agencies = Agency.objects.in_bulk([c["agency"] for c in choices if c.get("agency")])
     outcomes = []
@@ -137,6 +158,7 @@ def _import(job):
 
 
 def _summary(job):
+
     """The 统计汇总 workbook of the user's selection, as the download of the job."""
     selection = ReportSelection(QueryDict(job.params["query"]), request=SimpleNamespace(user=job.user))
     if not selection.is_valid():
@@ -185,14 +207,18 @@ BODIES = {
 
 
 def cleanup(now=None):
-    """Fail jobs whose worker was stopped under them; remove finished jobs older than
-    JOB_RETENTION_DAYS with their files, the task queue's finished rows of the same age, and
-    expired staged uploads; returns what was removed."""
+    """Fail jobs whose worker was stopped under them and jobs queued for longer than
+    JOB_RETENTION_DAYS that no worker picked up; remove finished jobs older than that with their
+    files, the task queue's finished rows of the same age, and expired staged uploads; returns
+    what was removed."""
     now = now or timezone.now()
-    Job.objects.filter(state=JobState.RUNNING, created_at__lt=now - STALE).update(
+    cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)
+    Job.objects.filter(state=JobState.RUNNING, started_at__lt=now - STALE).update(
         state=JobState.FAILED, error=INTERRUPTED, finished_at=now
     )
-    cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)
+    Job.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff).update(
+        state=JobState.FAILED, error=NEVER_STARTED, finished_at=now
+    )
     old = Job.objects.filter(state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff)
     files = 0
     for job in old.exclude(file=""):

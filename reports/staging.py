@@ -3,10 +3,12 @@
 The files wait in Django's default storage (settings.STORAGES; MEDIA_ROOT by default, which a
 deployment of several servers puts on a shared volume or replaces with an object store), under
 a random token that only their uploader can use, so that every web process and task worker sees
-them. The preview job parses them once and keeps the parsed reports beside them; the import job
+them. The preview job parses and judges them once and keeps the parsed reports and their findings
+beside them, marked with the code that wrote them (a deploy reads them again); the import job
 stores from those and then removes the files. `expire()` (run by the next upload and by
 `cleanup_jobs`) removes a staging older than MAX_AGE: an abandoned preview, a finished import.
 """
+import hashlib
 import json
 import pickle
 import re
@@ -25,6 +27,19 @@ MAX_AGE = timedelta(days=1)
 ROOT = "staging"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SALT = "reports.staging.parsed"
+
+
+def _code_version():
+    """A digest of the code whose objects the preview pickles (parsers, shapes, findings): what
+    other code kept (before a deploy) is read again, never unpickled into changed classes."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted((*root.glob("parsers/**/*.py"), *root.glob("rules/**/*.py"))):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16].encode()
+
+
+CODE = _code_version()
 
 
 def stage(user, files):
@@ -74,17 +89,21 @@ def _read(name):
         return file.read()
 
 
-def keep_parsed(user, token, results):
-    """Keep the preview's parse results (a ReportShape or ParseError per file) with the files.
-    Signed: what is unpickled is only ever what a job of ours wrote."""
+def keep_parsed(user, token, results, findings):
+    """Keep the preview's results with the files: per file, a ReportShape or ParseError, and the
+    findings it was judged with. Signed: what is unpickled is only ever what a job of ours wrote;
+    marked with the code that wrote it."""
     _manifest(user, token)
-    payload = pickle.dumps(results)
+    payload = CODE + b"\n" + pickle.dumps((results, findings))
     signature = salted_hmac(SALT, payload).hexdigest().encode()
-    default_storage.save(f"{ROOT}/{token}/parsed", ContentFile(signature + b"\n" + payload))
+    name = f"{ROOT}/{token}/parsed"
+    default_storage.delete(name)  # kept by other code, now read again: replaced, not saved beside
+    default_storage.save(name, ContentFile(signature + b"\n" + payload))
 
 
 def parsed(user, token):
-    """The results keep_parsed() kept, or None while the preview job has not finished."""
+    """(results, findings) as keep_parsed() kept them, or None while there are none: the preview
+    job has not finished, or other code (before a deploy) wrote them."""
     _manifest(user, token)
     try:
         blob = _read(f"{ROOT}/{token}/parsed")
@@ -93,7 +112,10 @@ def parsed(user, token):
     signature, _, payload = blob.partition(b"\n")
     if not constant_time_compare(signature, salted_hmac(SALT, payload).hexdigest().encode()):
         return None
-    return pickle.loads(payload)  # noqa: S301 — signed above with the server's key
+    code, _, pickled = payload.partition(b"\n")
+    if code != CODE:
+        return None
+    return pickle.loads(pickled)  # noqa: S301 — signed above with the server's key
 
 
 def discard(token):

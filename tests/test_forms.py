@@ -10,7 +10,7 @@ from django.urls import reverse
 from reports import roles
 from reports import vocabulary as v
 from reports.exporters.report_workbook import write_report_workbook
-from reports.importing import import_bytes, preview_bytes
+from reports.importing import import_bytes, parse_or_error, preview_shape
 from reports.models import AnnualReport, Profile
 from reports.models.agency import OPERATOR
 from reports.parsers import parse_file
@@ -80,7 +80,7 @@ def test_every_path_gives_one_verdict_and_saving_unchanged_changes_nothing(clien
     name, data = rendered(number, kind)
     report = import_bytes(data, name, OPERATOR).report
     imported = stored(report)
-    assert judged(preview_bytes(data, name, superuser).findings) == imported["findings"]
+    assert judged(preview_shape(parse_or_error(data, name), name, superuser).findings) == imported["findings"]
     (tmp_path / name).write_bytes(data)
     out = StringIO()
     call_command("parse_report", str(tmp_path / name), "--json", stdout=out)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reports.models.agency import OPERATOR
-from reports.importing import import_bytes
+from reports.importing import import_bytes, import_many
 from reports.models.agency import AgencyRefused
 from reports.parsers import ParseError
 from reports.models import Agency, AnnualReport, ApplicationRow, AuditEvent, Finding, ReportRevision
@@ -206,10 +206,10 @@ def test_implausible_year_is_refused(db):
 
 
 def test_changed_narrative_is_shown_where_it_first_differs(seeds):
-    from reports.importing import preview_bytes
+    from reports.importing import parse_or_error, preview_shape
 
     text = seed(2).read_text().replace("无涉及《政府信息公开信息处理费管理办法》", "有涉及《政府信息公开信息处理费管理办法》")
-    [change] = preview_bytes(text.encode(), "x.txt", OPERATOR).changes
+    [change] = preview_shape(parse_or_error(text.encode(), "x.txt"), "x.txt", OPERATOR).changes
     label, old, new = change
     assert label == "六、其他需要报告的事项"
     assert old.startswith("2023年，无涉及") and new.startswith("2023年，有涉及")
@@ -346,3 +346,27 @@ def test_a_database_that_keeps_refusing_fails_files_not_the_import(db, monkeypat
     outcomes = list(importing.import_many([(seed(n).name, seed(n).read_bytes()) for n in range(3)], OPERATOR))
     assert [o.action for o in outcomes] == ["failed"] * 3 and "disk full" in outcomes[0].message
     assert not AnnualReport.objects.exists()
+
+
+def test_a_database_error_fails_that_file_alone_on_every_path(db, monkeypatch):
+    """One guarded store for every path: a replacement the database refuses inside a batch fails
+    on its own (the batch's new reports are stored), and a single import returns its failure."""
+    from django.db import DatabaseError
+
+    from reports import versions
+
+    import_bytes(seed(2).read_bytes(), seed(2).name, OPERATOR)
+    changed = seed(2).read_text().replace("\t8\n", "\t0\n", 1).encode()
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(versions, "store", refuse)
+    files = [("更正.txt", changed), (seed(0).name, seed(0).read_bytes()), (seed(1).name, seed(1).read_bytes())]
+    outcomes = list(import_many(files, OPERATOR))
+    assert [o.action for o in outcomes] == ["failed", "created", "created"]
+    assert outcomes[0].message == "数据库拒绝保存：disk full" and outcomes[0].name == "更正.txt"
+    outcome = import_bytes(changed, "更正.txt", OPERATOR)
+    assert (outcome.action, outcome.message) == ("failed", "数据库拒绝保存：disk full")
+    assert AnnualReport.objects.count() == 3
+    assert AuditEvent.objects.filter(target="更正.txt", result="failure").count() == 2

@@ -116,17 +116,38 @@ def test_cleanup_removes_old_jobs_files_and_stagings(superuser, settings):
     gone = default_storage.save("jobs/y/旧.xlsx", ContentFile(b"old"))
     Job.objects.create(user=superuser, kind=JobKind.SUMMARY, title="新", state="done", file=kept, finished_at=timezone.now())
     Job.objects.create(user=superuser, kind=JobKind.SUMMARY, title="旧", state="done", file=gone, finished_at=old)
-    lost = Job.objects.create(user=superuser, kind=JobKind.IMPORT, title="中断", state="running", created_at=old)
+    lost = Job.objects.create(user=superuser, kind=JobKind.IMPORT, title="中断", state="running", created_at=old,
+                              started_at=timezone.now() - jobs.STALE - timedelta(minutes=1))  # fmt: skip
+    # Queued for days behind a backlog, running for a minute: not interrupted.
+    late = Job.objects.create(user=superuser, kind=JobKind.REVALIDATE, title="排队后运行", state="running",
+                              created_at=old, started_at=timezone.now() - timedelta(minutes=1))  # fmt: skip
+    orphan = Job.objects.create(user=superuser, kind=JobKind.REVALIDATE, title="无人执行", created_at=old)
     token = staging.stage(superuser, [(seed(1).name, seed(1).read_bytes())])
     call_command("cleanup_jobs", stdout=StringIO())
-    assert sorted(Job.objects.values_list("title", flat=True)) == ["中断", "新"]
-    lost.refresh_from_db()
+    assert sorted(Job.objects.values_list("title", flat=True)) == sorted(["中断", "排队后运行", "无人执行", "新"])
+    lost.refresh_from_db(), late.refresh_from_db(), orphan.refresh_from_db()
     assert lost.state == "failed" and lost.error == jobs.INTERRUPTED
+    assert late.state == "running" and not late.error
+    assert orphan.state == "failed" and orphan.error == jobs.NEVER_STARTED
     assert default_storage.exists(kept) and not default_storage.exists(gone)
     assert staging.names(superuser, token)  # a day has not passed
     assert staging.expire(timezone.now() + staging.MAX_AGE + timedelta(minutes=1)) == 1
     with pytest.raises(LookupError):
         staging.load(superuser, token)
+
+
+def test_a_job_failed_as_interrupted_stays_failed_when_its_worker_finishes(superuser, monkeypatch):
+    """cleanup() failed the job meanwhile (its worker looked lost): the late finish changes nothing."""
+
+    def slow(job):
+        jobs.cleanup(now=timezone.now() + jobs.STALE + timedelta(minutes=1))
+        return {"reports": 1}
+
+    monkeypatch.setitem(jobs.BODIES, JobKind.REVALIDATE, slow)
+    job = jobs.start(superuser, JobKind.REVALIDATE, "重新校验", year=2023)
+    job.refresh_from_db()
+    assert job.started_at is not None
+    assert job.state == "failed" and job.error == jobs.INTERRUPTED and job.result == {}
 
 
 def test_the_upload_page_is_unchanged_for_a_bad_file(importer):

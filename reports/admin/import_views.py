@@ -22,7 +22,7 @@ from reports import jobs, staging
 from reports import vocabulary as v
 from reports.importing import UNCHANGED, preview_shape, upload_files
 from reports.layout import narrative_layout, official_tables
-from reports.models import Agency, Job, JobKind
+from reports.models import Agency, Job, JobKind, JobState
 from reports.models.agency import AgencyRefused
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 from reports.parsers import ARCHIVES, MAX_ARCHIVE_BYTES, MAX_BYTES, SUPPORTED, ParseError
@@ -175,8 +175,13 @@ def preview_view(model_admin, request, token):
         if reading is None:
             messages.error(request, "导入内容已过期或不存在，请重新上传。")
             return redirect("admin:reports_annualreport_upload")
+        if reading.state == JobState.DONE:  # kept by the code before a deploy: read again, then shown
+            jobs.restart(reading)
+            return redirect(request.path)
         return jobs_views.render_job(model_admin, request, reading)
-    items = [preview_shape(shape, b"", name, user) for name, shape in zip(names, parsed)]
+    shapes, findings = parsed
+    # Judged once, by the preview job, for the agency and year detected.
+    items = [preview_shape(shape, name, user, findings=judged) for name, shape, judged in zip(names, shapes, findings)]
     resolver = Agency.objects.resolver(user)
     forms_ = [
         ChoiceForm(request.POST or None, prefix=str(i), item=item, resolver=resolver) if not item.error else None
@@ -184,6 +189,7 @@ def preview_view(model_admin, request, token):
     ]
     if request.method == "POST" and all(f is None or f.is_valid() for f in forms_):
         return _confirm(request, token, forms_)
+    items = [_as_chosen(item, form, user) for item, form in zip(items, forms_)]
     context = {
         **model_admin.admin_site.each_context(request),
         "title": "导入预览",
@@ -202,6 +208,17 @@ def preview_view(model_admin, request, token):
         "unchanged": UNCHANGED,
     }
     return TemplateResponse(request, "admin/reports/annualreport/import_preview.html", context)
+
+
+def _as_chosen(item, form, user):
+    """The item as the reviewer's valid choice of another stored agency or year would import it,
+    judged again (that file only), so that the findings shown are those of what is on screen."""
+    if form is None or not form.is_bound or not form.is_valid() or not form.cleaned_data.get("include"):
+        return item
+    chosen, year = form.cleaned_data["chosen"], form.cleaned_data["year"]
+    if chosen is None or chosen.pk is None or (chosen == item.agency and year == item.shape.year):
+        return item
+    return preview_shape(item.shape, item.name, user, agency=chosen, year=year)
 
 
 def _confirm(request, token, forms_):

@@ -42,6 +42,8 @@ class Job(models.Model):
     filename = models.CharField("下载文件名", max_length=255, blank=True)
     error = models.TextField("失败原因", blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now, db_index=True)
+    # Set when a worker claims the job: how long it has run, not how long it waited in the queue.
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

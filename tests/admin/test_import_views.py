@@ -182,3 +182,51 @@ def test_staged_uploads_belong_to_their_uploader(importer, client, db):
     for token in ("../../etc", "..", "", url.rstrip("/").split("/")[-1] + "/../x"):
         with pytest.raises(LookupError):
             staging.load(other, token)
+
+
+def test_the_preview_judges_each_file_once_and_again_only_when_its_choice_changes(importer, monkeypatch):
+    """The preview job judges the files; refreshing the page and confirming judge nothing again,
+    and a file whose stored agency or year the reviewer changes is judged again, alone."""
+    from reports import importing
+
+    judged = []
+    context_for_storing = importing.context_for_storing
+    monkeypatch.setattr(importing, "context_for_storing", lambda shape, *args: judged.append(shape.year) or
+                        context_for_storing(shape, *args))  # fmt: skip
+    first = Agency.objects.create(name="甲市利通区卫生健康局")
+    Agency.objects.create(name="乙市利通区卫生健康局")
+    ambiguous = seed(0).read_text().replace("吴忠市利通区卫生健康局", "利通区卫生健康局").encode()
+    url = preview_url(upload(importer, ("利通.txt", ambiguous), (seed(1).name, seed(1).read_bytes())))
+    assert judged == [2023, 2022]  # by the preview job
+    page = importer.get(url).content.decode()
+    importer.get(url)
+    assert len(judged) == 2
+    data = {**choices(page), "0-include": "on", "1-year": "2021"}  # the first still needs its agency
+    response = importer.post(url, data).content.decode()
+    assert "请选择一个" in response and judged == [2023, 2022]  # a new agency: judged as detected
+    importer.post(url, {**data, "1-agency": "other", "1-other_name": first.name})
+    assert judged == [2023, 2022, 2021]  # the second file, for the agency and year chosen
+    importer.post(url, {**data, "0-agency": str(first.pk)})
+    assert len(judged) == 3 and Job.objects.filter(kind=JobKind.IMPORT).exists()
+
+
+def test_a_preview_kept_by_other_code_is_read_again(importer, monkeypatch, settings):
+    """After a deploy, what the old code pickled is not unpickled: the preview is read again, and
+    an import confirmed before the deploy parses its files itself."""
+    url = preview_url(upload(importer, (seed(1).name, seed(1).read_bytes())))
+    token = url.rstrip("/").split("/")[-1]
+    reading = Job.objects.get(kind=JobKind.IMPORT_PREVIEW)
+    monkeypatch.setattr(staging, "CODE", b"deployed")
+    assert staging.parsed(reading.user, token) is None
+    response = importer.get(url, follow=True)
+    assert response.redirect_chain == [(url, 302)] and 'class="import-action">新建' in response.content.decode()
+    reading.refresh_from_db()
+    assert reading.state == "done" and reading.started_at is not None
+    assert staging.parsed(reading.user, token) is not None
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    importer.post(url, choices(response.content.decode()))
+    monkeypatch.setattr(staging, "CODE", b"deployed again")  # after the confirmation, before the import ran
+    from ..test_jobs import work
+
+    work()
+    assert Job.objects.get(kind=JobKind.IMPORT).state == "done" and AnnualReport.objects.count() == 1

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from reports.models.agency import OPERATOR
 from reports import parsers
-from reports.importing import import_bytes, import_many, preview_bytes
+from reports.importing import import_bytes, import_many, parse_or_error, preview_shape
 from reports.models import AnnualReport
 from reports.parsers import ParseError, sandbox
 from reports.parsers.sandbox import parse_each, parse_untrusted
@@ -148,7 +148,7 @@ def test_every_entry_point_parses_within_the_limits(client, demo, reader):
     process and in worker processes, and parse_report."""
     reader(show_limits)
     assert limited(import_bytes(REPORT, "x.txt", OPERATOR).message)
-    assert limited(preview_bytes(REPORT, "x.txt", OPERATOR).error)
+    assert limited(preview_shape(parse_or_error(REPORT, "x.txt"), "x.txt", OPERATOR).error)
     for workers in (1, 2):
         [outcome] = import_many([("x.txt", REPORT)], OPERATOR, workers=workers)
         assert limited(outcome.message)

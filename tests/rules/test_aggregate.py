@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.choices import AgencyKind, ReportScope
 from reports.exporters.report_workbook import write_report_workbook
-from reports.importing import import_bytes, import_many, preview_bytes
+from reports.importing import import_bytes, import_many, parse_or_error, preview_shape
 from reports.models import Agency, AnnualReport, Finding, Region
 from reports.models.agency import OPERATOR
 from reports.rules.aggregate import aggregates_counting, members
@@ -223,7 +223,7 @@ def test_the_import_preview_of_an_aggregate_finds_what_storing_it_finds(county):
     for row in ("new_received", "granted", "total_processed"):
         shape.applications[row].update(natural_person=7, total=7)  # one more than the members sum
     name, data = "测试县人民政府2023年报.xlsx", write_report_workbook(shape)
-    preview = preview_bytes(data, name, OPERATOR)
+    preview = preview_shape(parse_or_error(data, name), name, OPERATOR)
     assert preview.existing == aggregate
     assert {(f.table, f.row, f.column) for f in preview.findings if f.code == "W19"} == {
         (APP, row, column) for row in ("new_received", "granted", "total_processed")

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from reports.choices import AgencyKind
-from reports.importing import import_many, preview_bytes
+from reports.importing import import_many, parse_or_error, preview_shape
 from reports.models import Agency, AnnualReport
 from reports.models.agency import OPERATOR
 from reports.rules.context import KIND, PREVIOUS, PUBLISHED, context_for, context_for_shape, contexts_for
@@ -75,7 +75,7 @@ def test_contexts_of_many_reports_take_a_few_queries_whatever_the_count(django_a
 def test_the_import_preview_judges_against_last_year():
     list(import_many([series_report(2023)], OPERATOR))
     name, data = series_report(2024)  # its 上年结转 says one more than 2023 carried forward
-    preview = preview_bytes(data, name, OPERATOR)
+    preview = preview_shape(parse_or_error(data, name), name, OPERATOR)
     assert {(f.code, f.row, f.column) for f in preview.findings if f.code == "W5"} == {
         ("W5", "carried_over", "natural_person"),
         ("W5", "carried_over", "total"),
