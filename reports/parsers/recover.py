@@ -63,7 +63,7 @@ def recover_tables(texts, shape, done=None):
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
-            columns = _header_columns(shape, table, compact)
+            columns = _header_columns(shape, table, compact, spaced)
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
@@ -292,25 +292,53 @@ def _within_stock(values):
     return len(values) < 3 or values[0] <= values[1] + values[2]
 
 
-def _header_columns(shape, table, compact):
+def _header_columns(shape, table, compact, spaced):
     """The applicant columns the header before the first row shows, in official order (000 prints
     five), its non-official labels noted for W17 as the grid notes them; all seven when no header
-    is recognisable."""
+    is recognisable. A PDF without ruling lines prints a narrow column's label a few characters
+    a line, the columns side by side (「自然 商业 科研」 over 「人 企业 机构」): a label there is
+    whole words of the header, in reading order."""
     first = _find_label(table.rows[0], compact, 0)
-    header = compact[: first[0] if first else 0].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    present, aliases = [], []
-    for column in table.columns:
-        if _fold(column.label) in header:
-            present.append(column)
-            continue
-        alias = next((a for a in column.aliases if _fold(a) in header), None)
-        if alias:
-            present.append(column)
-            aliases.append({"table": table.key, "column": column.key, "label": alias})
-    if len(present) < 2:
-        return list(table.columns)
-    shape.facts["aliases"].extend(aliases)
-    return present
+    end = first[0] if first else 0
+    header = compact[:end].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
+    words = [w for w in _words(compact[:end], spaced[:end]) if w != _fold(v.LEGAL_PERSON_GROUP_LABEL)]
+    for shows in (lambda label: _fold(label) in header, lambda label: _stacked(words, _fold(label))):
+        present, aliases = [], []
+        for column in table.columns:
+            if shows(column.label):
+                present.append(column)
+                continue
+            alias = next((a for a in column.aliases if shows(a)), None)
+            if alias:
+                present.append(column)
+                aliases.append({"table": table.key, "column": column.key, "label": alias})
+        if len(present) >= 2:
+            shape.facts["aliases"].extend(aliases)
+            return present
+    return list(table.columns)
+
+
+def _words(compact, spaced):
+    """The text's words, as the spaces printed cut it."""
+    words = []
+    for ch, gap in zip(compact, spaced):
+        if gap or not words:
+            words.append("")
+        words[-1] += ch
+    return words
+
+
+def _stacked(words, label, start=0):
+    """True when `label` is whole words of `words` from `start` on, in order, each but the last
+    at least two characters (「自然」「人」): letters printed one a line, the columns interleaved
+    (「自 商 科」 over 「然 业 研」), say nothing of which column a letter is in."""
+    for index in range(start, len(words)):
+        word = words[index]
+        if word == label:
+            return True
+        if len(word) >= 2 and label.startswith(word) and _stacked(words, label[len(word) :], index + 1):
+            return True
+    return False
 
 
 def _apart(table, compact, spaced, width, rows):

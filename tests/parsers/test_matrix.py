@@ -23,9 +23,10 @@ SHAPES = {
 }
 # Chromium takes seconds a page: run with `-m slow` (or the whole suite) to include it.
 SLOW = {"browser pdf": (".pdf", to_browser_pdf)}
-# What each shape must read at least, so a regression in any reader fails here (E3/E15 cells
-# excepted, they are honest); measured when the matrix was written.
-FLOOR = {"pdf unruled": 0.85, "flat joined": 0.95}
+# Every shape reads at least this share of the seeds' cells (the rest blank with E3/E15): 003's
+# rows 规章 and 行政规范性文件 print two figures for three columns (现行有效 blank), which spaces
+# alone cannot place.
+FLOOR = 0.99
 
 
 def check(render, suffix):
@@ -52,7 +53,7 @@ def _assert_shape(name, suffix, render):
     read, total, wrong = check(render, suffix)
     print(f"\n{name}: {read}/{total} cells read ({read / total:.1%})")
     assert not wrong, wrong[:10]
-    assert read / total >= FLOOR.get(name, 0.99), f"{name}: {read / total:.1%}"
+    assert read / total >= FLOOR, f"{name}: {read / total:.1%}"
 
 
 @pytest.mark.parametrize("name", list(SHAPES))
