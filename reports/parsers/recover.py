@@ -10,8 +10,9 @@ columns in official order:
 - otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
   starts a signed 本年增/减 cell) and only the splits the table's own accounting allows are kept:
   a row's 总计 is the sum of its parts (表三 each row, 表四 each group), each column of 表三
-  balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, and a
-  document row of 表二 cannot issue more than it has in force and repealed;
+  balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, a
+  document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
+  format a row cannot make public more than its total public nor lose more items than it had;
 - a reading is accepted only when it is the only one that fits. When the digits allow exactly one
   split, it is the published table even if it breaks the accounting (the rules say so); when
   several fit, or none does among several, the row's cells stay blank and facts["unrecovered"]
@@ -276,8 +277,7 @@ def _place_active(shape, table, rows):
     for key, (shown, text) in rows.items():
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
-        fits = _within_stock if table is v.ACTIVE and row.columns else (lambda values: True)
-        values, how = _read_row(shown, columns, fits)
+        values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
         if how is None:
             _unrecovered(shape, table, row, text)
             continue
@@ -290,6 +290,27 @@ def _place_active(shape, table, rows):
 def _within_stock(values):
     """表二 第（一）项: what was issued this year is in force or was repealed (W3's bound)."""
     return len(values) < 3 or values[0] <= values[1] + values[2]
+
+
+def _within_public(values):
+    """2019 表二 第（一）项: what was newly made public this year is among all that is public."""
+    return len(values) < 3 or values[1] <= values[2]
+
+
+def _items_remain(values):
+    """2019 表二's items: a year's decrease cannot remove more items than the year before had
+    (上一年项目数量 + 本年增/减 ≥ 0), which settles 12-150 as 12, −1, 50."""
+    return len(values) < 2 or values[0] + values[1] >= 0
+
+
+# The bounds a row of 表二 places on its own cells, by its columns: what decides a split of its
+# joined digits when only one reading keeps within them.
+BOUNDS = {
+    v.DOCUMENT_COLUMNS: _within_stock,
+    (v.MADE, v.PUBLISHED, v.TOTAL_PUBLIC): _within_public,
+    v.ITEM_COLUMNS_2019: _items_remain,
+    (v.PREVIOUS_ITEMS, v.CHANGE): _items_remain,
+}
 
 
 def _header_columns(shape, table, compact, spaced):
