@@ -104,3 +104,27 @@ def test_spaced_row_short_of_values_is_left_blank_not_shifted():
     assert set(shape.applications["new_received"].values()) == {None}
     assert ("E15", "new_received") in {(f.code, f.row) for f in evaluate(shape)}
     assert shape.applications["carried_over"] == text.applications["carried_over"]
+
+
+def test_label_wrapped_onto_the_row_of_its_values_is_read():
+    # A converter keeps a narrow label column's second line as a row of its own, the values on it.
+    text = parse_file(seed(1))
+    markdown = to_markdown(text).decode()
+    row = "|  |  | 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    assert row in markdown
+    wrapped = "|  |  | 2.申请人逾期未按收费通知 |  |  |  |  |  |  |  |\n|  |  | 要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    shape = parse_bytes(markdown.replace(row, wrapped).encode(), "seed1.md")
+    assert shape.applications == text.applications
+    assert not [f for f in evaluate(shape) if f.code in ("E3", "E15", "I1")]
+
+
+def test_spaced_row_with_joined_digits_reaches_recovery():
+    # 「2  0  0  0  0  02」: six numbers for seven cells, but its digits split one way only (no cell
+    # has a leading zero): placed, and marked as inferred (I2) with the text it was read from.
+    text = parse_file(seed(1))
+    spaced = to_spaced_text(text).decode()
+    row = "一、本年新收政府信息公开申请数量  2  0  0  0  0  0  2"
+    shape = parse_bytes(spaced.replace(row, "一、本年新收政府信息公开申请数量  2  0  0  0  0  02").encode(), "seed1.txt")
+    assert shape.applications == text.applications
+    codes = {(f.code, f.row) for f in evaluate(shape)}
+    assert ("I2", "new_received") in codes and not {c for c in codes if c[0] in ("E3", "E15")}
