@@ -322,7 +322,8 @@ def _header_columns(shape, table, compact, spaced):
     first = _find_label(table.rows[0], compact, 0)
     end = first[0] if first else 0
     header = compact[:end].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    words = [w for w in _words(compact[:end], spaced[:end]) if w != _fold(v.LEGAL_PERSON_GROUP_LABEL)]
+    words = _words(compact[:end], spaced[:end])
+    words.pop(_fold(v.LEGAL_PERSON_GROUP_LABEL), None)
     for shows in (lambda label: _fold(label) in header, lambda label: _stacked(words, _fold(label))):
         present, aliases = [], []
         for column in table.columns:
@@ -340,26 +341,38 @@ def _header_columns(shape, table, compact, spaced):
 
 
 def _words(compact, spaced):
-    """The text's words, as the spaces printed cut it."""
-    words = []
-    for ch, gap in zip(compact, spaced):
-        if gap or not words:
-            words.append("")
-        words[-1] += ch
+    """{word: the positions it stands at}, the words as the printed spaces cut the text."""
+    words, position = {}, -1
+    for index, (ch, gap) in enumerate(zip(compact, spaced)):
+        if gap or index == 0:
+            position += 1
+            words.setdefault(ch, [])
+            current = ch
+        else:
+            words[current].pop()
+            current += ch
+            words.setdefault(current, [])
+        words[current].append(position)
     return words
 
 
-def _stacked(words, label, start=0):
-    """True when `label` is whole words of `words` from `start` on, in order, each but the last
-    at least two characters (「自然」「人」): letters printed one a line, the columns interleaved
-    (「自 商 科」 over 「然 业 研」), say nothing of which column a letter is in."""
-    for index in range(start, len(words)):
-        word = words[index]
-        if word == label:
-            return True
-        if len(word) >= 2 and label.startswith(word) and _stacked(words, label[len(word) :], index + 1):
-            return True
-    return False
+def _stacked(words, label):
+    """True when `label` is whole words of the header in reading order, each but the last at least
+    two characters (「自然」「人」): letters printed one a line, the columns interleaved (「自 商 科」
+    over 「然 业 研」), say nothing of which column a letter is in. `words`: _words of the header.
+    Each prefix of the label is matched where it can end soonest, so the work is the label's
+    length squared, whatever the header's."""
+    soonest = {0: -1}  # characters of the label matched → the word position the match ends at
+    for start in range(len(label)):
+        if start not in soonest:
+            continue
+        for end in range(start + 1, len(label) + 1):
+            if end - start < 2 and end < len(label):
+                continue
+            later = [p for p in words.get(label[start:end], ()) if p > soonest[start]]
+            if later:
+                soonest[end] = min(soonest.get(end, later[0]), later[0])
+    return len(label) in soonest
 
 
 def _apart(table, compact, spaced, width, rows):
