@@ -63,6 +63,7 @@ def recover_tables(texts, shape, done=None):
             settled[table.key] = _place_active(shape, table, rows)
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
+            compact, spaced = _without_blocks(table, compact, spaced)
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
             columns = _header_columns(shape, table, compact, spaced)
             if len(columns) < len(table.columns):
@@ -109,6 +110,24 @@ def _find_label(row, compact, start):
             return at - len(prefix), at + len(fragment)
         return at, at + len(fragment)
     return None
+
+
+def _without_blocks(table, compact, spaced):
+    """The text without the labels of 表三's blocks (「（四）无法提供」), a merged cell's text
+    that a PDF without ruling lines prints amid a wrapped row label (「3.补正后申请内容仍不」
+    「（四）无法提供 明确」); never a row's own label (2019's （六）其他处理 is a row)."""
+    labels = {_fold(row.block) for row in table.rows if row.block} - {_fold(row.label) for row in table.rows}
+    pattern = re.compile("|".join(map(re.escape, sorted(labels, key=len, reverse=True))))
+    kept_chars, kept_gaps, gap, position = [], [], False, 0
+    for match in [*pattern.finditer(compact), None]:
+        stop = match.start() if match else len(compact)
+        for index in range(position, stop):
+            kept_chars.append(compact[index])
+            kept_gaps.append(spaced[index] or gap)
+            gap = False
+        if match:
+            gap, position = True, match.end()  # a label removed leaves a space, as between cells
+    return "".join(kept_chars), kept_gaps
 
 
 def _fold(text):

@@ -53,14 +53,14 @@ def _unwrapped(out, line, header):
     over 「开 0 0 …」) put back, when only together they name an official row; those lines are
     taken from `out`."""
     match = SPACED_ROW.match(line.strip())
-    if not match or _widths(match["label"], header):
+    if not match or _widths(_item_label(match["label"]), header):
         return line
     for count in (1, 2, 3):
         before = [_single_label(x) for x in out[-count:]]
         if len(before) < count or not all(before):
             break
         joined = "".join(before) + line.strip()
-        if _widths(SPACED_ROW.match(joined)["label"], header):
+        if _widths(_item_label(SPACED_ROW.match(joined)["label"]), header):  # 「仍不」+「（四）无法提供 明确」
             del out[-count:]
             return joined
     return line

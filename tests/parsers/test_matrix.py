@@ -19,7 +19,9 @@ SHAPES = {
     **{f"spaced {name}": (".txt", lambda shape, d=damage: to_spaced_text(shape, **d)) for name, damage in SPACED.items()},
     "pdf ruled": (".pdf", to_pdf),
     "pdf unruled": (".pdf", lambda shape: to_pdf(shape, ruled=False)),
+    "pdf across pages": (".pdf", lambda shape: to_pdf(shape, cell_size=9)),
     "pdf across pages, header repeated": (".pdf", lambda shape: to_pdf(shape, cell_size=9, repeat_header=True)),
+    "pdf unruled across pages": (".pdf", lambda shape: to_pdf(shape, cell_size=9, ruled=False)),
 }
 # Chromium takes seconds a page: run with `-m slow` (or the whole suite) to include it.
 SLOW = {"browser pdf": (".pdf", to_browser_pdf)}
