@@ -23,7 +23,8 @@ SHAPES = {
     "pdf across pages, header repeated": (".pdf", lambda shape: to_pdf(shape, cell_size=9, repeat_header=True)),
     "pdf unruled across pages": (".pdf", lambda shape: to_pdf(shape, cell_size=9, ruled=False)),
 }
-# Chromium takes seconds a page: run with `-m slow` (or the whole suite) to include it.
+# Chromium takes seconds a page: left out of the default run (pytest.ini), run with `-m slow`;
+# test_pdf prints each seed by Chromium in the default run already.
 SLOW = {"browser pdf": (".pdf", to_browser_pdf)}
 # Every shape reads at least this share of the seeds' cells (the rest blank with E3/E15): 003's
 # rows 规章 and 行政规范性文件 print two figures for three columns (现行有效 blank), which spaces
