@@ -144,21 +144,20 @@ def split_tables(rows):
 
 
 def _unwrapped(table, rows):
-    """Rows with a label a narrow column wrapped onto the next row put back together: a row that
-    names an official row but holds no value cell, followed by one whose label names no other
-    row and holds the values (「2.申请人逾期未按收费通知」 over 「要求缴纳费用、…申请 | 0 | 0 …」)."""
-    rows = list(rows)
+    """Each row's (label cells, value cells), a label a narrow column wrapped onto the next row put
+    back together: a row that names an official row but holds no value, followed by one whose
+    label names no other row and holds the values (「2.申请人逾期未按收费通知」 over
+    「要求缴纳费用、…申请 | 0 | 0 …」)."""
+    split = [split_row(cells) for cells in rows]
     out = []
-    for index, cells in enumerate(rows):
-        labels, values = split_row(cells)
-        following = rows[index + 1] if index + 1 < len(rows) else None
-        key = row_key(table, labels[-1]) if labels else None
-        if following is not None and key and not any(map(norm, values)):
-            rest, figures = split_row(following)
-            if rest and row_key(table, rest[-1]) in (None, key) and any(cell_kind(x) == NUMBER_CELL for x in figures):
-                rows[index + 1] = ["".join(map(norm, labels)) + "".join(map(norm, rest)), *figures]
+    for index, (labels, values) in enumerate(split):
+        if index + 1 < len(split) and labels and not any(map(norm, values)):
+            key = row_key(table, labels[-1])
+            rest, figures = split[index + 1]
+            if key and rest and row_key(table, rest[-1]) in (None, key) and any(cell_kind(x) == NUMBER_CELL for x in figures):
+                split[index + 1] = (["".join(map(norm, labels + rest))], figures)
                 continue
-        out.append(cells)
+        out.append((labels, values))
     return out
 
 
@@ -300,8 +299,7 @@ class TableReader:
             self._missing_columns(table, present, table.columns)
         else:
             present = list(v.APPLICANT_KEYS)  # no readable header: the official order
-        for cells in _unwrapped(table, rows[start:]):
-            labels, values = split_row(cells)
+        for labels, values in _unwrapped(table, rows[start:]):
             if not labels:
                 continue
             key = row_key(table, labels[-1])

@@ -23,6 +23,7 @@ whatever exceeds a cap is reported as not recoverable rather than guessed.
 """
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import product
 
 from reports import vocabulary as v
@@ -115,19 +116,24 @@ def _find_label(row, compact, start):
 def _without_blocks(table, compact, spaced):
     """The text without the labels of 表三's blocks (「（四）无法提供」), a merged cell's text
     that a PDF without ruling lines prints amid a wrapped row label (「3.补正后申请内容仍不」
-    「（四）无法提供 明确」); never a row's own label (2019's （六）其他处理 is a row)."""
+    「（四）无法提供 明确」); never a row's own label (2019's （六）其他处理 is a row). A label
+    removed leaves a space, as between cells."""
+    pieces, gaps, position = [], [], 0
+    for match in _block_labels(table).finditer(compact):
+        pieces.append(compact[position : match.start()])
+        gaps += spaced[position : match.start()]
+        position = match.end()
+        if position < len(spaced):
+            spaced[position] = True
+    if not pieces:
+        return compact, spaced
+    return "".join(pieces) + compact[position:], gaps + spaced[position:]
+
+
+@lru_cache(maxsize=2)
+def _block_labels(table):
     labels = {_fold(row.block) for row in table.rows if row.block} - {_fold(row.label) for row in table.rows}
-    pattern = re.compile("|".join(map(re.escape, sorted(labels, key=len, reverse=True))))
-    kept_chars, kept_gaps, gap, position = [], [], False, 0
-    for match in [*pattern.finditer(compact), None]:
-        stop = match.start() if match else len(compact)
-        for index in range(position, stop):
-            kept_chars.append(compact[index])
-            kept_gaps.append(spaced[index] or gap)
-            gap = False
-        if match:
-            gap, position = True, match.end()  # a label removed leaves a space, as between cells
-    return "".join(kept_chars), kept_gaps
+    return re.compile("|".join(map(re.escape, sorted(labels, key=len, reverse=True))))
 
 
 def _fold(text):
@@ -341,9 +347,15 @@ def _header_columns(shape, table, compact, spaced):
     first = _find_label(table.rows[0], compact, 0)
     end = first[0] if first else 0
     header = compact[:end].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    words = _words(compact[:end], spaced[:end])
-    words.pop(_fold(v.LEGAL_PERSON_GROUP_LABEL), None)
-    for shows in (lambda label: _fold(label) in header, lambda label: _stacked(words, _fold(label))):
+    words = {}  # the header's words, found only if its labels are not printed whole
+
+    def stacked(label):
+        if not words:
+            words.update(_words(compact[:end], spaced[:end]))
+            words.pop(_fold(v.LEGAL_PERSON_GROUP_LABEL), None)
+        return _stacked(words, _fold(label))
+
+    for shows in (lambda label: _fold(label) in header, stacked):
         present, aliases = [], []
         for column in table.columns:
             if shows(column.label):
