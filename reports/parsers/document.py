@@ -101,10 +101,12 @@ def build_report(blocks):
     blocks = [b for b in _split(_clean(blocks)) if isinstance(b, Grid) or (b.text and not identity.is_site_footer(b.text))]
     tables = TableReader(shape)
     parts = {"front": []}  # section key → its paragraphs
+    printed = {}  # section key → its text in reading order, tables' rows included, for recovery
     current = "front"
     for block in blocks:
         if isinstance(block, Grid):
             tables.read(block)
+            printed.setdefault(current, []).extend(" ".join(cells) for cells in block.rows)
             continue
         section = heading_section(block.text)
         if section or len(block.text) > 20:
@@ -114,8 +116,9 @@ def build_report(blocks):
             parts[current] = []
         else:
             parts[current].append(block)
+            printed.setdefault(current, []).append(block.text)
     tables.end_of_tables()
-    _recover(shape, tables, parts)
+    _recover(shape, tables, parts, printed)
     tables.finish()
     if len(parts) == 1 and not tables.found:
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
@@ -142,10 +145,12 @@ def build_report(blocks):
 TABLE_SECTIONS = (v.ACTIVE.key, v.APPLICATIONS.key, v.REVIEW_LITIGATION.key)
 
 
-def _recover(shape, tables, parts):
-    """Tables whose grid left official rows unread, read from their section's text (parsers.recover);
-    the text they were printed as is a table, not a note beside it."""
-    texts = {key: " ".join(p.text for p in parts[key]) for key in TABLE_SECTIONS if parts.get(key) and tables.lacks(key)}
+def _recover(shape, tables, parts, printed):
+    """Tables whose grid left official rows unread, read from their section's text (parsers.recover):
+    its paragraphs and its grids' rows, as the page printed them, whatever the format (a grid
+    that broke at a wrapped label or an unreadable header leaves its rows there). The text they
+    were printed as is a table, not a note beside it."""
+    texts = {key: " ".join(printed[key]) for key in TABLE_SECTIONS if printed.get(key) and tables.lacks(key)}
     if not texts:
         return
     for key, rows in recover_tables(texts, shape, done=tables.seen).items():

@@ -143,6 +143,24 @@ def split_tables(rows):
     return [chunk for chunk in chunks if chunk]
 
 
+def _unwrapped(table, rows):
+    """Each row's (label cells, value cells), a label a narrow column wrapped onto the next row put
+    back together: a row that names an official row but holds no value, followed by one whose
+    label names no other row and holds the values (「2.申请人逾期未按收费通知」 over
+    「要求缴纳费用、…申请 | 0 | 0 …」)."""
+    split = [split_row(cells) for cells in rows]
+    out = []
+    for index, (labels, values) in enumerate(split):
+        if index + 1 < len(split) and labels and not any(map(norm, values)):
+            key = row_key(table, labels[-1])
+            rest, figures = split[index + 1]
+            if key and rest and row_key(table, rest[-1]) in (None, key) and any(cell_kind(x) == NUMBER_CELL for x in figures):
+                split[index + 1] = (["".join(map(norm, labels + rest))], figures)
+                continue
+        out.append((labels, values))
+    return out
+
+
 class TableReader:
     """Accumulates the grids of one report into a ReportShape, then records what was missing."""
 
@@ -258,6 +276,8 @@ class TableReader:
                 if any(norm(x) for x in values):
                     self._extra(table, label)
                 continue
+            if not values:
+                continue  # its label alone (as for table 三): missing or recovered, not blank
             row = table.row_by_key[key]
             columns = [c.key for c in row.columns] or [None]
             fitted, extra = fit(values, len(columns))
@@ -279,11 +299,12 @@ class TableReader:
             self._missing_columns(table, present, table.columns)
         else:
             present = list(v.APPLICANT_KEYS)  # no readable header: the official order
-        for cells in rows[start:]:
-            labels, values = split_row(cells)
+        for labels, values in _unwrapped(table, rows[start:]):
             if not labels:
                 continue
             key = row_key(table, labels[-1])
+            if key and not values:
+                continue  # its label alone, the values not in this grid: missing (E3) or recovered, not blank
             if key is None or key in self.seen[table.key]:
                 if any(norm(x) for x in values) or key:
                     self._extra(table, "".join(map(norm, labels)))
@@ -305,6 +326,8 @@ class TableReader:
                 data = values
                 break
             header_text += "".join(map(norm, cells))
+        if data is None and all(any(map(norm, cells)) for cells in rows):
+            return  # its header only (the figures printed apart): the rows are missing, not blank
         groups = [g.key for g in table.rows if any(norm(m) in header_text for m in g.match)]
         if not groups:
             groups = [g.key for g in table.rows]

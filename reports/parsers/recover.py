@@ -10,8 +10,9 @@ columns in official order:
 - otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
   starts a signed 本年增/减 cell) and only the splits the table's own accounting allows are kept:
   a row's 总计 is the sum of its parts (表三 each row, 表四 each group), each column of 表三
-  balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, and a
-  document row of 表二 cannot issue more than it has in force and repealed;
+  balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, a
+  document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
+  format a row cannot make public more than its total public nor lose more items than it had;
 - a reading is accepted only when it is the only one that fits. When the digits allow exactly one
   split, it is the published table even if it breaks the accounting (the rules say so); when
   several fit, or none does among several, the row's cells stay blank and facts["unrecovered"]
@@ -22,6 +23,7 @@ whatever exceeds a cap is reported as not recoverable rather than guessed.
 """
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import product
 
 from reports import vocabulary as v
@@ -62,8 +64,9 @@ def recover_tables(texts, shape, done=None):
             settled[table.key] = _place_active(shape, table, rows)
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
+            compact, spaced = _without_blocks(table, compact, spaced)
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
-            columns = _header_columns(shape, table, compact)
+            columns = _header_columns(shape, table, compact, spaced)
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
@@ -108,6 +111,29 @@ def _find_label(row, compact, start):
             return at - len(prefix), at + len(fragment)
         return at, at + len(fragment)
     return None
+
+
+def _without_blocks(table, compact, spaced):
+    """The text without the labels of 表三's blocks (「（四）无法提供」), a merged cell's text
+    that a PDF without ruling lines prints amid a wrapped row label (「3.补正后申请内容仍不」
+    「（四）无法提供 明确」); never a row's own label (2019's （六）其他处理 is a row). A label
+    removed leaves a space, as between cells."""
+    pieces, gaps, position = [], [], 0
+    for match in _block_labels(table).finditer(compact):
+        pieces.append(compact[position : match.start()])
+        gaps += spaced[position : match.start()]
+        position = match.end()
+        if position < len(spaced):
+            spaced[position] = True
+    if not pieces:
+        return compact, spaced
+    return "".join(pieces) + compact[position:], gaps + spaced[position:]
+
+
+@lru_cache(maxsize=2)
+def _block_labels(table):
+    labels = {_fold(row.block) for row in table.rows if row.block} - {_fold(row.label) for row in table.rows}
+    return re.compile("|".join(map(re.escape, sorted(labels, key=len, reverse=True))))
 
 
 def _fold(text):
@@ -276,8 +302,7 @@ def _place_active(shape, table, rows):
     for key, (shown, text) in rows.items():
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
-        fits = _within_stock if table is v.ACTIVE and row.columns else (lambda values: True)
-        values, how = _read_row(shown, columns, fits)
+        values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
         if how is None:
             _unrecovered(shape, table, row, text)
             continue
@@ -292,25 +317,93 @@ def _within_stock(values):
     return len(values) < 3 or values[0] <= values[1] + values[2]
 
 
-def _header_columns(shape, table, compact):
+def _within_public(values):
+    """2019 表二 第（一）项: what was newly made public this year is among all that is public."""
+    return len(values) < 3 or values[1] <= values[2]
+
+
+def _items_remain(values):
+    """2019 表二's items: a year's decrease cannot remove more items than the year before had
+    (上一年项目数量 + 本年增/减 ≥ 0), which settles 12-150 as 12, −1, 50."""
+    return len(values) < 2 or values[0] + values[1] >= 0
+
+
+# The bounds a row of 表二 places on its own cells, by its columns: what decides a split of its
+# joined digits when only one reading keeps within them.
+BOUNDS = {
+    v.DOCUMENT_COLUMNS: _within_stock,
+    (v.MADE, v.PUBLISHED, v.TOTAL_PUBLIC): _within_public,
+    v.ITEM_COLUMNS_2019: _items_remain,
+    (v.PREVIOUS_ITEMS, v.CHANGE): _items_remain,
+}
+
+
+def _header_columns(shape, table, compact, spaced):
     """The applicant columns the header before the first row shows, in official order (000 prints
     five), its non-official labels noted for W17 as the grid notes them; all seven when no header
-    is recognisable."""
+    is recognisable. A PDF without ruling lines prints a narrow column's label a few characters
+    a line, the columns side by side (「自然 商业 科研」 over 「人 企业 机构」): a label there is
+    whole words of the header, in reading order."""
     first = _find_label(table.rows[0], compact, 0)
-    header = compact[: first[0] if first else 0].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    present, aliases = [], []
-    for column in table.columns:
-        if _fold(column.label) in header:
-            present.append(column)
+    end = first[0] if first else 0
+    header = compact[:end].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
+    words = {}  # the header's words, found only if its labels are not printed whole
+
+    def stacked(label):
+        if not words:
+            words.update(_words(compact[:end], spaced[:end]))
+            words.pop(_fold(v.LEGAL_PERSON_GROUP_LABEL), None)
+        return _stacked(words, _fold(label))
+
+    for shows in (lambda label: _fold(label) in header, stacked):
+        present, aliases = [], []
+        for column in table.columns:
+            if shows(column.label):
+                present.append(column)
+                continue
+            alias = next((a for a in column.aliases if shows(a)), None)
+            if alias:
+                present.append(column)
+                aliases.append({"table": table.key, "column": column.key, "label": alias})
+        if len(present) >= 2:
+            shape.facts["aliases"].extend(aliases)
+            return present
+    return list(table.columns)
+
+
+def _words(compact, spaced):
+    """{word: the positions it stands at}, the words as the printed spaces cut the text."""
+    words, position = {}, -1
+    for index, (ch, gap) in enumerate(zip(compact, spaced)):
+        if gap or index == 0:
+            position += 1
+            words.setdefault(ch, [])
+            current = ch
+        else:
+            words[current].pop()
+            current += ch
+            words.setdefault(current, [])
+        words[current].append(position)
+    return words
+
+
+def _stacked(words, label):
+    """True when `label` is whole words of the header in reading order, each but the last at least
+    two characters (「自然」「人」): letters printed one a line, the columns interleaved (「自 商 科」
+    over 「然 业 研」), say nothing of which column a letter is in. `words`: _words of the header.
+    Each prefix of the label is matched where it can end soonest, so the work is the label's
+    length squared, whatever the header's."""
+    soonest = {0: -1}  # characters of the label matched → the word position the match ends at
+    for start in range(len(label)):
+        if start not in soonest:
             continue
-        alias = next((a for a in column.aliases if _fold(a) in header), None)
-        if alias:
-            present.append(column)
-            aliases.append({"table": table.key, "column": column.key, "label": alias})
-    if len(present) < 2:
-        return list(table.columns)
-    shape.facts["aliases"].extend(aliases)
-    return present
+        for end in range(start + 1, len(label) + 1):
+            if end - start < 2 and end < len(label):
+                continue
+            later = [p for p in words.get(label[start:end], ()) if p > soonest[start]]
+            if later:
+                soonest[end] = min(soonest.get(end, later[0]), later[0])
+    return len(label) in soonest
 
 
 def _apart(table, compact, spaced, width, rows):

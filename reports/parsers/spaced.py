@@ -3,8 +3,8 @@ cell per line → the same text with its table lines as pipe rows, for parsers.m
 
 Spaces do not show which cell a value is in. So a line is a row only when its label names an
 official row and it holds as many values as that row has columns (table 三: as many as its header
-names); anything else stays text, and the row it may have been is reported missing (E3), never
-placed by guess.
+names); anything else stays text, never placed by guess here: the recovery stage (parsers.recover)
+places it where the table's accounting leaves one reading, and otherwise says so (E15).
 """
 import re
 
@@ -30,7 +30,8 @@ def spaced_as_pipes(lines):
     lines rewritten as pipe rows for read_markdown; None when it has no such tables.
 
     Spaces do not show which cell a value is in: a row with more or fewer values than its
-    official columns is left out (E3 names it) rather than placed by guess."""
+    official columns is kept as one cell of text, never placed by guess here; the recovery stage
+    places it only where the table's accounting leaves one reading, else says so (E15)."""
     out, rows, table, header = [], 0, False, set()
     for line in _without_page_numbers(lines):
         if heading_section(line.strip()):
@@ -52,14 +53,14 @@ def _unwrapped(out, line, header):
     over 「开 0 0 …」) put back, when only together they name an official row; those lines are
     taken from `out`."""
     match = SPACED_ROW.match(line.strip())
-    if not match or _widths(match["label"], header):
+    if not match or _widths(_item_label(match["label"]), header):
         return line
     for count in (1, 2, 3):
         before = [_single_label(x) for x in out[-count:]]
         if len(before) < count or not all(before):
             break
         joined = "".join(before) + line.strip()
-        if _widths(SPACED_ROW.match(joined)["label"], header):
+        if _widths(_item_label(SPACED_ROW.match(joined)["label"]), header):  # 「仍不」+「（四）无法提供 明确」
             del out[-count:]
             return joined
     return line
@@ -96,7 +97,7 @@ def _without_page_numbers(lines):
 
 
 def _spaced_cells(line, table, header):
-    """The cells of a table line of spaced text; [] for a row to leave out; None for prose.
+    """The cells of a table line of spaced text; None for prose.
     `header` collects the header labels of the table read so far."""
     text = line.strip()
     if not text or PAGE_FOOTER.match(text) or heading_section(text):
@@ -113,7 +114,8 @@ def _spaced_cells(line, table, header):
         label, values = _item_label(match["label"]), match["values"].split()
         widths = _widths(label, header)
         if widths:
-            return [label, *values] if len(values) in widths else []
+            # the wrong count of values: kept whole in one cell, for the recovery stage to place or report
+            return [label, *values] if len(values) in widths else [text]
         return None  # no official row's label (part of a wrapped one, or prose ending in numbers)
     # A row's label (or its block's) alone, its values on the lines below; never a sentence.
     if table and not text.endswith(STOPS) and (names_row([text]) or norm(text) in BLOCK_LABELS):

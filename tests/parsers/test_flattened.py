@@ -124,6 +124,21 @@ def test_ambiguous_signed_change_is_left_blank_with_its_text():
     assert shape.active_2019["fees"] == {"previous_items": 5, "change": -2}
 
 
+def test_signed_change_decided_only_where_one_reading_keeps_the_row_possible():
+    """12-150 is 12, −1, 50: 12, −15, 0 would leave fewer than no items. 5120 under 本年新制作 /
+    本年新公开 / 对外公开总数量 is 5, 1, 20: what is newly public is among all that is public.
+    Each is marked as inferred (I2) with the text it was read from."""
+    shape = ReportShape(format_version="2019")
+    text = ("第二十条第（一）项 信息内容 本年新制作数量 本年新公开数量 对外公开总数量 规章 3 2 10 规范性文件 5120 "
+            "第二十条第（五）项 信息内容 上一年项目数量 本年增/减 处理决定数量 行政许可12-150 行政处罚88-720")
+    recover_tables({"active": text}, shape)
+    assert shape.active_2019["licensing"] == {"previous_items": 12, "change": -1, "decisions": 50}
+    assert shape.active_2019["normative_documents"] == {"made": 5, "published": 1, "total_public": 20}
+    assert shape.active_2019["regulations"] == {"made": 3, "published": 2, "total_public": 10}
+    assert set(shape.facts["recovered"]) == {"active_2019__licensing", "active_2019__normative_documents"}
+    assert shape.facts["unrecovered"] == {"active_2019__penalty": "行政处罚88-720"}  # 88, −72, 0 or 88, −7, 20
+
+
 def test_hostile_digit_runs_are_bounded_and_said_so():
     """Thousands of digits in a row, or a row of many equally good splits: a bounded search, E15."""
     import time
