@@ -100,9 +100,9 @@ def populate(n):
         insert(AnnualReport,
                ["id", "agency_id", "year", "format_version", "status", "scope", "title", "overall", "other",
                 "source_file", "source_name", "source_sha256", "source_facts", "error_count", "warning_count",
-                "deadline", "created_at", "updated_at"],
+                "deadline", "created_at", "updated_at", "version", "preamble"],
                ((i + 1, i + 1, YEAR, "2021", ("submitted", "approved", "draft")[i % 3], "self", "", "", "", "",
-                 "", "", "{}", 1, 0, f"{YEAR + 1}-01-31", now, now) for i in range(n)))  # fmt: skip
+                 "", "", "{}", 1, 0, f"{YEAR + 1}-01-31", now, now, 1, "") for i in range(n)))  # fmt: skip
         generated = (tables(i) for i in range(n))
         active_columns = [active_field(r, c) for r, c, _ in tables(0)["active"]]
         insert(ActiveDisclosure, ["report_id", *active_columns],
