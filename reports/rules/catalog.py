@@ -511,11 +511,13 @@ def text_statements_match(shape):
     review = (REVIEW, "reconsideration", "total")
     litigation = ((REVIEW, "litigation_direct", "total"), (REVIEW, "litigation_after_reconsideration", "total"))
     for sentence, other_years in narrative.read(shape):
-        params = {"quote": sentence.quote()}
-        place = {"field": narrative.section_of(sentence.part), "text": sentence.location}
+
+        def hit(problem, *cell, cells=(), sentence=sentence):  # made for the rare sentence that needs one
+            place = {"field": narrative.section_of(sentence.part), "text": sentence.location}
+            return Hit(*cell, cells=cells, params={"quote": sentence.quote(), "problem": problem}, **place)
+
         if "申请" in sentence.text and narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
-            problem = f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符"
-            yield Hit(*received, params={**params, "problem": problem}, **place)
+            yield hit(f"与{v.cell_label(*received)}（{shape.cell(*received)}）不符", *received)
         reviewed = "复议" in sentence.text or "诉讼" in sentence.text
         for match in narrative.NO_REVIEW.finditer(sentence.text) if reviewed else ():
             kinds = match.group("kinds")
@@ -523,10 +525,9 @@ def text_statements_match(shape):
             stated = [cell for cell in cells if _n(shape.cell(*cell))]
             if stated:
                 counts = "、".join(f"{v.cell_label(*cell)}（{shape.cell(*cell)}）" for cell in stated)
-                yield Hit(*stated[0], cells=tuple(stated), params={**params, "problem": f"与{counts}不符"}, **place)
+                yield hit(f"与{counts}不符", *stated[0], cells=tuple(stated))
         for year in other_years:
-            problem = f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告"
-            yield Hit(params={**params, "problem": problem}, **place)
+            yield hit(f"陈述的是{year}年的统计数字，而本报告是{shape.year}年度报告")
 
 
 # -- Completeness (spec §1) ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ to ignore findings.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import cn2an
 
@@ -35,8 +36,9 @@ class Paragraph:
         return section_of(self.part)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence of a paragraph: a plain tuple, cheap to make (every report judged is split anew)."""
+
     paragraph: int  # the Paragraph's position
     part: str
     start: int  # the characters of the sentence in its paragraph

@@ -13,11 +13,11 @@ from reports import vocabulary as v
 
 def empty_table(table):
     """{row: {column: None}} for a matrix table, {row: None} for table 二's single-value rows."""
-    return {row: dict.fromkeys(columns) if columns else None for row, columns in _layout(table)}
+    return {row: dict.fromkeys(columns) if columns else None for row, columns in table_layout(table)}
 
 
 @lru_cache(maxsize=None)  # four tables; every shape built (thousands in a re-validation) asks
-def _layout(table):
+def table_layout(table):
     """(row key, its column keys or None) of `table`, in order."""
     return tuple((row.key, tuple(c.key for c in row.columns or table.columns) or None) for row in table.rows)
 
@@ -83,11 +83,14 @@ class ReportShape:
     def is_missing(self, table_key, row_key, column_key=None):
         """True when the document lacked this official row or column altogether (E3, not W1), or
         printed the row so that its figures could not be read back (E15): no sum can use it."""
-        if row_key in self.facts["missing_rows"].get(table_key, ()):
+        facts = self.facts
+        if not (facts["missing_rows"] or facts["missing_columns"] or facts.get("unrecovered")):
+            return False  # a complete document (nearly every one): asked of every cell by the sums
+        if row_key in facts["missing_rows"].get(table_key, ()):
             return True
-        if row_key and v.cell_key(table_key, row_key) in self.facts.get("unrecovered", ()):
+        if row_key and v.cell_key(table_key, row_key) in facts.get("unrecovered", ()):
             return True
-        return bool(column_key) and column_key in self.facts["missing_columns"].get(table_key, ())
+        return bool(column_key) and column_key in facts["missing_columns"].get(table_key, ())
 
     def recovered(self):
         """The cell keys whose figure was placed by inference from text, not read from a cell."""
