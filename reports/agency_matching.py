@@ -12,13 +12,11 @@ every agency that is the same name with or without its prefix, spelled out or ab
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from reports import roles
 from reports.models.agency import (
-    OPERATOR,
     Agency,
     AgencyNameEnding,
     AgencyRefused,
-    Profile,
+    office_region,
     regions_named,
     store_name_endings,
 )
@@ -29,7 +27,7 @@ from reports.parsers.blocks import norm
 class AgencyResolver:
     def __init__(self, agencies, user):
         self.agencies = agencies  # what the user may see
-        self.office = _office_region(user)  # None: every region
+        self.office = office_region(user)  # None: every region
 
     def candidates(self, name):
         """The agencies `name` may mean: the exact name alone, or every nearby spelling."""
@@ -140,14 +138,6 @@ def _nearby(names):
     named = forms | {short for form in forms for short in shorter_forms(form)}
     endings = AgencyNameEnding.objects.filter(ending__in=forms).values("agency_id")
     return Q(name__in=named) | Q(pk__in=endings)
-
-
-def _office_region(user):
-    """The 行政区划 an importing user's office covers, or None for every region."""
-    if user is OPERATOR or roles.role_of(user) == roles.SUPERUSER:
-        return None
-    profile = Profile.objects.filter(user=user).select_related("region").first()
-    return profile.region if profile else None
 
 
 class _Nearby:

@@ -8,23 +8,14 @@ import django_filters
 from django import forms
 from django.db.models import Count, Q, Sum
 
-from reports import roles
 from reports import vocabulary as v
 from reports.choices import GATED_STATUSES, AgencyKind, ReportStatus
 from reports.models import Agency, AnnualReport, Region, SummaryFigures
-from reports.models.agency import regions_around
+from reports.models.agency import office_region, regions_around
 from reports.models.annual_report import FIRST_YEAR, LAST_YEAR
 
 HAS_ERRORS = (("yes", "有错误"), ("no", "无错误"))
 APPROVED_STATUSES = (ReportStatus.APPROVED, ReportStatus.PUBLISHED)  # 审核通过及以后
-
-
-def office_region(user):
-    """The region `user`'s office covers: None for every region (as scope_of decides for
-    审核员/领导; a superuser, or a command, sees all)."""
-    if user is not None and roles.role_of(user) != roles.SUPERUSER:
-        return Region.objects.filter(profile__user=user).first()
-    return None
 
 
 def visible_regions(user):

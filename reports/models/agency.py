@@ -115,6 +115,14 @@ class AgencyRefused(Exception):
 OPERATOR = object()
 
 
+def office_region(user):
+    """The 行政区划 `user`'s office covers, or None for every region: a superuser, a command
+    (OPERATOR, or no user), or an account whose profile names no region (as scope_of reads it)."""
+    if user is None or user is OPERATOR or roles.role_of(user) == roles.SUPERUSER:
+        return None
+    return Region.objects.filter(profile__user=user).first()
+
+
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(scope_of(user))
