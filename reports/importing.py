@@ -92,7 +92,7 @@ def _audit(outcomes, user):
         result = AuditResult.FAILURE if outcome.action == "failed" else AuditResult.SUCCESS
         rows.append(audit.event_fields(AuditAction.IMPORT, outcome.name, _person(user), result, detail,
                                        username="（命令行）" if user is OPERATOR else None))  # fmt: skip
-    _insert(AuditEvent, rows)
+    insert_rows(AuditEvent, rows)
 
 
 def upload_files(data, filename):
@@ -361,7 +361,7 @@ def _bulk_create(ready, user, outcomes):
         report.set_shape(shape, findings)
         report.version = 1
         created.append((index, name, shape, result.sha256, report, findings))
-    _create_reports([report for *_, report, _ in created])
+    create_reports([report for *_, report, _ in created])
     rows = {}
     for index, name, shape, sha256, report, findings in created:
         source = f"导入 {report.source_name}"
@@ -369,7 +369,7 @@ def _bulk_create(ready, user, outcomes):
             rows.setdefault(model, []).extend(values)
         outcomes[index] = Outcome(name, "created", "", report)
     for model, values in rows.items():
-        _insert(model, values)
+        insert_rows(model, values)
     # A new report's next year, stored before, is judged against it (one of this batch already
     # was), and so is its region's aggregate (one of this batch was judged before its members).
     stored = {(report.agency_id, report.year) for *_, report, _ in created}
@@ -377,8 +377,8 @@ def _bulk_create(ready, user, outcomes):
     return later
 
 
-def _create_reports(reports):
-    """INSERT new reports as _insert writes rows, then read their keys back by agency and year
+def create_reports(reports):  # the batch import's, and generate_demo's
+    """INSERT new reports as insert_rows writes rows, then read their keys back by agency and year
     (unique together): bulk_create compiles SQL for each of their thirty-odd fields."""
     if not reports:
         return
@@ -387,7 +387,7 @@ def _create_reports(reports):
     for report in reports:
         report.created_at = report.updated_at = now
         report.set_deadline()  # bulk inserts do not call save()
-    _insert(AnnualReport, [{field: getattr(report, field) for field in fields} for report in reports])
+    insert_rows(AnnualReport, [{field: getattr(report, field) for field in fields} for report in reports])
     keys = AnnualReport.objects.filter(
         agency__in={r.agency_id for r in reports}, year__in={r.year for r in reports}
     ).values_list("agency_id", "year", "pk")
@@ -397,7 +397,7 @@ def _create_reports(reports):
         report._state.adding, report._state.db = False, DEFAULT_DB_ALIAS
 
 
-def _insert(model, rows):
+def insert_rows(model, rows):
     """INSERT rows given as {attname: value} (a field left out takes its default) in the form
     bulk_create would write them, minus the model instances and the per-value SQL compilation,
     which cost more than the rows themselves: PostgreSQL COPY, elsewhere one prepared INSERT

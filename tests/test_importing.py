@@ -311,7 +311,7 @@ def test_a_batch_the_database_refuses_is_imported_file_by_file(db, monkeypatch):
     def refuse(*args, **kwargs):
         raise IntegrityError("simulated conflict")
 
-    monkeypatch.setattr(importing, "_create_reports", refuse)
+    monkeypatch.setattr(importing, "create_reports", refuse)
     outcomes = list(importing.import_many([(seed(n).name, seed(n).read_bytes()) for n in range(5)], OPERATOR))
     assert [o.action for o in outcomes] == ["created"] * 5
     assert AnnualReport.objects.count() == 5 and ReportRevision.objects.count() == 5
@@ -341,7 +341,7 @@ def test_a_database_that_keeps_refusing_fails_files_not_the_import(db, monkeypat
     def refuse(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(importing, "_create_reports", refuse)
+    monkeypatch.setattr(importing, "create_reports", refuse)
     monkeypatch.setattr(AuditEvent.objects, "bulk_create", refuse)
     outcomes = list(importing.import_many([(seed(n).name, seed(n).read_bytes()) for n in range(3)], OPERATOR))
     assert [o.action for o in outcomes] == ["failed"] * 3 and "disk full" in outcomes[0].message

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from reports import vocabulary as v
 from reports.choices import AgencyKind, ReportStatus as S, Severity
-from reports.importing import _create_reports, _insert
+from reports.importing import create_reports, insert_rows
 from reports.models import (
     Agency,
     AnnualReport,
@@ -481,7 +481,7 @@ def store_batch(items):
         report = AnnualReport(agency=agency, year=draft.shape.year, status=draft.status, version=1)
         report.set_shape(draft.shape, findings=[])
         reports.append(report)
-    _create_reports(reports)
+    create_reports(reports)
     rows = {}
     transitions, revisions = [], []
     for report, (agency, draft) in zip(reports, items):
@@ -506,9 +506,9 @@ def store_batch(items):
                               "version": 2, "data": {**draft.shape.to_json(), "facts": draft.shape.facts}})  # fmt: skip
     rows.pop(Finding, None)
     for model, values in rows.items():
-        _insert(model, values)
-    _insert(Transition, transitions)
-    _insert(ReportRevision, revisions)
+        insert_rows(model, values)
+    insert_rows(Transition, transitions)
+    insert_rows(ReportRevision, revisions)
     _set_dates(reports)
     AnnualReport.objects.filter(pk__in=[r.pk for r in reports]).refresh_findings()
     _explain(reports)
@@ -545,7 +545,7 @@ def _explain(reports):
         if place not in seen:
             seen.add(place)
             rows.append({**dict(zip(places, place)), "text": "经核实，数据按实际情况填报。", "updated_at": timezone.now()})
-    _insert(WarningExplanation, rows)
+    insert_rows(WarningExplanation, rows)
 
 
 @dataclass

@@ -301,7 +301,7 @@ def _store_findings(reports, results):
     """Store each report's findings and counts (on the instances too); returns `results`. What a
     re-validation finds is nearly always what the last one found: only the findings and counts
     that changed are written, the time of validation for all in one statement."""
-    from reports.importing import _insert  # the batch import's INSERT (importing loads the models)
+    from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
 
     stored = {}
     for report_id, *values in Finding.objects.filter(report__in=reports).order_by("id").values_list("report_id", *FINDING_FIELDS):
@@ -313,7 +313,7 @@ def _store_findings(reports, results):
             changed.append(report.pk)
             rows += [{"report_id": report.pk, **f} for f in fields]
     Finding.objects.filter(report__in=changed).delete()
-    _insert(Finding, rows)
+    insert_rows(Finding, rows)
     counts, now = [], timezone.now()
     for report, findings in zip(reports, results):
         before = (report.error_count, report.warning_count)
