@@ -173,7 +173,9 @@ class AnnualReportQuerySet(models.QuerySet):
         Each chunk is stored in a transaction of its own: re-validating a year holds no lock for
         the whole run (clerks keep saving), and `progress` is seen by others as it goes."""
         total = with_errors = 0
-        reports = self.select_related("agency").order_by("agency_id", "year", "pk")
+        # Only what the rules and the counts read: the report's dates, each parsed from its column
+        # on every row, are not.
+        reports = self.select_related("agency").only(*JUDGED_FIELDS).order_by("agency_id", "year", "pk")
         with _collecting_per_chunk(), _evaluators(workers) as pool:
             chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
             judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
@@ -221,6 +223,12 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(year=year, created_at__date__lte=models.F("deadline")).exists()
 
 
+JUDGED_FIELDS = (
+    "agency__name", "agency__kind", "agency__region", "year", "format_version", "scope", "title", "preamble",
+    "overall", "other", "source_facts", "error_count", "warning_count",
+)  # fmt: skip
+
+
 def _chunks(items, size):
     batch = []
     for item in items:
@@ -255,16 +263,20 @@ def _evaluators(workers):
     if workers <= 1:
         yield None
         return
-    # Forked from a process whose collector is paused (_collecting_per_chunk): theirs runs as usual.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable) as pool:
+    # Forked from a process whose collector is paused (_collecting_per_chunk): so is theirs, each
+    # collecting after a part (_evaluate_each), for the reason the reading process does.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 
 
 PART = 50  # reports sent to an evaluating process at a time
 
 
-def _evaluate_each(pairs):
-    return [engine.evaluate(shape, context) for shape, context in pairs]
+def _evaluate_each(pairs, collect=False):
+    results = [engine.evaluate(shape, context) for shape, context in pairs]
+    if collect:
+        gc.collect(1)
+    return results
 
 
 def _judge(reports, shapes, pool=None):
@@ -275,7 +287,7 @@ def _judge(reports, shapes, pool=None):
     if pool is None:
         results = _evaluate_each(pairs)
         return lambda: results
-    parts = [pool.submit(_evaluate_each, pairs[i : i + PART]) for i in range(0, len(pairs), PART)]
+    parts = [pool.submit(_evaluate_each, pairs[i : i + PART], collect=True) for i in range(0, len(pairs), PART)]
     return lambda: [findings for part in parts for findings in part.result()]
 
 

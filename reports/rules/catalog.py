@@ -164,12 +164,31 @@ def expected(row, column, text=""):
     return kind
 
 
+def _cells_of_rows(table, values, worth_reading):
+    """(row, column) of `table`'s cells in reading order, in the rows whose stored value (a
+    {column: value} or table 二's single value) is `worth_reading`: E6 and W1 read a few rows of
+    the 300 cells every report has, and pass the rest over in C (filter, min, `in`)."""
+    for row in table.rows:
+        if worth_reading(values[row.key]):
+            yield from ((row, column) for column in row.columns or table.columns or (None,))
+
+
+def _any_negative(held):
+    if isinstance(held, dict):
+        return min(filter(None, held.values()), default=0) < 0
+    return held is not None and held < 0
+
+
+def _any_blank(held):
+    return held is None or (isinstance(held, dict) and None in held.values())
+
+
 @rule("E6", ERROR, "数值合法", "{cell}填写为「{text}」，应为{expected}。")
 def valid_numbers(shape):
     invalid = shape.facts["invalid_cells"]
     for table in v.tables_for(shape.format_version):
         values = shape.table(table.key)  # read directly: some 300 cells a report
-        for row, column in table.cells():
+        for row, column in _cells_of_rows(table, values, lambda held: invalid or _any_negative(held)):
             key = v.cell_key(table.key, row.key, column and column.key) if invalid else None
             value = values[row.key] if column is None else values[row.key][column.key]
             if key in invalid:
@@ -208,7 +227,7 @@ def blank_cells(shape):
         return
     for table in v.tables_for(shape.format_version):
         values = shape.table(table.key)
-        for row, column in table.cells():
+        for row, column in _cells_of_rows(table, values, _any_blank):
             column_key = column and column.key
             value = values[row.key] if column is None else values[row.key][column_key]
             if value is None and shape.left_blank(table.key, row.key, column_key):
