@@ -123,15 +123,13 @@ def _figures_of(batch, whole=False):
         for key, model in TABLE_TWO_MODELS.items()
     }
     applications, reviews = {}, {}
-    rows = ApplicationRow.objects.filter(report_id__in=ids).values_list("report_id", "row", *v.APPLICANT_KEYS)
-    for report_id, row, *values in rows:
+    for report_id, row, *values in _rows_of(ApplicationRow, ids, "row", *v.APPLICANT_KEYS):
         applications.setdefault(report_id, []).append((row, values))
-    rows = ReviewLitigationRow.objects.filter(report_id__in=ids).values_list("report_id", "group", *v.RESULT_KEYS)
-    for report_id, group, *values in rows:
+    for report_id, group, *values in _rows_of(ReviewLitigationRow, ids, "group", *v.RESULT_KEYS):
         reviews.setdefault(report_id, []).append((group, values))
     items = {"problems": {}, "improvements": {}}
     for key, model in (("problems", Problem), ("improvements", Improvement)) if whole else ():
-        for report_id, text in model.objects.filter(report_id__in=ids).order_by("position").values_list("report_id", "text"):
+        for report_id, text in _rows_of(model, ids, "text", order="position"):
             items[key].setdefault(report_id, []).append(text)
     for report in batch:
         stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
@@ -142,6 +140,19 @@ def _figures_of(batch, whole=False):
             facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
             tables.update(sections=sections, facts=facts)
         yield report, ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version, **tables)
+
+
+def _rows_of(model, ids, *fields, order=None):
+    """(report id, *fields) of `model`'s rows of the reports `ids`, in a statement written here:
+    Django would prepare each of a chunk's 500 ids anew for each query, a fifth of reading a
+    chunk. For fields the database returns as Python has them (integers, text)."""
+    connection = connections[model.objects.db]
+    name, meta = connection.ops.quote_name, model._meta
+    columns = ", ".join(name(meta.get_field(f).column) for f in ("report", *fields))
+    sql = f"SELECT {columns} FROM {name(meta.db_table)} WHERE {name('report_id')} IN ({', '.join(['%s'] * len(ids))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (f" ORDER BY {name(meta.get_field(order).column)}" if order else ""), ids)
+        return cursor.fetchall()
 
 
 class AnnualReportQuerySet(models.QuerySet):

@@ -148,7 +148,7 @@ def read(shape):
             if part.split(".")[0] not in ("overall", "notes", "other"):
                 continue
             # Most lines name no earlier year: their sentences are not looked at one by one.
-            earlier = any(year - 30 <= int(m.group("year")) < year for m in YEAR.finditer(line))
+            earlier = any(year - 30 <= int(stated) < year for stated, _ in YEAR.findall(line))
             reading += [
                 (s, [stated for _, stated in other_year_statements(s, year)] if earlier else [])
                 for s in _sentences(position, part, line)
