@@ -39,6 +39,9 @@ SECTIONS = (
     Section("other", "六", "其他需要报告的事项", r"^其他需要报告的事项$"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+# The ordinal a report prints before a heading, a row's label or an item: 一、 （二） 3. (1) 一）
+# (a fragment of regex, for the parsers to strip and the rules to read sub-headings by).
+ENUMERATOR = r"(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[（(]?[一二三四五六七八九十\d]+[)）、.．])"
 
 
 def heading(key):

@@ -2,6 +2,7 @@
 import html
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from reports.layout import Marked, narrative_layout, official_tables
 from reports.models import Finding, Paragraph
 from reports.models.agency import OPERATOR
 from reports.models.submission import FindingPlace, place_fields, place_of
+from reports.parsers.grid import ENUMERATOR
 from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
@@ -128,6 +130,16 @@ def test_sub_headings_as_reports_write_them():
         ("建立健全工作机制", "overall"),
         (v.PROBLEMS_LABEL, "problems"),
     ]
+
+
+@pytest.mark.parametrize("enumerator", ["一、", "（二）", "(三)", "（ 四 ）", "3.", "4、", "5．", "（6）", "(7)", "八）", "9)"])
+def test_labels_and_sub_headings_open_with_the_same_enumerators(enumerator):
+    """One enumerator (vocabulary.ENUMERATOR): what the parsers strip from a row's label or an
+    item is what opens a sub-heading."""
+    assert ENUMERATOR.sub("", f"{enumerator}予以公开") == "予以公开"
+    shape = ReportShape()
+    shape.sections["overall"] = f"{enumerator}主动公开情况\n本年度主动公开信息12条。"
+    assert [p.subheading for p in narrative.paragraphs(shape)] == ["主动公开情况", "主动公开情况"]
 
 
 def pointers(page, finding):

@@ -80,10 +80,9 @@ def passages(shape, parts=("overall", "notes", "other")):
 
 # A sub-heading: a short line without a sentence's end (主动公开情况), or the short clause an
 # enumerated paragraph opens with (（一）主动公开情况。本年度…; 1.依申请公开：…).
-ENUMERATOR = r"(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])"
 HEADING_TEXT = r"[^。！？；：:，,（）()]{2,24}"
 SUBHEADING = re.compile(
-    rf"^\s*(?:{ENUMERATOR}\s*\**(?P<opening>{HEADING_TEXT})[。：:]|(?:{ENUMERATOR}\s*)?\**(?P<line>{HEADING_TEXT})$)"
+    rf"^\s*(?:{v.ENUMERATOR}\s*\**(?P<opening>{HEADING_TEXT})[。：:]|(?:{v.ENUMERATOR}\s*)?\**(?P<line>{HEADING_TEXT})$)"
 )
 
 
