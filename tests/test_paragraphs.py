@@ -1,15 +1,18 @@
 """The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
 import html
+import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from reports import versions
 from reports import vocabulary as v
 from reports.layout import Marked, narrative_layout, official_tables
-from reports.models import Finding, Paragraph
+from reports.models import AnnualReport, Finding, Paragraph
+from reports.models.annual_report import paragraph_fields
 from reports.models.agency import OPERATOR
 from reports.models.submission import FindingPlace, place_fields, place_of
 from reports.parsers.grid import ENUMERATOR
@@ -78,6 +81,58 @@ def test_a_new_version_replaces_the_paragraphs_and_the_pointer_follows(seeds):
     assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
     assert report.paragraphs.get(position=0).text == "新增的第一段。"
     assert Paragraph.objects.filter(report=report).count() == len(list(narrative.paragraphs(shape)))
+
+
+def store_stale_paragraphs(report):
+    """Store the report's paragraphs as another reading of its text would have (as before an
+    upgrade changed narrative.paragraphs): one paragraph more at the start, every position after
+    it one further on. Returns the rows now stored."""
+    shape = report.to_shape()
+    shape.sections["overall"] = "旧的分段多读出的一段。\n" + shape.sections["overall"]
+    Paragraph.objects.filter(report=report).delete()
+    Paragraph.objects.bulk_create(Paragraph(report=report, **paragraph_fields(p)) for p in narrative.paragraphs(shape))
+    return stored_paragraphs(report)
+
+
+def stored_paragraphs(report):
+    return [(p.position, p.section, p.part, p.subheading, p.text) for p in report.paragraphs.all()]
+
+
+def read_paragraphs(report):
+    return [tuple(paragraph_fields(p).values()) for p in narrative.paragraphs(report.to_shape())]
+
+
+@pytest.mark.parametrize("refresh", [
+    lambda report: AnnualReport.objects.filter(pk=report.pk).refresh_findings(),
+    lambda report: report.refresh_findings(),
+], ids=["re-validation", "one report"])  # fmt: skip
+def test_a_refresh_rewrites_stale_paragraphs_that_its_findings_point_into(seeds, refresh):
+    report = seeds[3]
+    store_stale_paragraphs(report)
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] != STATEMENT  # the page would mark other words
+    refresh(report)
+    assert stored_paragraphs(report) == read_paragraphs(report)
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+
+
+def test_a_re_validation_leaves_paragraphs_that_agree_and_reports_without_sentence_findings(seeds):
+    """Only the paragraphs of reports with a finding about a sentence are read again (it costs
+    CPU), and only those that differ are written; validate_reports --paragraphs reads every
+    report's."""
+    pointing, other = seeds[3], seeds[0]
+    assert not other.findings.filter(paragraph__isnull=False).exists()
+    kept = set(pointing.paragraphs.values_list("id", flat=True))
+    stale = store_stale_paragraphs(other)
+    AnnualReport.objects.filter(pk__in=[pointing.pk, other.pk]).refresh_findings()
+    assert set(pointing.paragraphs.values_list("id", flat=True)) == kept
+    assert stored_paragraphs(other) == stale
+    call_command("validate_reports", "--paragraphs", stdout=io.StringIO())
+    assert stored_paragraphs(other) == read_paragraphs(other)
+    assert set(pointing.paragraphs.values_list("id", flat=True)) == kept
 
 
 def marked_and_linked(page, finding):

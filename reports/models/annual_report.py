@@ -161,10 +161,12 @@ class AnnualReportQuerySet(models.QuerySet):
             "application_rows", "review_rows", "problems", "improvements"
         )
 
-    def refresh_findings(self, chunk=500, progress=None, workers=1):
+    def refresh_findings(self, chunk=500, progress=None, workers=1, all_paragraphs=False):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
         refreshed and how many of them have errors. `progress(count)` hears of each chunk.
+        Stored paragraphs that the findings point into are rewritten where the narrative is now
+        read otherwise (_store_paragraphs); with `all_paragraphs`, every report's are.
 
         An agency's reports are taken together, in order of year: each is judged against the one
         before it, which is then at hand, not read again. With `workers` > 1 the rules run in that
@@ -176,10 +178,10 @@ class AnnualReportQuerySet(models.QuerySet):
         reports = self.select_related("agency").order_by("agency_id", "year", "pk")
         with _collecting_per_chunk(), _evaluators(workers) as pool:
             chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
-            judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
-            for batch, findings in _one_ahead(judged):
+            judged = (_judged(batch, pool) for batch in chunks)
+            for batch, shapes, findings in _one_ahead(judged):
                 with transaction.atomic():
-                    _store_findings(batch, findings())
+                    _store_paragraphs(batch, shapes, _store_findings(batch, findings()), all_paragraphs)
                 gc.collect(1)  # what this chunk left in reference cycles, if anything
                 total += len(batch)
                 with_errors += sum(report.error_count > 0 for report in batch)
@@ -279,6 +281,12 @@ def _judge(reports, shapes, pool=None):
     return lambda: [findings for part in parts for findings in part.result()]
 
 
+def _judged(batch, pool):
+    """(batch, the shapes of its reports, their findings as _judge gives them)."""
+    shapes = [shape for _, shape in _figures_of(batch, whole=True)]
+    return batch, shapes, _judge(batch, shapes, pool)
+
+
 def _one_ahead(items):
     """Each of `items` once the next one has been made: the work of making it (reading a chunk,
     handing it to the evaluating processes) overlaps what is done with this one."""
@@ -293,27 +301,45 @@ def _one_ahead(items):
 
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
-    counts; returns the findings of each, in order."""
-    return _store_findings(reports, _judge(reports, shapes)())
+    counts, and the paragraphs the findings point into; returns the findings of each, in order."""
+    return _store_paragraphs(reports, shapes, _store_findings(reports, _judge(reports, shapes)()))
+
+
+def _rewrite(model, names, wanted):
+    """Make the rows of `model` of each report in `wanted` ({report id: [field values]}) these,
+    in the model's order: only the reports whose rows differ (in the fields `names`) are written."""
+    from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
+
+    stored = {}
+    for report_id, *values in model.objects.filter(report__in=list(wanted)).values_list("report_id", *names):
+        stored.setdefault(report_id, []).append(tuple(values))
+    changed = [pk for pk, rows in wanted.items() if [tuple(r[n] for n in names) for r in rows] != stored.get(pk, [])]
+    model.objects.filter(report__in=changed).delete()
+    insert_rows(model, [{"report_id": pk, **row} for pk in changed for row in wanted[pk]])
+
+
+def _store_paragraphs(reports, shapes, results, every=False):
+    """Store the paragraphs of each report whose findings (`results`) point into its text, where
+    they are not what narrative.paragraphs now reads from it (a version stores them, but a
+    re-validation after an upgrade may read the text otherwise): a sentence finding's paragraph
+    and characters are then the stored row's. Other reports' are left as stored (reading every
+    report's text again would cost a re-validation some 3% of its time), unless `every`.
+    Returns `results`."""
+    wanted = {
+        report.pk: [paragraph_fields(p) for p in narrative.paragraphs(shape)]
+        for report, shape, findings in zip(reports, shapes, results)
+        if every or any(f.paragraph is not None for f in findings)
+    }
+    _rewrite(Paragraph, PARAGRAPH_FIELDS, wanted)
+    return results
 
 
 def _store_findings(reports, results):
     """Store each report's findings and counts (on the instances too); returns `results`. What a
     re-validation finds is nearly always what the last one found: only the findings and counts
     that changed are written, the time of validation for all in one statement."""
-    from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
-
-    stored = {}
-    for report_id, *values in Finding.objects.filter(report__in=reports).order_by("id").values_list("report_id", *FINDING_FIELDS):
-        stored.setdefault(report_id, []).append(tuple(values))
-    changed, rows = [], []
-    for report, findings in zip(reports, results):
-        fields = [Finding.fields_from_engine(f) for f in findings]
-        if [tuple(f[name] for name in FINDING_FIELDS) for f in fields] != stored.get(report.pk, []):
-            changed.append(report.pk)
-            rows += [{"report_id": report.pk, **f} for f in fields]
-    Finding.objects.filter(report__in=changed).delete()
-    insert_rows(Finding, rows)
+    wanted = {report.pk: [Finding.fields_from_engine(f) for f in findings] for report, findings in zip(reports, results)}
+    _rewrite(Finding, FINDING_FIELDS, wanted)
     counts, now = [], timezone.now()
     for report, findings in zip(reports, results):
         before = (report.error_count, report.warning_count)
@@ -561,6 +587,10 @@ def paragraph_fields(paragraph):
     """The stored row of a narrative.Paragraph."""
     return {"position": paragraph.position, "section": paragraph.section, "part": paragraph.part,
             "subheading": paragraph.subheading[:100], "text": paragraph.text}  # fmt: skip
+
+
+# What a paragraph stores: a re-validation compares them (_store_paragraphs).
+PARAGRAPH_FIELDS = ("position", "section", "part", "subheading", "text")
 
 
 # What AnnualReport.section_values fills: the section models, the paragraphs and the findings.
