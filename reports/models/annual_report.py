@@ -1,5 +1,6 @@
 """The annual report, its findings and its revisions."""
 import gc
+import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -305,32 +306,26 @@ def _refresh(reports, shapes):
     return _store_paragraphs(reports, shapes, _store_findings(reports, _judge(reports, shapes)()))
 
 
-def _rewrite(model, names, wanted):
-    """Make the rows of `model` of each report in `wanted` ({report id: [field values]}) these,
-    in the model's order: only the reports whose rows differ (in the fields `names`) are written."""
+def _store_paragraphs(reports, shapes, results, every=False):
+    """Store the paragraphs of each report whose findings (`results`) point into its text where
+    narrative.paragraphs now reads them otherwise than they were stored (an upgrade may change
+    the reading; a version stores them as it reads them): a sentence finding's paragraph and
+    characters are then the stored row's. Told by the digest stored with the rows, not by
+    reading them. Other reports' are left as stored (reading every report's text again would
+    cost a re-validation some 6% of its CPU), unless `every`. Returns `results`."""
     from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
 
-    stored = {}
-    for report_id, *values in model.objects.filter(report__in=list(wanted)).values_list("report_id", *names):
-        stored.setdefault(report_id, []).append(tuple(values))
-    changed = [pk for pk, rows in wanted.items() if [tuple(r[n] for n in names) for r in rows] != stored.get(pk, [])]
-    model.objects.filter(report__in=changed).delete()
-    insert_rows(model, [{"report_id": pk, **row} for pk in changed for row in wanted[pk]])
-
-
-def _store_paragraphs(reports, shapes, results, every=False):
-    """Store the paragraphs of each report whose findings (`results`) point into its text, where
-    they are not what narrative.paragraphs now reads from it (a version stores them, but a
-    re-validation after an upgrade may read the text otherwise): a sentence finding's paragraph
-    and characters are then the stored row's. Other reports' are left as stored (reading every
-    report's text again would cost a re-validation some 3% of its time), unless `every`.
-    Returns `results`."""
-    wanted = {
-        report.pk: [paragraph_fields(p) for p in narrative.paragraphs(shape)]
-        for report, shape, findings in zip(reports, shapes, results)
-        if every or any(f.paragraph is not None for f in findings)
-    }
-    _rewrite(Paragraph, PARAGRAPH_FIELDS, wanted)
+    changed = {}
+    for report, shape, findings in zip(reports, shapes, results):
+        if every or [f for f in findings if f.paragraph is not None]:
+            rows = list(map(paragraph_fields, narrative.paragraphs(shape)))
+            digest = paragraphs_digest(rows)
+            if digest != report.paragraphs_digest:
+                changed[report.pk], report.paragraphs_digest = rows, digest
+    if changed:  # rarely: after an upgrade that reads the text otherwise
+        Paragraph.objects.filter(report__in=list(changed)).delete()
+        insert_rows(Paragraph, [{"report_id": pk, **row} for pk, rows in changed.items() for row in rows])
+        AnnualReport.objects.bulk_update([r for r in reports if r.pk in changed], ["paragraphs_digest"])
     return results
 
 
@@ -338,8 +333,19 @@ def _store_findings(reports, results):
     """Store each report's findings and counts (on the instances too); returns `results`. What a
     re-validation finds is nearly always what the last one found: only the findings and counts
     that changed are written, the time of validation for all in one statement."""
-    wanted = {report.pk: [Finding.fields_from_engine(f) for f in findings] for report, findings in zip(reports, results)}
-    _rewrite(Finding, FINDING_FIELDS, wanted)
+    from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
+
+    stored = {}
+    for report_id, *values in Finding.objects.filter(report__in=reports).order_by("id").values_list("report_id", *FINDING_FIELDS):
+        stored.setdefault(report_id, []).append(tuple(values))
+    changed, rows = [], []
+    for report, findings in zip(reports, results):
+        fields = [Finding.fields_from_engine(f) for f in findings]
+        if [tuple(f[name] for name in FINDING_FIELDS) for f in fields] != stored.get(report.pk, []):
+            changed.append(report.pk)
+            rows += [{"report_id": report.pk, **f} for f in fields]
+    Finding.objects.filter(report__in=changed).delete()
+    insert_rows(Finding, rows)
     counts, now = [], timezone.now()
     for report, findings in zip(reports, results):
         before = (report.error_count, report.warning_count)
@@ -385,6 +391,9 @@ class AnnualReport(models.Model):
     overdue_after = models.DateField("逾期起算日", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Of the paragraph rows stored with the version (paragraphs_digest): a re-validation compares
+    # it with what the narrative now reads (blank for rows stored before it: read again).
+    paragraphs_digest = models.CharField("正文段落摘要", max_length=32, blank=True, editable=False)
     # Raised by every stored version: a form carries the number it was opened with, and a save
     # from a page that someone else's save has made stale is refused (reports.versions).
     version = models.PositiveIntegerField("版本号", default=0)
@@ -462,6 +471,7 @@ class AnnualReport(models.Model):
         self.other = shape.sections.get("other") or ""
         # The texts before 一 have fields of their own.
         self.source_facts = {k: x for k, x in shape.facts.items() if k not in ("title", "preamble")}
+        self.paragraphs_digest = paragraphs_digest(map(paragraph_fields, narrative.paragraphs(shape)))
         self._count(findings)
         return findings
 
@@ -589,8 +599,10 @@ def paragraph_fields(paragraph):
             "subheading": paragraph.subheading[:100], "text": paragraph.text}  # fmt: skip
 
 
-# What a paragraph stores: a re-validation compares them (_store_paragraphs).
-PARAGRAPH_FIELDS = ("position", "section", "part", "subheading", "text")
+def paragraphs_digest(rows):
+    """What a report's paragraph rows (paragraph_fields) hold, in 32 characters: stored with them,
+    so that a re-validation tells whether the text is now read otherwise without reading them."""
+    return hashlib.blake2b(repr([tuple(row.values()) for row in rows]).encode(), digest_size=16).hexdigest()
 
 
 # What AnnualReport.section_values fills: the section models, the paragraphs and the findings.

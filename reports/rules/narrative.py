@@ -21,10 +21,10 @@ SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 CLAUSE_END = "，,。！？；;\n"
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of the narrative as stored (reports.models.Paragraph derives from these): one
-    line of a section's text, an item of 五, or a line of the text printed beside a table."""
+    line of a section's text, an item of 五, or a line of the text printed beside a table. A
+    plain tuple, cheap to make: a re-validation reads the paragraphs of many reports again."""
 
     position: int  # its place in the whole narrative, in the document's order, from 0
     part: str  # where its text is: overall, notes.applications, problems.0 … (passages)
