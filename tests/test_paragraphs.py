@@ -1,9 +1,13 @@
 """The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
 import html
+import inspect
 import io
+import pkgutil
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -135,6 +139,36 @@ def test_a_re_validation_leaves_paragraphs_that_agree_and_reports_without_senten
     call_command("validate_reports", "--paragraphs", stdout=io.StringIO())
     assert stored_paragraphs(other) == read_paragraphs(other)
     assert set(pointing.paragraphs.values_list("id", flat=True)) == kept
+
+
+# Found by name: migrations are renumbered when branches merge.
+PARAGRAPHS_MIGRATION = next(
+    m.name for m in pkgutil.iter_modules(import_module("reports.migrations").__path__)
+    if m.name.endswith("_narrative_paragraphs")
+)  # fmt: skip
+
+
+def test_the_paragraphs_migration_reads_the_stored_text_with_code_of_its_own(seeds):
+    """The migration that brought paragraphs in makes the same rows whatever the project's code
+    becomes: it imports none of it. It cuts every stored report's text into paragraphs and
+    turns a finding's ("text", part, "start-end") cell into a pointer at the paragraph."""
+    migration = import_module(f"reports.migrations.{PARAGRAPHS_MIGRATION}")
+    assert not re.search(r"^\s*(?:from|import)\s+reports\b", inspect.getsource(migration), re.M)
+    report = seeds[3]
+    finding = report.findings.get(code="W10")
+    lines = [(position, part, text) for position, _, part, _, text in stored_paragraphs(report)]
+    part = report.paragraphs.get(position=finding.paragraph).part
+    begin = report.source_facts["notes"]["review_litigation"].index(STATEMENT)
+    Finding.objects.filter(pk=finding.pk).update(  # as findings marked a sentence before
+        paragraph=None, span_start=None, span_end=None,
+        cells=[*finding.cells, ["text", part, f"{begin}-{begin + len(STATEMENT)}"]],
+    )  # fmt: skip
+    Paragraph.objects.all().delete()
+    migration.derive_paragraphs(apps, None)
+    assert [(position, part, text) for position, _, part, _, text in stored_paragraphs(report)] == lines
+    finding.refresh_from_db()
+    assert not [cell for cell in finding.cells if cell[0] == "text"]
+    assert report.paragraphs.get(position=finding.paragraph).text[finding.span_start : finding.span_end] == STATEMENT
 
 
 def marked_and_linked(page, finding):
