@@ -17,21 +17,20 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from reports import vocabulary as v
-from reports.layout import HEADINGS, official_tables
+from reports.layout import HEADINGS, official_tables, place_of
 from reports.rules import narrative
 from reports.rules.catalog import cross_year_cells
 from reports.rules.context import previous_reports
 
+
+def _heading(part):
+    """The heading a part's paragraphs are compared under: its section's, and an item's list."""
+    heading, field = HEADINGS[v.section_of(part)], part.split(".")[0]
+    return f"{heading}·{v.ITEM_LISTS[field]}" if field in v.ITEM_LISTS else heading
+
+
 # Where the narrative is compared, in the document's order: (narrative_layout's place, heading).
-PLACES = (
-    ("overall", HEADINGS["overall"]),
-    ("active", HEADINGS["active"]),
-    ("applications", HEADINGS["applications"]),
-    ("review_litigation", HEADINGS["review_litigation"]),
-    ("problems", f"{HEADINGS['problems']}·{HEADINGS['problems_label']}"),
-    ("improvements", f"{HEADINGS['problems']}·{HEADINGS['improvements_label']}"),
-    ("other", HEADINGS["other"]),
-)
+PLACES = tuple({place_of(part): _heading(part) for part in v.NARRATIVE_PARTS}.items())
 # A token of the word diff: a number, a Latin word, or one character (Chinese has no spaces).
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]+|\s+|.", re.S)
 
@@ -108,8 +107,7 @@ def compare(report, findings, visible, page):
 def _by_place(shape):
     places = {}
     for paragraph in narrative.paragraphs(shape):
-        key = paragraph.part.split(".")[0]
-        places.setdefault(key if key in ("problems", "improvements") else paragraph.section, []).append(paragraph.text)
+        places.setdefault(place_of(paragraph.part), []).append(paragraph.text)
     return places
 
 

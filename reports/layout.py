@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from reports import vocabulary as v
 from reports.choices import Severity
-from reports.rules import narrative
 
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -228,6 +227,13 @@ class ParagraphLayout:
     pieces: list
 
 
+def place_of(part):
+    """Where a page shows a narrative part: under its section, 五's items under their list
+    (problems, improvements)."""
+    field = part.split(".")[0]
+    return field if field in v.ITEM_LISTS else v.section_of(part)
+
+
 def narrative_layout(paragraphs, findings=()):
     """{where: [ParagraphLayout]} of the narrative's paragraphs (stored Paragraphs or
     narrative.paragraphs of a shape), each cut into pieces at the sentences findings point at.
@@ -239,8 +245,7 @@ def narrative_layout(paragraphs, findings=()):
             marked.setdefault(finding.paragraph, []).append(finding)
     laid = {}
     for paragraph in paragraphs:
-        where = paragraph.part.split(".")[0] if paragraph.part.split(".")[0] in ("problems", "improvements") else paragraph.section
-        laid.setdefault(where, []).append(
+        laid.setdefault(place_of(paragraph.part), []).append(
             ParagraphLayout(paragraph.position, paragraph.subheading, _pieces(paragraph.text, marked.get(paragraph.position, [])))
         )
     return laid
@@ -286,7 +291,7 @@ def text_pointers(paragraphs, findings, boxes):
         start, end = finding.span
         box = boxes.get(paragraph.part)
         number = finding.paragraph - first[paragraph.part] + 1
-        place = f"「{HEADINGS[narrative.section_of(paragraph.part)]}」第{number}段"
+        place = f"「{HEADINGS[v.section_of(paragraph.part)]}」第{number}段"
         href = f"#{box}" if box else f"#{finding.anchor}"
         pointers[finding.anchor] = TextPointer(href, place, paragraph.text[start:end].strip())
     return pointers

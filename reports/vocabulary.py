@@ -39,6 +39,9 @@ SECTIONS = (
     Section("other", "六", "其他需要报告的事项", r"^其他需要报告的事项$"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+# The ordinal a report prints before a heading, a row's label or an item: 一、 （二） 3. (1) 一）
+# (a fragment of regex, for the parsers to strip and the rules to read sub-headings by).
+ENUMERATOR = r"(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[（(]?[一二三四五六七八九十\d]+[)）、.．])"
 
 
 def heading(key):
@@ -300,6 +303,21 @@ def format_for_year(year):
 NARRATIVE = {"overall": "overall", "problems": "problems", "improvements": "problems", "other": "other"}
 PROBLEMS_LABEL = "存在的问题"
 IMPROVEMENTS_LABEL = "改进措施"
+# 五's two lists of items (spec §1: stored apart) and the label each is printed under.
+ITEM_LISTS = {"problems": PROBLEMS_LABEL, "improvements": IMPROVEMENTS_LABEL}
+# The sections that are tables (二–四): their narrative is the text printed beside the table.
+TABLE_SECTIONS = tuple(s.key for s in SECTIONS if s.key not in NARRATIVE.values())
+# Where the narrative's text is (its parts), in the document's order: a field of NARRATIVE, or
+# the text beside a table (notes.applications). An item of 五 is its list's part with the
+# item's index (improvements.2).
+NARRATIVE_PARTS = ("overall", *(f"notes.{key}" for key in TABLE_SECTIONS), "problems", "improvements", "other")
+
+
+def section_of(part):
+    """The section a narrative part belongs to: notes.applications → applications, an item of
+    五 (improvements.2) → problems."""
+    field, _, rest = part.partition(".")
+    return rest if field == "notes" else NARRATIVE[field]
 
 
 # What a cell left blank on purpose shows where figures are typed (the report form, the fill-in

@@ -1,16 +1,25 @@
 """The narrative stored as paragraphs, and findings about the text pointing at a sentence of one."""
 import html
+import inspect
+import io
+import pkgutil
 import re
+from importlib import import_module
 
+import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from reports import versions
 from reports import vocabulary as v
 from reports.layout import Marked, narrative_layout, official_tables
-from reports.models import Finding, Paragraph
+from reports.models import AnnualReport, Finding, Paragraph
+from reports.models.annual_report import paragraph_fields, paragraphs_digest
 from reports.models.agency import OPERATOR
 from reports.models.submission import FindingPlace, place_fields, place_of
+from reports.parsers.grid import ENUMERATOR
 from reports.rules import narrative
 from reports.rules.shape import ReportShape
 
@@ -78,6 +87,90 @@ def test_a_new_version_replaces_the_paragraphs_and_the_pointer_follows(seeds):
     assert Paragraph.objects.filter(report=report).count() == len(list(narrative.paragraphs(shape)))
 
 
+def store_stale_paragraphs(report):
+    """Store the report's paragraphs, and their digest, as another reading of its text would
+    have (as before an upgrade changed narrative.paragraphs): one paragraph more at the start,
+    every position after it one further on. Returns the rows now stored."""
+    shape = report.to_shape()
+    shape.sections["overall"] = "旧的分段多读出的一段。\n" + shape.sections["overall"]
+    rows = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
+    Paragraph.objects.filter(report=report).delete()
+    Paragraph.objects.bulk_create(Paragraph(report=report, **row) for row in rows)
+    AnnualReport.objects.filter(pk=report.pk).update(paragraphs_digest=paragraphs_digest(rows))
+    return stored_paragraphs(report)
+
+
+def stored_paragraphs(report):
+    return [(p.position, p.section, p.part, p.subheading, p.text) for p in report.paragraphs.all()]
+
+
+def read_paragraphs(report):
+    return [tuple(paragraph_fields(p).values()) for p in narrative.paragraphs(report.to_shape())]
+
+
+@pytest.mark.parametrize("refresh", [
+    lambda report: AnnualReport.objects.filter(pk=report.pk).refresh_findings(),
+    lambda report: AnnualReport.objects.get(pk=report.pk).refresh_findings(),
+], ids=["re-validation", "one report"])  # fmt: skip
+def test_a_refresh_rewrites_stale_paragraphs_that_its_findings_point_into(seeds, refresh):
+    report = seeds[3]
+    store_stale_paragraphs(report)
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] != STATEMENT  # the page would mark other words
+    refresh(report)
+    assert stored_paragraphs(report) == read_paragraphs(report)
+    finding = report.findings.get(code="W10")
+    paragraph = report.paragraphs.get(position=finding.paragraph)
+    assert paragraph.text[finding.span_start : finding.span_end] == STATEMENT
+
+
+def test_a_re_validation_leaves_paragraphs_that_agree_and_reports_without_sentence_findings(seeds):
+    """Only the paragraphs of reports with a finding about a sentence are read again (it costs
+    CPU), and only those read otherwise than stored are written; validate_reports --paragraphs
+    reads every report's."""
+    pointing, other = seeds[3], seeds[0]
+    assert not other.findings.filter(paragraph__isnull=False).exists()
+    kept = set(pointing.paragraphs.values_list("id", flat=True))
+    stale = store_stale_paragraphs(other)
+    AnnualReport.objects.filter(pk__in=[pointing.pk, other.pk]).refresh_findings()
+    assert set(pointing.paragraphs.values_list("id", flat=True)) == kept
+    assert stored_paragraphs(other) == stale
+    call_command("validate_reports", "--paragraphs", stdout=io.StringIO())
+    assert stored_paragraphs(other) == read_paragraphs(other)
+    assert set(pointing.paragraphs.values_list("id", flat=True)) == kept
+
+
+# Found by name: migrations are renumbered when branches merge.
+PARAGRAPHS_MIGRATION = next(
+    m.name for m in pkgutil.iter_modules(import_module("reports.migrations").__path__)
+    if m.name.endswith("_narrative_paragraphs")
+)  # fmt: skip
+
+
+def test_the_paragraphs_migration_reads_the_stored_text_with_code_of_its_own(seeds):
+    """The migration that brought paragraphs in makes the same rows whatever the project's code
+    becomes: it imports none of it. It cuts every stored report's text into paragraphs and
+    turns a finding's ("text", part, "start-end") cell into a pointer at the paragraph."""
+    migration = import_module(f"reports.migrations.{PARAGRAPHS_MIGRATION}")
+    assert not re.search(r"^\s*(?:from|import)\s+reports\b", inspect.getsource(migration), re.M)
+    report = seeds[3]
+    finding = report.findings.get(code="W10")
+    lines = [(position, part, text) for position, _, part, _, text in stored_paragraphs(report)]
+    part = report.paragraphs.get(position=finding.paragraph).part
+    begin = report.source_facts["notes"]["review_litigation"].index(STATEMENT)
+    Finding.objects.filter(pk=finding.pk).update(  # as findings marked a sentence before
+        paragraph=None, span_start=None, span_end=None,
+        cells=[*finding.cells, ["text", part, f"{begin}-{begin + len(STATEMENT)}"]],
+    )  # fmt: skip
+    Paragraph.objects.all().delete()
+    migration.derive_paragraphs(apps, None)
+    assert [(position, part, text) for position, _, part, _, text in stored_paragraphs(report)] == lines
+    finding.refresh_from_db()
+    assert not [cell for cell in finding.cells if cell[0] == "text"]
+    assert report.paragraphs.get(position=finding.paragraph).text[finding.span_start : finding.span_end] == STATEMENT
+
+
 def marked_and_linked(page, finding):
     """The sentence marked with the finding's message as title, and a link to it in a list."""
     mark = re.search(rf'<mark id="{finding.anchor}" class="finding-warning" title="([^"]*)">([^<]*)</mark>', page)
@@ -128,6 +221,16 @@ def test_sub_headings_as_reports_write_them():
         ("建立健全工作机制", "overall"),
         (v.PROBLEMS_LABEL, "problems"),
     ]
+
+
+@pytest.mark.parametrize("enumerator", ["一、", "（二）", "(三)", "（ 四 ）", "3.", "4、", "5．", "（6）", "(7)", "八）", "9)"])
+def test_labels_and_sub_headings_open_with_the_same_enumerators(enumerator):
+    """One enumerator (vocabulary.ENUMERATOR): what the parsers strip from a row's label or an
+    item is what opens a sub-heading."""
+    assert ENUMERATOR.sub("", f"{enumerator}予以公开") == "予以公开"
+    shape = ReportShape()
+    shape.sections["overall"] = f"{enumerator}主动公开情况\n本年度主动公开信息12条。"
+    assert [p.subheading for p in narrative.paragraphs(shape)] == ["主动公开情况", "主动公开情况"]
 
 
 def pointers(page, finding):

@@ -1,5 +1,6 @@
 """The annual report, its findings and its revisions."""
 import gc
+import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -172,10 +173,12 @@ class AnnualReportQuerySet(models.QuerySet):
             "application_rows", "review_rows", "problems", "improvements"
         )
 
-    def refresh_findings(self, chunk=500, progress=None, workers=1):
+    def refresh_findings(self, chunk=500, progress=None, workers=1, all_paragraphs=False):
         """Re-run every rule over these stored reports and store their findings and counts, a
         chunk at a time in a few queries each (memory flat in the count); returns the reports
         refreshed and how many of them have errors. `progress(count)` hears of each chunk.
+        Stored paragraphs that the findings point into are rewritten where the narrative is now
+        read otherwise (_store_paragraphs); with `all_paragraphs`, every report's are.
 
         An agency's reports are taken together, in order of year: each is judged against the one
         before it, which is then at hand, not read again. With `workers` > 1 the rules run in that
@@ -189,11 +192,11 @@ class AnnualReportQuerySet(models.QuerySet):
         reports = self.select_related("agency").only(*JUDGED_FIELDS).order_by("agency_id", "year", "pk")
         with _collecting_per_chunk(), _evaluators(workers) as pool:
             chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
-            judged = ((batch, _judge(*zip(*_figures_of(batch, whole=True)), pool)) for batch in chunks)
-            for batch, findings in _one_ahead(judged):
+            judged = (_judged(batch, pool) for batch in chunks)
+            for batch, shapes, findings in _one_ahead(judged):
                 with transaction.atomic():
                     _not_waiting_for_disk(reports.db)
-                    _store_findings(batch, findings())
+                    _store_paragraphs(batch, shapes, _store_findings(batch, findings()), all_paragraphs)
                 gc.collect(1)  # what this chunk left in reference cycles, if anything
                 total += len(batch)
                 with_errors += sum(report.error_count > 0 for report in batch)
@@ -237,7 +240,7 @@ class AnnualReportQuerySet(models.QuerySet):
 
 JUDGED_FIELDS = (
     "agency__name", "agency__kind", "agency__region", "year", "format_version", "scope", "title", "preamble",
-    "overall", "other", "source_facts", "error_count", "warning_count",
+    "overall", "other", "source_facts", "error_count", "warning_count", "paragraphs_digest",
 )  # fmt: skip
 
 
@@ -315,6 +318,12 @@ def _judge(reports, shapes, pool=None):
     return lambda: [findings for part in parts for findings in part.result()]
 
 
+def _judged(batch, pool):
+    """(batch, the shapes of its reports, their findings as _judge gives them)."""
+    shapes = [shape for _, shape in _figures_of(batch, whole=True)]
+    return batch, shapes, _judge(batch, shapes, pool)
+
+
 def _one_ahead(items):
     """Each of `items` once the next one has been made: the work of making it (reading a chunk,
     handing it to the evaluating processes) overlaps what is done with this one."""
@@ -329,8 +338,31 @@ def _one_ahead(items):
 
 def _refresh(reports, shapes):
     """Evaluate the stored reports (as `shapes`) in their contexts and store the findings and
-    counts; returns the findings of each, in order."""
-    return _store_findings(reports, _judge(reports, shapes)())
+    counts, and the paragraphs the findings point into; returns the findings of each, in order."""
+    return _store_paragraphs(reports, shapes, _store_findings(reports, _judge(reports, shapes)()))
+
+
+def _store_paragraphs(reports, shapes, results, every=False):
+    """Store the paragraphs of each report whose findings (`results`) point into its text where
+    narrative.paragraphs now reads them otherwise than they were stored (an upgrade may change
+    the reading; a version stores them as it reads them): a sentence finding's paragraph and
+    characters are then the stored row's. Told by the digest stored with the rows, not by
+    reading them. Other reports' are left as stored (reading every report's text again would
+    cost a re-validation some 6% of its CPU), unless `every`. Returns `results`."""
+    from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
+
+    changed = {}
+    for report, shape, findings in zip(reports, shapes, results):
+        if every or [f for f in findings if f.paragraph is not None]:
+            rows = list(map(paragraph_fields, narrative.paragraphs(shape)))
+            digest = paragraphs_digest(rows)
+            if digest != report.paragraphs_digest:
+                changed[report.pk], report.paragraphs_digest = rows, digest
+    if changed:  # rarely: after an upgrade that reads the text otherwise
+        Paragraph.objects.filter(report__in=list(changed)).delete()
+        insert_rows(Paragraph, [{"report_id": pk, **row} for pk, rows in changed.items() for row in rows])
+        AnnualReport.objects.bulk_update([r for r in reports if r.pk in changed], ["paragraphs_digest"])
+    return results
 
 
 def _store_findings(reports, results):
@@ -399,6 +431,9 @@ class AnnualReport(models.Model):
     overdue_after = models.DateField("逾期起算日", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Of the paragraph rows stored with the version (paragraphs_digest): a re-validation compares
+    # it with what the narrative now reads (blank for rows stored before it: read again).
+    paragraphs_digest = models.CharField("正文段落摘要", max_length=32, blank=True, editable=False)
     # Raised by every stored version: a form carries the number it was opened with, and a save
     # from a page that someone else's save has made stale is refused (reports.versions).
     version = models.PositiveIntegerField("版本号", default=0)
@@ -476,6 +511,7 @@ class AnnualReport(models.Model):
         self.other = shape.sections.get("other") or ""
         # The texts before 一 have fields of their own.
         self.source_facts = {k: x for k, x in shape.facts.items() if k not in ("title", "preamble")}
+        self.paragraphs_digest = paragraphs_digest(map(paragraph_fields, narrative.paragraphs(shape)))
         self._count(findings)
         return findings
 
@@ -601,6 +637,12 @@ def paragraph_fields(paragraph):
     """The stored row of a narrative.Paragraph."""
     return {"position": paragraph.position, "section": paragraph.section, "part": paragraph.part,
             "subheading": paragraph.subheading[:100], "text": paragraph.text}  # fmt: skip
+
+
+def paragraphs_digest(rows):
+    """What a report's paragraph rows (paragraph_fields) hold, in 32 characters: stored with them,
+    so that a re-validation tells whether the text is now read otherwise without reading them."""
+    return hashlib.blake2b(repr([tuple(row.values()) for row in rows]).encode(), digest_size=16).hexdigest()
 
 
 # What AnnualReport.section_values fills: the section models, the paragraphs and the findings.

@@ -133,7 +133,7 @@ def build_report(blocks):
     )
     shape.sections["other"] = "\n".join(other)
     notes = {
-        k: "\n".join(join_broken(parts[k])) for k in ("active", "applications", "review_litigation") if parts.get(k)
+        k: "\n".join(join_broken(parts[k])) for k in v.TABLE_SECTIONS if parts.get(k)
     }
     shape.facts.update(title=title, preamble="\n".join(preamble), notes=notes, signed_on=signed_on)
     if published:

@@ -18,7 +18,7 @@ BLANK_MARKERS = {"", "—", "——", "–", "-", "－", "/", "／", "\\", "无"
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 WHOLE = re.compile(r"^[+-]?\d+$")
 UNITS = re.compile(r"(件|万元|元|项|个|次)$")
-ENUMERATOR = re.compile(r"^([(（]?[一二三四五六七八九十]+[)）、.．]|\(?[0-9]+[).、．]|[0-9]+\.)")
+ENUMERATOR = re.compile(rf"^{v.ENUMERATOR}")  # where a label or a paragraph opens with one
 
 
 @lru_cache(maxsize=8192)

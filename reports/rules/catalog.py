@@ -522,7 +522,7 @@ def text_numbers_match_tables(shape):
             yield Hit(
                 *cells[0],
                 cells=cells,
-                field=narrative.section_of(sentence.part),
+                field=v.section_of(sentence.part),
                 text=sentence.location,
                 params={"quote": sentence.quote(), "what": statement.what, "stated": stated,
                         "where": _where(cells), "value": values[0]},
@@ -539,7 +539,7 @@ def text_statements_match(shape):
     for sentence, other_years in narrative.read(shape):
 
         def hit(problem, *cell, cells=(), sentence=sentence):  # made for the rare sentence that needs one
-            place = {"field": narrative.section_of(sentence.part), "text": sentence.location}
+            place = {"field": v.section_of(sentence.part), "text": sentence.location}
             return Hit(*cell, cells=cells, params={"quote": sentence.quote(), "problem": problem}, **place)
 
         if "申请" in sentence.text and narrative.NO_APPLICATIONS.search(sentence.text) and _n(shape.cell(*received)):
@@ -643,7 +643,7 @@ def fee_notices_against_text(shape):
                 APP,
                 "other_fee_unpaid",
                 "total",
-                field=narrative.section_of(sentence.part),
+                field=v.section_of(sentence.part),
                 text=sentence.location,
                 params={"count": unpaid, "quote": sentence.quote()},
             )

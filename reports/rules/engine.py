@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from reports.choices import Severity
-from reports.vocabulary import cell_key, cell_label
+from reports.vocabulary import NARRATIVE, cell_key, cell_label
 
 
 @dataclass(frozen=True)
@@ -100,17 +100,14 @@ class Finding:
         return data
 
 
-# The narrative's places a finding about a whole section points at (W11, E11, W12, E13: what it
-# lacks has no sentence).
-NARRATIVE_FIELDS = ("overall", "problems", "improvements", "other")
-
-
 def anchor_of(paragraph, span, field):
     """The id on a report page of what a finding points at: its sentence, or the narrative
-    section it is about ('' for neither: a cell finding is marked on its cell)."""
+    section it is about ('' for neither: a cell finding is marked on its cell). A finding about
+    a whole section points at its narrative field (W11, E11, W12, E13: what it lacks has no
+    sentence)."""
     if paragraph is not None:
         return f"sentence-{paragraph}-{span[0]}"
-    return f"section-{field}" if field in NARRATIVE_FIELDS else ""
+    return f"section-{field}" if field in NARRATIVE else ""
 
 
 RULES: dict[str, Rule] = {}

@@ -21,10 +21,10 @@ SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 CLAUSE_END = "，,。！？；;\n"
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of the narrative as stored (reports.models.Paragraph derives from these): one
-    line of a section's text, an item of 五, or a line of the text printed beside a table."""
+    line of a section's text, an item of 五, or a line of the text printed beside a table. A
+    plain tuple, cheap to make: a re-validation reads the paragraphs of many reports again."""
 
     position: int  # its place in the whole narrative, in the document's order, from 0
     part: str  # where its text is: overall, notes.applications, problems.0 … (passages)
@@ -33,7 +33,7 @@ class Paragraph:
 
     @property
     def section(self):
-        return section_of(self.part)
+        return v.section_of(self.part)
 
 
 class Sentence(NamedTuple):
@@ -55,44 +55,35 @@ class Sentence(NamedTuple):
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def section_of(part):
-    """The section a narrative part belongs to: notes.applications → applications, an item of
-    五 (improvements.2) → problems."""
-    if part.startswith("notes."):
-        return part.split(".")[-1]
-    key = part.split(".")[0]
-    return "problems" if key == "improvements" else key
-
-
-NARRATIVE_PARTS = ("overall", "notes", "problems", "improvements", "other")
+# Each part of the narrative as (part, field, table): the field it is of, and for the text
+# beside a table that table's key ('' for another part).
+PARTS = tuple((part, *part.split(".")) if "." in part else (part, part, "") for part in v.NARRATIVE_PARTS)
+FIELDS = tuple(dict.fromkeys(field for _, field, _ in PARTS))  # overall, notes, problems, improvements, other
 
 
 def passages(shape, parts=("overall", "notes", "other")):
     """(part, text) of the narrative: 一, the text printed beside tables 二–四, 五's items, 六,
     in the document's order whatever the order of `parts`."""
-    for part in NARRATIVE_PARTS:
-        if part not in parts:
+    notes = shape.facts.get("notes") or {}
+    for part, field, table in PARTS:
+        if field not in parts:
             continue
-        if part == "notes":
-            notes = shape.facts.get("notes") or {}
-            for key in ("active", "applications", "review_litigation"):
-                if notes.get(key):
-                    yield f"notes.{key}", notes[key]
-        elif part in ("problems", "improvements"):
-            for index, item in enumerate(shape.sections.get(part) or []):
-                yield f"{part}.{index}", item
-        elif shape.sections.get(part):
-            yield part, shape.sections[part]
+        if table:
+            if notes.get(table):
+                yield part, notes[table]
+        elif field in v.ITEM_LISTS:
+            for index, item in enumerate(shape.sections.get(field) or []):
+                yield f"{field}.{index}", item
+        elif shape.sections.get(field):
+            yield field, shape.sections[field]
 
 
 # A sub-heading: a short line without a sentence's end (主动公开情况), or the short clause an
 # enumerated paragraph opens with (（一）主动公开情况。本年度…; 1.依申请公开：…).
-ENUMERATOR = r"(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])"
 HEADING_TEXT = r"[^。！？；：:，,（）()]{2,24}"
 SUBHEADING = re.compile(
-    rf"^\s*(?:{ENUMERATOR}\s*\**(?P<opening>{HEADING_TEXT})[。：:]|(?:{ENUMERATOR}\s*)?\**(?P<line>{HEADING_TEXT})$)"
+    rf"^\s*(?:{v.ENUMERATOR}\s*\**(?P<opening>{HEADING_TEXT})[。：:]|(?:{v.ENUMERATOR}\s*)?\**(?P<line>{HEADING_TEXT})$)"
 )
-ITEM_HEADINGS = {"problems": v.PROBLEMS_LABEL, "improvements": v.IMPROVEMENTS_LABEL}
 
 
 def _lines(shape):
@@ -100,7 +91,7 @@ def _lines(shape):
     each item of 五 (one line, or more), in the document's order. The one numbering of
     paragraphs, which what is stored and what the rules point at share."""
     position = 0
-    for part, text in passages(shape, NARRATIVE_PARTS):
+    for part, text in passages(shape, FIELDS):
         for line in text.split("\n"):
             if line.strip():
                 yield position, part, line
@@ -112,7 +103,7 @@ def paragraphs(shape):
     五 under its list's label: a short item is no heading)."""
     heading, current = "", None
     for position, part, line in _lines(shape):
-        item = ITEM_HEADINGS.get(part.split(".")[0])
+        item = v.ITEM_LISTS.get(part.split(".")[0])
         if part != current:
             heading, current = item or "", part
         match = None if item else SUBHEADING.match(line)

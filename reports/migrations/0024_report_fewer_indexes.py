@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0022_job_started_at'),
+        ('reports', '0023_report_paragraphs_digest'),
     ]
 
     operations = [
