@@ -5,7 +5,9 @@ separately and recorded in the facts, so E4/E5 can say where they disagree; the 
 is the fullest form that agrees with the title (利通区卫生健康局 → 吴忠市利通区卫生健康局).
 """
 import re
+from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 
 from reports.names import PLACE_END, same_agency
 from reports.parsers.blocks import norm
@@ -14,6 +16,10 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日.{0,12}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
 )
+# What PERIOD needs in the text before it is normalised (full-width digits, spaces, the
+# telegraph signs ㋋ 12月 and ㏾ 31日 as NFKC reads them): normalising a whole narrative costs more
+# than judging the rest of it, and most texts that are searched hold no period.
+PERIOD_END = re.compile(r"(?:[1１]\s*[2２]\s*月|㋋)\s*(?:[3３]\s*[1１]\s*日|㏾)")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 SUFFIXES = ("人民政府", "委员会", "办公室", "管理局", "局", "委", "办", "厅", "中心", "街道办事处")
 NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
@@ -107,15 +113,25 @@ def body_name(text, title_name):
 
 def _candidates(text):
     """Region-qualified names ending in the suffix the report's 我局/我委… implies."""
-    suffixes = {s for word, s in SELF_WORDS.items() if f"我{word}" in text or f"本{word}" in text}
-    ending = re.compile("|".join(sorted(map(re.escape, suffixes or SUFFIXES), key=len, reverse=True)))
+    suffixes = frozenset(s for word, s in SELF_WORDS.items() if f"我{word}" in text or f"本{word}" in text)
+    runs = [match.span() for match in CJK_RUN.finditer(text)]
+    starts = [start for start, _ in runs]
     found = Counter()
-    for run in CJK_RUN.findall(text):
-        for match in ending.finditer(run):
-            name = _clean(LEADING_WORDS.sub("", run[: match.end()]))
-            if name:
-                found[name] += 1
+    # The endings found in the whole text at once, each in the run of characters it ends (an
+    # ending is all 汉字, so none spans two runs): a narrative has a hundred runs and a few endings.
+    for match in _ending(suffixes or frozenset(SUFFIXES)).finditer(text):
+        index = bisect_right(starts, match.start()) - 1
+        if index < 0 or runs[index][1] < match.end():
+            continue  # in a run too short to name anyone
+        name = _clean(LEADING_WORDS.sub("", text[runs[index][0] : match.end()]))
+        if name:
+            found[name] += 1
     return found
+
+
+@lru_cache(maxsize=None)
+def _ending(suffixes):
+    return re.compile("|".join(sorted(map(re.escape, suffixes), key=len, reverse=True)))
 
 
 def stated(title, preamble, sections, signature):
@@ -124,7 +140,7 @@ def stated(title, preamble, sections, signature):
     report is judged (reports.rules.facts), so an edited title is judged as it now reads."""
     text = _body(preamble, sections)
     title_name, title_year = title_parts(title)
-    period = PERIOD.search(norm(preamble)) or PERIOD.search(norm(text))
+    period = next((p for t in (preamble, text) if PERIOD_END.search(t) and (p := PERIOD.search(norm(t)))), None)
     names = {
         "title": title_name,
         "body": body_name(text, title_name),

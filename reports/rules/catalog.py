@@ -5,6 +5,8 @@ says; W1 reports a published blank, E14 the cells of a report being written that
 filled in yet, and a row or column the document lacks altogether is E3's business only, so the
 arithmetic rules skip sums that depend on it.
 """
+from functools import lru_cache
+
 from reports import vocabulary as v
 from reports.choices import AgencyKind, FormatVersion, Severity
 from reports.names import same_reporter
@@ -74,13 +76,18 @@ def sections_present(shape):
 
 def section_present(shape, key):
     """Whether section `key` is in the report, by content (see sections_present)."""
-    section = v.SECTION_BY_KEY[key]
-    table = next((t for t in v.tables_for(shape.format_version) if t.number == section.number), None)
+    table = _table_of_section(shape.format_version, key)
     if table is not None:
         return len(shape.facts["missing_rows"].get(table.key, ())) < len(table.rows)
     if key == "problems":
         return bool(shape.sections["problems"] or shape.sections["improvements"])
     return bool(shape.sections[key].strip())
+
+
+@lru_cache(maxsize=None)  # asked of every section of every report judged
+def _table_of_section(format_version, key):
+    number = v.SECTION_BY_KEY[key].number
+    return next((t for t in v.tables_for(format_version) if t.number == number), None)
 
 
 @rule("E3", ERROR, "官方行列齐全", "表{number}缺少官方{kind}「{label}」。")
@@ -164,12 +171,31 @@ def expected(row, column, text=""):
     return kind
 
 
+def _cells_of_rows(table, values, worth_reading):
+    """(row, column) of `table`'s cells in reading order, in the rows whose stored value (a
+    {column: value} or table 二's single value) is `worth_reading`: E6 and W1 read a few rows of
+    the 300 cells every report has, and pass the rest over in C (filter, min, `in`)."""
+    for row in table.rows:
+        if worth_reading(values[row.key]):
+            yield from ((row, column) for column in row.columns or table.columns or (None,))
+
+
+def _any_negative(held):
+    if isinstance(held, dict):
+        return min(filter(None, held.values()), default=0) < 0
+    return held is not None and held < 0
+
+
+def _any_blank(held):
+    return held is None or (isinstance(held, dict) and None in held.values())
+
+
 @rule("E6", ERROR, "数值合法", "{cell}填写为「{text}」，应为{expected}。")
 def valid_numbers(shape):
     invalid = shape.facts["invalid_cells"]
     for table in v.tables_for(shape.format_version):
         values = shape.table(table.key)  # read directly: some 300 cells a report
-        for row, column in table.cells():
+        for row, column in _cells_of_rows(table, values, lambda held: invalid or _any_negative(held)):
             key = v.cell_key(table.key, row.key, column and column.key) if invalid else None
             value = values[row.key] if column is None else values[row.key][column.key]
             if key in invalid:
@@ -208,7 +234,7 @@ def blank_cells(shape):
         return
     for table in v.tables_for(shape.format_version):
         values = shape.table(table.key)
-        for row, column in table.cells():
+        for row, column in _cells_of_rows(table, values, _any_blank):
             column_key = column and column.key
             value = values[row.key] if column is None else values[row.key][column_key]
             if value is None and shape.left_blank(table.key, row.key, column_key):
@@ -234,11 +260,11 @@ def _label(table, row):
 def applications_balance(shape):
     # The table's own note: 第一项加第二项之和，等于第三项加第四项之和.
     rows = ("new_received", "carried_over", "total_processed", "carried_forward")
+    values = shape.applications
     for column in v.APPLICANT_KEYS:
-        if any(shape.is_missing(APP, r, column) for r in rows):
-            continue
-        new, old, done, next_ = (_n(shape.cell(APP, r, column)) for r in rows)
-        if new + old != done + next_:
+        new, old, done, next_ = (_n(values[r][column]) for r in rows)
+        # A row the document lacks is E3's business (asked only of a column that is off: few are).
+        if new + old != done + next_ and not any(shape.is_missing(APP, r, column) for r in rows):
             yield Hit(
                 APP,
                 "carried_forward",

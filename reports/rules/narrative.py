@@ -114,11 +114,12 @@ def paragraphs(shape):
 
 def sentences(shape, parts=("overall", "notes", "other")):
     for position, part, line in _lines(shape):
-        if part.split(".")[0] not in parts:
-            continue
-        for match in SENTENCE.finditer(line):
-            if match.group().strip():
-                yield Sentence(position, part, match.start(), match.end(), match.group())
+        if part.split(".")[0] in parts:
+            yield from _sentences(position, part, line)
+
+
+def _sentences(position, part, line):
+    return [Sentence(position, part, m.start(), m.end(), text) for m in SENTENCE.finditer(line) if (text := m.group()).strip()]
 
 
 # The last shapes read, by id, with the texts and year they were read for: the rules of one
@@ -133,7 +134,16 @@ def read(shape):
     key = (tuple(passages(shape)), shape.year)
     memo = READINGS.get(id(shape))
     if memo is None or memo[0] != key:
-        reading = [(s, [year for _, year in other_year_statements(s, shape.year or 0)]) for s in sentences(shape)]
+        year, reading = shape.year or 0, []
+        for position, part, line in _lines(shape):
+            if part.split(".")[0] not in ("overall", "notes", "other"):
+                continue
+            # Most lines name no earlier year: their sentences are not looked at one by one.
+            earlier = any(year - 30 <= int(stated) < year for stated, _ in YEAR.findall(line))
+            reading += [
+                (s, [stated for _, stated in other_year_statements(s, year)] if earlier else [])
+                for s in _sentences(position, part, line)
+            ]
         if len(READINGS) >= KEEP:
             READINGS.clear()
         memo = READINGS[id(shape)] = (key, reading)
@@ -142,7 +152,7 @@ def read(shape):
 
 def number(text):
     """The value of a count as printed (8, 八, 十二, 两), or None."""
-    if re.fullmatch(r"\d+", text):
+    if text.isdecimal():  # as \d+ reads digits
         return int(text)
     if re.fullmatch(r"\d+\.\d+", text):
         return Decimal(text)
@@ -268,10 +278,14 @@ STATEMENTS = (
 ANY_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]\s*(?:件|条|宗|个|起|万元)")
 
 
+# Any statement's keyword: a count that none names (主动公开信息86条) is passed over at once.
+ANY_KEY = re.compile("|".join(dict.fromkeys(key for s in STATEMENTS for key in s.keys)))
+
+
 def stated_numbers(sentence):
     """(statement, stated value, match) for every count the sentence states."""
     text = sentence.text
-    if not ANY_COUNT.search(text):
+    if not ANY_COUNT.search(text) or not ANY_KEY.search(text):
         return
     for statement in STATEMENTS:
         if not any(key in text for key in statement.keys):

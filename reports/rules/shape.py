@@ -59,7 +59,7 @@ class ReportShape:
         return getattr(self, table_key)
 
     def cell(self, table_key, row_key, column_key=None):
-        row = self.table(table_key)[row_key]
+        row = getattr(self, table_key)[row_key]  # not self.table(): asked some hundred times a report
         return row[column_key] if column_key else row
 
     def set_cell(self, table_key, row_key, column_key, value):

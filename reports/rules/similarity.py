@@ -20,7 +20,9 @@ NEARLY_IDENTICAL = 75  # percent
 # Shorter than this, once numbers and punctuation are out, a text is a formula (「无。」, one
 # sentence naming the five aspects), not a copy: a real 一 runs to 400–1,600 characters.
 SUBSTANTIAL = 100
-NOISE = re.compile(r"[\d０-９零〇一二两三四五六七八九十百千万亿]+|[\W_]+")
+# What is compared: letters, Chinese characters among them, but no digit or Chinese numeral
+# (kept runs found and joined: twice as fast as deleting the rest, on every report judged).
+KEPT = re.compile(r"[^\W\d_零〇一二两三四五六七八九十百千万亿]+")
 
 # Cells that carry over from year to year whatever was done: a stock, or last year's own figure.
 CARRIED = {"in_force", "total_public", "previous_items", "carried_over"}
@@ -28,7 +30,7 @@ CARRIED = {"in_force", "total_public", "previous_items", "carried_over"}
 
 @lru_cache(maxsize=2048)  # a text is compared twice: as this year's, then as next year's "last year"
 def words(text):
-    return NOISE.sub("", text or "")
+    return "".join(KEPT.findall(text or ""))
 
 
 def copied(text, last_text):
