@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from reports import vocabulary as v
-from reports.layout import HEADINGS, official_tables, place_of
+from reports.layout import HEADINGS, official_tables, shown_under
 from reports.rules import narrative
 from reports.rules.catalog import cross_year_cells
 from reports.rules.context import previous_reports
@@ -30,7 +30,7 @@ def _heading(part):
 
 
 # Where the narrative is compared, in the document's order: (narrative_layout's place, heading).
-PLACES = tuple({place_of(part): _heading(part) for part in v.NARRATIVE_PARTS}.items())
+PLACES = tuple({shown_under(part): _heading(part) for part in v.NARRATIVE_PARTS}.items())
 # A token of the word diff: a number, a Latin word, or one character (Chinese has no spaces).
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]+|\s+|.", re.S)
 
@@ -107,7 +107,7 @@ def compare(report, findings, visible, page):
 def _by_place(shape):
     places = {}
     for paragraph in narrative.paragraphs(shape):
-        places.setdefault(place_of(paragraph.part), []).append(paragraph.text)
+        places.setdefault(shown_under(paragraph.part), []).append(paragraph.text)
     return places
 
 

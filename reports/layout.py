@@ -227,7 +227,7 @@ class ParagraphLayout:
     pieces: list
 
 
-def place_of(part):
+def shown_under(part):
     """Where a page shows a narrative part: under its section, 五's items under their list
     (problems, improvements)."""
     field = part.split(".")[0]
@@ -245,7 +245,7 @@ def narrative_layout(paragraphs, findings=()):
             marked.setdefault(finding.paragraph, []).append(finding)
     laid = {}
     for paragraph in paragraphs:
-        laid.setdefault(place_of(paragraph.part), []).append(
+        laid.setdefault(shown_under(paragraph.part), []).append(
             ParagraphLayout(paragraph.position, paragraph.subheading, _pieces(paragraph.text, marked.get(paragraph.position, [])))
         )
     return laid

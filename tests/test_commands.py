@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from reports.models import AnnualReport, Finding
 
@@ -136,6 +138,25 @@ def test_validate_reports_in_several_processes(seeds):
     call_command("validate_reports", "--workers", "2", stdout=out)
     assert out.getvalue().strip() == "已校验 5 份报告，其中 4 份有错误。"
     assert {pk: list(Finding.objects.filter(report=pk).values_list("code", "message")) for pk in judged} == judged
+
+
+def _commits_without_waiting(refresh):
+    with CaptureQueriesContext(connection) as queries:
+        refresh()
+    return any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_revalidation_commits_without_waiting_for_disk_only_its_own_transactions(seeds):
+    """Findings are derived: validate_reports' chunks need not wait for the log to reach the disk.
+    A clerk's save re-checks next year's report inside the save's transaction, whose commit must."""
+    assert _commits_without_waiting(lambda: call_command("validate_reports", stdout=StringIO()))
+    with transaction.atomic():
+        assert not _commits_without_waiting(AnnualReport.objects.all().refresh_findings)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
 
 
 def test_setup_demo_is_idempotent_and_uses_demo_password(db, monkeypatch):

@@ -10,13 +10,14 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from reports import versions
 from reports import vocabulary as v
 from reports.layout import Marked, narrative_layout, official_tables
 from reports.models import AnnualReport, Finding, Paragraph
-from reports.models.annual_report import paragraph_fields, paragraphs_digest
+from reports.models.annual_report import _store_paragraphs, paragraph_rows, paragraphs_digest
 from reports.models.agency import OPERATOR
 from reports.models.submission import FindingPlace, place_fields, place_of
 from reports.parsers.grid import ENUMERATOR
@@ -93,7 +94,7 @@ def store_stale_paragraphs(report):
     every position after it one further on. Returns the rows now stored."""
     shape = report.to_shape()
     shape.sections["overall"] = "旧的分段多读出的一段。\n" + shape.sections["overall"]
-    rows = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
+    rows = paragraph_rows(shape)
     Paragraph.objects.filter(report=report).delete()
     Paragraph.objects.bulk_create(Paragraph(report=report, **row) for row in rows)
     AnnualReport.objects.filter(pk=report.pk).update(paragraphs_digest=paragraphs_digest(rows))
@@ -105,7 +106,7 @@ def stored_paragraphs(report):
 
 
 def read_paragraphs(report):
-    return [tuple(paragraph_fields(p).values()) for p in narrative.paragraphs(report.to_shape())]
+    return [tuple(row.values()) for row in paragraph_rows(report.to_shape())]
 
 
 @pytest.mark.parametrize("refresh", [
@@ -260,3 +261,18 @@ def test_the_edit_page_links_a_sentence_finding_to_the_box_holding_its_paragraph
         (f"#{in_notes.anchor}", f"见「四、政府信息公开行政复议、行政诉讼情况」第1段：「{STATEMENT}」"),
     ]
     assert 'id="id_overall"' in page and f'<mark id="{in_notes.anchor}" class="finding-warning"' in page
+
+
+def test_a_re_validation_leaves_the_paragraphs_of_a_version_stored_since_it_read_the_report(seeds):
+    """A chunk is judged as it was read: a clerk who stores a version meanwhile has stored its
+    paragraphs, which the chunk's reading of the older text must not replace."""
+    report = seeds[3]
+    stale = store_stale_paragraphs(report)
+    read = AnnualReport.objects.get(pk=report.pk)
+    AnnualReport.objects.filter(pk=report.pk).update(version=F("version") + 1)  # the clerk's version
+    shape = read.to_shape()
+    _store_paragraphs([read], [shape], [read.evaluate(shape)])
+    assert stored_paragraphs(report) == stale
+    read.version += 1  # read after that version: its paragraphs are rewritten as read
+    _store_paragraphs([read], [shape], [read.evaluate(shape)])
+    assert stored_paragraphs(report) == read_paragraphs(report)

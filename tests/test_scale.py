@@ -239,3 +239,17 @@ def test_summary_figures_are_the_rows_after_every_write(client, demo):
     assert [o.action for o in outcomes] == ["created", "updated"]
     generate(3, YEARS)
     assert_summary_figures_are_the_rows()
+
+
+def test_revalidation_queries_do_not_grow_with_the_reports(db):
+    """A chunk is read, judged and stored in a fixed number of queries: a field of the report
+    the rules read but re-validation does not load would cost one query a report."""
+
+    def measure():
+        AnnualReport.objects.all().refresh_findings()  # then stored as judged: a second run changes nothing
+        with CaptureQueriesContext(connection) as captured:
+            AnnualReport.objects.all().refresh_findings()
+        return len(captured)
+
+    small, large = at_two_sizes(measure)
+    assert small == large

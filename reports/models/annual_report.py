@@ -147,10 +147,12 @@ def _rows_of(model, ids, *fields, order=None):
     """(report id, *fields) of `model`'s rows of the reports `ids`, in a statement written here:
     Django would prepare each of a chunk's 500 ids anew for each query, a fifth of reading a
     chunk. For fields the database returns as Python has them (integers, text)."""
+    if not ids:
+        return []
     connection = connections[model.objects.db]
     name, meta = connection.ops.quote_name, model._meta
-    columns = ", ".join(name(meta.get_field(f).column) for f in ("report", *fields))
-    sql = f"SELECT {columns} FROM {name(meta.db_table)} WHERE {name('report_id')} IN ({', '.join(['%s'] * len(ids))})"
+    report, *rest = (name(meta.get_field(f).column) for f in ("report", *fields))
+    sql = f"SELECT {', '.join([report, *rest])} FROM {name(meta.db_table)} WHERE {report} IN ({', '.join(['%s'] * len(ids))})"
     with connection.cursor() as cursor:
         cursor.execute(sql + (f" ORDER BY {name(meta.get_field(order).column)}" if order else ""), ids)
         return cursor.fetchall()
@@ -194,8 +196,7 @@ class AnnualReportQuerySet(models.QuerySet):
             chunks = _chunks(reports.iterator(chunk_size=chunk), chunk)
             judged = (_judged(batch, pool) for batch in chunks)
             for batch, shapes, findings in _one_ahead(judged):
-                with transaction.atomic():
-                    _not_waiting_for_disk(reports.db)
+                with _chunk_transaction(reports.db):
                     _store_paragraphs(batch, shapes, _store_findings(batch, findings()), all_paragraphs)
                 gc.collect(1)  # what this chunk left in reference cycles, if anything
                 total += len(batch)
@@ -240,7 +241,7 @@ class AnnualReportQuerySet(models.QuerySet):
 
 JUDGED_FIELDS = (
     "agency__name", "agency__kind", "agency__region", "year", "format_version", "scope", "title", "preamble",
-    "overall", "other", "source_facts", "error_count", "warning_count", "paragraphs_digest",
+    "overall", "other", "source_facts", "error_count", "warning_count", "paragraphs_digest", "version",
 )  # fmt: skip
 
 
@@ -255,16 +256,22 @@ def _chunks(items, size):
         yield batch
 
 
-def _not_waiting_for_disk(database):
-    """On PostgreSQL, the transaction about to be committed does not wait for its log to reach the
-    disk. What a re-validation stores (findings, counts, 校验时间) is derived from the reports and
-    the rules: a crash loses at most the last moment's chunks, found again by running it again;
-    meanwhile each chunk rewrites 500 report rows (校验时间), and waiting for that log to be
-    flushed took as long as judging them."""
+@contextmanager
+def _chunk_transaction(database):
+    """A chunk's transaction. Where it is the outermost (validate_reports, the re-validation
+    job), on PostgreSQL its commit does not wait for the log to reach the disk: what it stores
+    (findings, counts, 校验时间, paragraphs) is derived from the reports and the rules, so a crash
+    loses at most the last moment's chunks, found again by running it again; each chunk rewrites
+    500 report rows (校验时间), and waiting for that log took as long as judging them. Inside a
+    caller's transaction (a clerk's save re-checks next year's report) it is a savepoint, and the
+    caller's commit waits as usual."""
     connection = connections[database]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=database):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 @contextmanager
@@ -348,20 +355,27 @@ def _store_paragraphs(reports, shapes, results, every=False):
     the reading; a version stores them as it reads them): a sentence finding's paragraph and
     characters are then the stored row's. Told by the digest stored with the rows, not by
     reading them. Other reports' are left as stored (reading every report's text again would
-    cost a re-validation some 6% of its CPU), unless `every`. Returns `results`."""
+    cost a re-validation some 3% of its CPU), unless `every`. Returns `results`."""
     from reports.importing import insert_rows  # the batch import's INSERT (importing loads the models)
 
     changed = {}
     for report, shape, findings in zip(reports, shapes, results):
-        if every or [f for f in findings if f.paragraph is not None]:
-            rows = list(map(paragraph_fields, narrative.paragraphs(shape)))
+        if every or any(f.paragraph is not None for f in findings):
+            rows = paragraph_rows(shape)
             digest = paragraphs_digest(rows)
             if digest != report.paragraphs_digest:
-                changed[report.pk], report.paragraphs_digest = rows, digest
+                changed[report] = rows, digest
     if changed:  # rarely: after an upgrade that reads the text otherwise
-        Paragraph.objects.filter(report__in=list(changed)).delete()
-        insert_rows(Paragraph, [{"report_id": pk, **row} for pk, rows in changed.items() for row in rows])
-        AnnualReport.objects.bulk_update([r for r in reports if r.pk in changed], ["paragraphs_digest"])
+        # Only where no one has stored a version since the chunk was read (its rows are that
+        # version's), and none may until this chunk commits.
+        stored = dict(AnnualReport.objects.select_for_update().filter(pk__in=[r.pk for r in changed]).values_list("pk", "version"))
+        kept = {}
+        for report, (rows, digest) in changed.items():
+            if stored.get(report.pk) == report.version:
+                report.paragraphs_digest, kept[report] = digest, rows
+        Paragraph.objects.filter(report__in=list(kept)).delete()
+        insert_rows(Paragraph, [{"report_id": report.pk, **row} for report, rows in kept.items() for row in rows])
+        AnnualReport.objects.bulk_update(list(kept), ["paragraphs_digest"])
     return results
 
 
@@ -511,7 +525,7 @@ class AnnualReport(models.Model):
         self.other = shape.sections.get("other") or ""
         # The texts before 一 have fields of their own.
         self.source_facts = {k: x for k, x in shape.facts.items() if k not in ("title", "preamble")}
-        self.paragraphs_digest = paragraphs_digest(map(paragraph_fields, narrative.paragraphs(shape)))
+        self.paragraphs_digest = paragraphs_digest(paragraph_rows(shape))
         self._count(findings)
         return findings
 
@@ -531,7 +545,7 @@ class AnnualReport(models.Model):
         for model, key in ((Problem, "problems"), (Improvement, "improvements")):
             rows[model] = [{"position": i, "text": t} for i, t in enumerate(shape.sections.get(key) or [], 1)]
         rows[SummaryFigures] = [summary_values(rows)]
-        rows[Paragraph] = [paragraph_fields(p) for p in narrative.paragraphs(shape)]
+        rows[Paragraph] = paragraph_rows(shape)
         rows[Finding] = [Finding.fields_from_engine(f) for f in findings]
         return rows
 
@@ -631,6 +645,11 @@ class Finding(FindingPlace):
 # unchanged report's findings as they are.
 FINDING_FIELDS = ("code", "severity", "message", "table", "row", "column", "field", "location", "cells",
                   "paragraph", "span_start", "span_end")  # fmt: skip
+
+
+def paragraph_rows(shape):
+    """The stored rows of the shape's narrative.paragraphs: what the digest is taken of."""
+    return [paragraph_fields(p) for p in narrative.paragraphs(shape)]
 
 
 def paragraph_fields(paragraph):

@@ -46,4 +46,18 @@ def norm(text):
 
     Cached: a report's cells repeat the same few texts ("0", the column labels) hundreds of times.
     """
-    return SPACES.sub("", unicodedata.normalize("NFKC", BOOKMARK.sub("", text or "")))
+    return SPACES.sub("", nfkc(BOOKMARK.sub("", text or "")))
+
+
+# The characters of Chinese text that NFKC changes nearly always: the full-width forms (，：（１）)
+# and the ideographic space, each with what NFKC makes of it.
+COMMON_WIDE = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000)}
+
+
+def nfkc(text):
+    """unicodedata.normalize("NFKC", text) in half the time for Chinese text: its full-width forms
+    replaced by a table first, the text is then usually normal already, which is quick to check.
+    The same result always: a string's NFKC is that of the string with any character replaced by
+    the character's own NFKC."""
+    text = text.translate(COMMON_WIDE)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)

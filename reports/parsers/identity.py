@@ -16,10 +16,6 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 PERIOD = re.compile(
     r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日.{0,12}?((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
 )
-# What PERIOD needs in the text before it is normalised (full-width digits, spaces, the
-# telegraph signs ㋋ 12月 and ㏾ 31日 as NFKC reads them): normalising a whole narrative costs more
-# than judging the rest of it, and most texts that are searched hold no period.
-PERIOD_END = re.compile(r"(?:[1１]\s*[2２]\s*月|㋋)\s*(?:[3３]\s*[1１]\s*日|㏾)")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 SUFFIXES = ("人民政府", "委员会", "办公室", "管理局", "局", "委", "办", "厅", "中心", "街道办事处")
 NAME = r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(SUFFIXES) + ")"
@@ -140,7 +136,7 @@ def stated(title, preamble, sections, signature):
     report is judged (reports.rules.facts), so an edited title is judged as it now reads."""
     text = _body(preamble, sections)
     title_name, title_year = title_parts(title)
-    period = next((p for t in (preamble, text) if PERIOD_END.search(t) and (p := PERIOD.search(norm(t)))), None)
+    period = PERIOD.search(norm(preamble)) or PERIOD.search(norm(text))
     names = {
         "title": title_name,
         "body": body_name(text, title_name),

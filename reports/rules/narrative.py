@@ -61,7 +61,12 @@ PARTS = tuple((part, *part.split(".")) if "." in part else (part, part, "") for 
 FIELDS = tuple(dict.fromkeys(field for _, field, _ in PARTS))  # overall, notes, problems, improvements, other
 
 
-def passages(shape, parts=("overall", "notes", "other")):
+# What the rules read sentence by sentence: 一, the text beside the tables and 六 (五 is judged
+# as items).
+READ_PARTS = ("overall", "notes", "other")
+
+
+def passages(shape, parts=READ_PARTS):
     """(part, text) of the narrative: 一, the text printed beside tables 二–四, 五's items, 六,
     in the document's order whatever the order of `parts`."""
     notes = shape.facts.get("notes") or {}
@@ -112,12 +117,6 @@ def paragraphs(shape):
         yield Paragraph(position, part, line, heading)
 
 
-def sentences(shape, parts=("overall", "notes", "other")):
-    for position, part, line in _lines(shape):
-        if part.split(".")[0] in parts:
-            yield from _sentences(position, part, line)
-
-
 def _sentences(position, part, line):
     return [Sentence(position, part, m.start(), m.end(), text) for m in SENTENCE.finditer(line) if (text := m.group()).strip()]
 
@@ -136,7 +135,7 @@ def read(shape):
     if memo is None or memo[0] != key:
         year, reading = shape.year or 0, []
         for position, part, line in _lines(shape):
-            if part.split(".")[0] not in ("overall", "notes", "other"):
+            if part.split(".")[0] not in READ_PARTS:
                 continue
             # Most lines name no earlier year: their sentences are not looked at one by one.
             earlier = any(year - 30 <= int(stated) < year for stated, _ in YEAR.findall(line))
@@ -279,7 +278,7 @@ ANY_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]\s*(?:
 
 
 # Any statement's keyword: a count that none names (主动公开信息86条) is passed over at once.
-ANY_KEY = re.compile("|".join(dict.fromkeys(key for s in STATEMENTS for key in s.keys)))
+ANY_KEY = re.compile("|".join(map(re.escape, dict.fromkeys(key for s in STATEMENTS for key in s.keys))))
 
 
 def stated_numbers(sentence):
