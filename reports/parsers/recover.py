@@ -14,9 +14,12 @@ columns in official order:
   document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
   format a row cannot make public more than its total public nor lose more items than it had;
 - a reading is accepted only when it is the only one that fits. When the digits allow exactly one
-  split, it is the published table even if it breaks the accounting (the rules say so); when
-  several fit, or none does among several, the row's cells stay blank and facts["unrecovered"]
-  keeps its text (E15). Cells placed by a split are noted in facts["recovered"] (I2).
+  split, it is the published table even if it breaks the accounting (the rules say so). When
+  none fits among several, the report may break its own accounting (corpus 06): a reading is
+  then taken only if it is the one that fits all the sums but one, and each of its cells is what
+  a sum that holds makes of rows read without doubt. Otherwise the row's cells stay blank and
+  facts["unrecovered"] keeps its text (E15). Cells placed by a split are noted in
+  facts["recovered"] (I2).
 
 The search is bounded: cells are at most MAX_DIGITS long, each row's splits are capped, and
 whatever exceeds a cap is reported as not recoverable rather than guessed.
@@ -446,7 +449,11 @@ def _place_applications(shape, table, rows, columns, by_order=False):
         elif how is None:
             _unrecovered(shape, table, table.row_by_key[key], text)
     if pending:
-        settled = _settle_columns(columns, readings, pending, shape.format_version)
+
+        def every(key):  # the row's splits, its own 总计 not asked
+            return _splits("".join(rows[key][0].split()), columns, lambda values: True)
+
+        settled = _settle_columns(columns, readings, pending, shape.format_version, every)
         for key, values in settled.items():
             if values is None:
                 _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
@@ -457,39 +464,87 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     return set(rows)
 
 
-def _settle_columns(columns, readings, pending, format_version):
+def _settle_columns(columns, readings, pending, format_version, every):
     """{row key: values or None} for the rows several splits fit: the joint readings under which
     every column of 表三 balances and adds up (only sums whose rows all have values are asked);
-    a row is settled when all those readings agree on it."""
-    keys = list(pending)
-    count = 1
-    for key in keys:
-        count *= len(pending[key])
-    if count > MAX_COMBINATIONS:
-        return dict.fromkeys(keys)
-    outcomes = v.outcome_keys(format_version)
-    surviving = []
-    for choice in product(*(pending[k] for k in keys)):
-        values = {k: r[0] for k, r in readings.items()} | dict(zip(keys, choice))
-        if _columns_hold(values, outcomes, len(columns)):
-            surviving.append(choice)
+    a row is settled when all those readings agree on it.
+
+    A report may break its own accounting (corpus 06 publishes 部分公开 8, 1, … 8), and then no
+    joint reading fits: the sums that hold may still single one out (_settle_broken).
+    `every(key)`: all splits of that row's digits, its own 总计 not asked."""
+    known = {k: r[0] for k, r in readings.items()}
+    sums = _column_sums(set(known) | set(pending), v.outcome_keys(format_version), len(columns))
+    surviving = _joint(known, pending, sums, 0)
+    if surviving is None:
+        return dict.fromkeys(pending)
+    if not surviving[0]:
+        return _settle_broken(known, pending, sums, every)
     settled = {}
-    for index, key in enumerate(keys):
-        options = {choice[index] for choice in surviving}
+    for index, key in enumerate(pending):
+        options = {choice[index] for choice, _ in surviving[0]}
         settled[key] = options.pop() if len(options) == 1 else None
     return settled
 
 
-def _columns_hold(values, outcomes, width):
-    for column in range(width):
-        if all(k in values for k in ("new_received", "carried_over", "total_processed", "carried_forward")):
-            received = values["new_received"][column] + values["carried_over"][column]
-            if received != values["total_processed"][column] + values["carried_forward"][column]:
-                return False
-        if "total_processed" in values and all(k in values for k in outcomes):
-            if sum(values[k][column] for k in outcomes) != values["total_processed"][column]:
-                return False
-    return True
+def _settle_broken(known, pending, sums, every):
+    """The one reading of a table that breaks its own accounting, or None a row. The pending rows'
+    own 总计 are no longer asked, then neither is any one column sum; the first of these that some
+    reading fits must admit only one, and each of its pending cells must be what a sum that holds
+    makes of rows read without doubt (not of another pending row). The reading is stored as
+    published, so the break it keeps is the report's and E7–E9 say where."""
+    splits = {key: every(key) for key in pending}
+    joint = _joint(known, splits, sums, 1) if all(splits.values()) else None
+    level = next((level for level in joint or () if level), [])
+    if len(level) != 1:
+        return dict.fromkeys(pending)
+    choice, broken = level[0]
+    holding = [s for s in sums if s not in broken]
+    if all(_pinned(key, column, holding, known) for key in pending for column in range(len(choice[0]))):
+        return dict(zip(pending, choice))
+    return dict.fromkeys(pending)
+
+
+def _pinned(key, column, sums, known):
+    """True when one of `sums` sets this cell from rows read without doubt alone."""
+    return any(c == column and key in terms and set(terms) - {key} <= known.keys() for c, terms in sums)
+
+
+def _joint(known, pending, sums, tolerance):
+    """[[(choice, the sums it breaks)] for each number of broken sums up to `tolerance`]: the
+    joint choices of the pending rows' readings; None when there are too many to try."""
+    count = 1
+    for options in pending.values():
+        count *= len(options)
+    if count > MAX_COMBINATIONS:
+        return None
+    levels = [[] for _ in range(tolerance + 1)]
+    for choice in product(*pending.values()):
+        values = known | dict(zip(pending, choice))
+        broken = []
+        for column_sum in sums:
+            if not _holds(column_sum, values):
+                broken.append(column_sum)
+                if len(broken) > tolerance:
+                    break
+        if len(broken) <= tolerance:
+            levels[len(broken)].append((choice, broken))
+    return levels
+
+
+# The sums each column of 表三 keeps, as {row key: coefficient} adding up to zero: a column
+# balances (新收 + 上年结转 = 总计 + 结转下年度), and its outcome rows add up to （七）总计.
+BALANCE = {"new_received": 1, "carried_over": 1, "total_processed": -1, "carried_forward": -1}
+
+
+def _column_sums(keys, outcomes, width):
+    """[(column index, terms)]: the sums whose rows all have values, each asked of every column."""
+    added = dict.fromkeys(outcomes, 1) | {"total_processed": -1}
+    return [(column, terms) for terms in (BALANCE, added) if set(terms) <= keys for column in range(width)]
+
+
+def _holds(column_sum, values):
+    column, terms = column_sum
+    return sum(coefficient * values[key][column] for key, coefficient in terms.items()) == 0
 
 
 def _after_header(compact):

@@ -1,6 +1,8 @@
 """Every seed in every damaged shape the renderers make: each official cell reads back as the seed
 has it, or is blank with a finding (E3/E15) pointing at it — never a wrong figure without one.
 Each shape prints the share of the seeds' cells it read, so a change that loses cells shows."""
+import copy
+
 import pytest
 
 from reports import vocabulary as v
@@ -32,12 +34,37 @@ SLOW = {"browser pdf": (".pdf", to_browser_pdf)}
 FLOOR = 0.99
 
 
-def check(render, suffix):
-    """(cells read, cells the seeds have, wrong cells without a finding)."""
+def broken(shape):
+    """The seed as a report that breaks its own accounting as corpus 06 does, with figures of two
+    digits (so that a joined 总计 row has several splits): 18 more applications of 自然人 received,
+    made public and processed, and one 商业企业 application counted in 部分公开 and 总计 that was
+    never received (rows 部分公开 and 总计 no longer add up, nor does 商业企业 balance)."""
+    shape = copy.deepcopy(shape)
+    rows = shape.applications
+    for key in ("new_received", "granted", "total_processed"):
+        for column in ("natural_person", "total"):
+            rows[key][column] = (rows[key][column] or 0) + 18
+    for key in ("partially_granted", "total_processed"):
+        rows[key]["commercial"] = (rows[key]["commercial"] or 0) + 1
+    return shape
+
+
+# The broken copies in the shapes that join or space a row's figures, where only the table's own
+# accounting places them: a 总计 row its columns pin is read as published, never repaired.
+BROKEN = {name: SHAPES[name] for name in ("flat joined", "flat spaced", "pdf unruled")}
+# 002 publishes a break of its own (「1.本机关不掌握相关政府信息」 8 under 自然人, 总计 0), so 自然人's
+# outcomes do not add up either: its 总计 row breaks two sums then, and a reading that keeps two
+# breaks is never taken (E15, 7 cells in 948).
+BROKEN_FLOOR = 0.98
+
+
+def check(render, suffix, alter=lambda shape: shape):
+    """(cells read, cells the seeds have, wrong cells without a finding); `alter` changes each
+    seed before it is rendered, and the read cells are compared with what it made."""
     read = total = 0
     wrong = []
     for number in range(5):
-        original = parse_file(seed(number))
+        original = alter(parse_file(seed(number)))
         shape = parse_bytes(render(original), f"seed{number}{suffix}")
         flagged = {(f.table, f.row, f.column) for f in evaluate(shape) if f.code in ("E3", "E15")}
         for table in v.tables_for(original.format_version):
@@ -52,11 +79,11 @@ def check(render, suffix):
     return read, total, wrong
 
 
-def _assert_shape(name, suffix, render):
-    read, total, wrong = check(render, suffix)
+def _assert_shape(name, suffix, render, alter=lambda shape: shape, floor=FLOOR):
+    read, total, wrong = check(render, suffix, alter)
     print(f"\n{name}: {read}/{total} cells read ({read / total:.1%})")
     assert not wrong, wrong[:10]
-    assert read / total >= FLOOR, f"{name}: {read / total:.1%}"
+    assert read / total >= floor, f"{name}: {read / total:.1%}"
 
 
 @pytest.mark.parametrize("name", list(SHAPES))
@@ -70,3 +97,9 @@ def test_every_seed_in_every_shape(name):
 def test_every_seed_printed_by_a_browser(name):
     suffix, render = SLOW[name]
     _assert_shape(name, suffix, render)
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_every_seed_breaking_its_own_accounting(name):
+    suffix, render = BROKEN[name]
+    _assert_shape(f"{name}, accounting broken", suffix, render, broken, BROKEN_FLOOR)
