@@ -1,14 +1,15 @@
 """Table recovery: the official tables read back from text whose grid is lost.
 
 Portal pages flattened into one line print a table as its labels and numbers run together
-(corpus README): 「本年新收政府信息公开申请数量160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18, and spaces
-there may or may not mark cells. This stage takes the text of a table in reading order, cuts
+(corpus README): 「本年新收政府信息公开申请数量160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18: a space
+there ends a cell, but not every cell ends with one. This stage takes the text of a table in reading order, cuts
 it at the official row labels that survive, and places each row's numbers into the official
 columns in official order:
 
 - numbers separated exactly one to a cell are read as printed;
 - otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
-  starts a signed 本年增/减 cell) and only the splits the table's own accounting allows are kept:
+  starts a signed 本年增/减 cell, a printed gap always ends a cell) and only the splits the
+  table's own accounting allows are kept:
   a row's 总计 is the sum of its parts (表三 each row, 表四 each group), each column of 表三
   balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, a
   document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
@@ -221,9 +222,10 @@ def _longest(column):
     return MAX_DECIMAL_DIGITS + 8 if column.decimal else MAX_DIGITS + 1
 
 
-def _splits(digits, columns, fits):
+def _splits(digits, columns, fits, gaps=()):
     """Every split of `digits` into one number a column that `fits` (a check on the values of
-    the groups completed so far); None when the search exceeds its bounds."""
+    the groups completed so far) and that no printed gap (`gaps`, positions in `digits`) cuts;
+    None when the search exceeds its bounds."""
     patterns = [_cell_pattern(c) for c in columns]
     found, steps = [], 0
     if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
@@ -241,7 +243,8 @@ def _splits(digits, columns, fits):
                 found.append(tuple(values))
             return
         left = len(columns) - index - 1
-        for end in range(position + 1, min(len(digits) - left, position + _longest(columns[index])) + 1):
+        stop = min([len(digits) - left, position + _longest(columns[index])] + [g for g in gaps if g > position])
+        for end in range(position + 1, stop + 1):
             text = digits[position:end]
             if patterns[index].fullmatch(text):
                 candidate = values + [_as_value(text, columns[index])]
@@ -266,15 +269,30 @@ def _read_row(shown, columns, fits=lambda values: True):
     digits = "".join(shown.split())
     if not digits:
         return None, "blank"
-    fitting = _splits(digits, columns, fits)
+    gaps = _gaps(shown)
+    fitting = _splits(digits, columns, fits, gaps)
     if fitting and len(fitting) == 1:
         return fitting[0], "recovered"
     if fitting == []:  # none fits the row: a forced split is the table as published
-        every = _splits(digits, columns, lambda values: True)
+        every = _splits(digits, columns, lambda values: True, gaps)
         if every and len(every) == 1:
             return every[0], "recovered"
         return every or [], None
     return fitting or [], None
+
+
+def _gaps(shown):
+    """The positions in the digits of `shown` (its whitespace removed) where the page printed a
+    gap. A gap ends a number: the corpus's pages leave some cells' figures unseparated
+    (「160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18) but never part a figure, while a PDF's text puts
+    the next row's figure beside a row's own (「行政强制 … 126 0」, 行政处罚's 126 and its 0): joining
+    across a gap would read 1260."""
+    gaps, position = [], 0
+    for piece in shown.split():
+        if position:
+            gaps.append(position)
+        position += len(piece)
+    return gaps
 
 
 def _row_total(width):
@@ -302,17 +320,30 @@ def _unrecovered(shape, table, row, text):
 
 
 def _place_active(shape, table, rows):
+    blank = []
     for key, (shown, text) in rows.items():
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
         if how is None:
             _unrecovered(shape, table, row, text)
-            continue
-        if how == "blank":
-            continue
-        _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+        elif how == "blank":
+            blank.append(key)
+        else:
+            _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+    _blank_rows(shape, table, rows, blank)
     return set(rows)
+
+
+def _blank_rows(shape, table, rows, blank):
+    """Rows printed without figures are blank (a merged cell beside them holds their figures)
+    only when the table's other rows all read: else their figures may be what another row could
+    not place (a PDF's text may give two rows' labels, then both rows' figures: 「行政处罚 行政强制
+    … 126 0」), and they are unread too (E15)."""
+    prefix = table.key + "__"
+    if any(key.startswith(prefix) for key in shape.facts.get("unrecovered", ())):
+        for key in blank:
+            _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
 
 
 def _within_stock(values):
@@ -438,7 +469,7 @@ def _apart(table, compact, spaced, width, rows):
 def _place_applications(shape, table, rows, columns, by_order=False):
     """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
     read one number a cell is recovered, not read."""
-    readings, pending = {}, {}
+    readings, pending, blank = {}, {}, []
     for key, (shown, text) in rows.items():
         fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
         values, how = _read_row(shown, columns, fits)
@@ -448,10 +479,13 @@ def _place_applications(shape, table, rows, columns, by_order=False):
             pending[key] = values
         elif how is None:
             _unrecovered(shape, table, table.row_by_key[key], text)
+        else:
+            blank.append(key)
     if pending:
 
         def every(key):  # the row's splits, its own 总计 not asked
-            return _splits("".join(rows[key][0].split()), columns, lambda values: True)
+            shown = rows[key][0]
+            return _splits("".join(shown.split()), columns, lambda values: True, _gaps(shown))
 
         settled = _settle_columns(columns, readings, pending, shape.format_version, every)
         for key, values in settled.items():
@@ -461,6 +495,7 @@ def _place_applications(shape, table, rows, columns, by_order=False):
                 readings[key] = (values, "recovered")
     for key, (values, how) in readings.items():
         _store(shape, table, table.row_by_key[key], columns, values, how, rows[key][1])
+    _blank_rows(shape, table, rows, blank)
     return set(rows)
 
 

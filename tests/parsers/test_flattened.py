@@ -251,3 +251,14 @@ def test_seed_with_aliased_columns_flattened_keeps_its_w17():
 def test_labels_in_a_note_without_figures_are_no_table():
     shape = ReportShape()
     assert recover_tables({"active": "本年度未制定规章，行政强制事项已全部公开。2023年如此。"}, shape) == {"active": set()}
+
+
+def test_figures_printed_apart_are_never_joined_into_one():
+    """A PDF's text may give two rows' labels, then both rows' figures: 126 and 0 are not 1260 for
+    行政强制, and 行政处罚, printed without a figure of its own, is not blank but unread."""
+    shape = ReportShape()
+    text = "第二十条第（六）项 信息内容 行政处罚 行政强制 本年处理决定数量 126 0 第二十条第（八）项 信息内容 行政事业性收费 0"
+    recover_tables({"active": text}, shape, done={"active": {"regulations", "normative_documents", "licensing"}})
+    assert shape.active["penalty"] is None and shape.active["enforcement"] is None
+    assert set(shape.facts["unrecovered"]) == {"active__penalty", "active__enforcement"}
+    assert shape.active["fees"] == 0
