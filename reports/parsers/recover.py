@@ -76,8 +76,8 @@ def recover_tables(texts, shape, done=None):
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
             apart = _apart(table, compact, spaced, len(columns), rows)
             settled[table.key] = _place_applications(shape, table, apart or rows, columns, by_order=bool(apart))
-        elif key == v.REVIEW_LITIGATION.key and not done.get(key):
-            settled[key] = _place_review(shape, compact, spaced)
+        elif key == v.REVIEW_LITIGATION.key:
+            settled[key] = _place_review(shape, compact, spaced, done.get(key, ()))
     return settled
 
 
@@ -596,8 +596,11 @@ def _after_header(compact):
     return position
 
 
-def _place_review(shape, compact, spaced):
-    """表四: one data row of 15 cells after its header; each group's 总计 is its four results'."""
+def _place_review(shape, compact, spaced, done):
+    """表四: one data row of 15 cells after its header; each group's 总计 is its four results'.
+    A grid may have read part of it (`done`: a header printed a letter a line leaves a grid of
+    three result columns over the data row): the cells it read are kept and the rest filled,
+    unless the text reads them otherwise, and then the grid's reading stands (E3 for the rest)."""
     table = v.REVIEW_LITIGATION
     match = VALUE_RUN.search(compact, _after_header(compact))
     if not match:
@@ -608,9 +611,16 @@ def _place_review(shape, compact, spaced):
     text = compact[: match.end()][-120:]
     if how is None:
         for row in table.rows:
-            _unrecovered(shape, table, row, match.group().strip())
+            if row.key not in done:
+                _unrecovered(shape, table, row, match.group().strip())
         return {r.key for r in table.rows}
     width = len(table.columns)
-    for index, row in enumerate(table.rows):
-        _store(shape, table, row, table.columns, values[index * width : (index + 1) * width], how, text)
+    groups = [list(zip(table.columns, values[i * width : (i + 1) * width])) for i in range(len(table.rows))]
+    cells = [[(c, x, shape.cell(table.key, row.key, c.key)) for c, x in group] for row, group in zip(table.rows, groups)]
+    if any(read not in (None, x) for group in cells for _, x, read in group):
+        return set()
+    for row, group in zip(table.rows, cells):
+        unread = [(c, x) for c, x, read in group if read is None]
+        if unread:
+            _store(shape, table, row, [c for c, _ in unread], [x for _, x in unread], how, text)
     return {r.key for r in table.rows}

@@ -151,6 +151,9 @@ def test_seed_flattened_reads_back(number, joiner):
 def test_headings_inside_a_line_and_local_sections_are_content():
     text = "前言。一、总体情况2023年，我局……二、工作机制保障 一是……二、主动公开政府信息情况第二十条"
     assert split_headings(text) == ["前言。", "一、总体情况", "2023年，我局……二、工作机制保障 一是……", "二、主动公开政府信息情况", "第二十条"]
+    # short, as a PDF's text joins a table's last row and the next heading (PDFium, at a page's end)
+    assert split_headings("四、结转下年度继续办理 0 0 0 0 0四、政府信息公开行政复议、行政诉讼情况") == [
+        "四、结转下年度继续办理 0 0 0 0 0", "四、政府信息公开行政复议、行政诉讼情况"]
 
 
 def test_joined_digits_split_by_row_and_group_totals():
