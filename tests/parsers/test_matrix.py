@@ -10,7 +10,7 @@ from reports.parsers import parse_bytes, parse_file
 from reports.rules.engine import evaluate
 
 from ..conftest import seed
-from ..fixtures.render import pdf_as_text, to_browser_pdf, to_flat, to_markdown, to_pdf, to_spaced_text, to_text
+from ..fixtures.render import pdf_as_text, to_browser_pdf, to_flat, to_markdown, to_ocr_text, to_pdf, to_spaced_text, to_text
 from .test_markdown import DAMAGE, SPACED
 
 SHAPES = {
@@ -24,6 +24,7 @@ SHAPES = {
     "pdf across pages": (".pdf", lambda shape: to_pdf(shape, cell_size=9)),
     "pdf across pages, header repeated": (".pdf", lambda shape: to_pdf(shape, cell_size=9, repeat_header=True)),
     "pdf unruled across pages": (".pdf", lambda shape: to_pdf(shape, cell_size=9, ruled=False)),
+    "ocr text": (".txt", to_ocr_text),
     "pdf as text": (".txt", lambda shape: pdf_as_text(to_pdf(shape))),
     "pdf as text across pages, header repeated": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9, repeat_header=True))),
     "pdf unruled as text across pages": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9, ruled=False))),
