@@ -88,6 +88,9 @@ def _split_grid(grid):
     """A grid whose cell runs into a section heading, cut there: a PDF's text may join a table's
     last row and the next section's heading on one line (「四、结转下年度继续办理 0 0 0 0 0四、政府信息
     公开行政复议、行政诉讼情况」). The rows before, the heading and its text, the rows after."""
+    if not INLINE_HEADING.search("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
+        yield grid
+        return
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row):
             pieces = split_headings(cell)

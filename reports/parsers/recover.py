@@ -230,7 +230,11 @@ def _splits(digits, columns, fits, gaps=()):
     found, steps = [], 0
     if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
         return found
-
+    next_gap, following, gaps = [], len(digits), set(gaps)  # the first gap after each position
+    for position in range(len(digits), -1, -1):
+        next_gap.append(following)
+        following = position if position in gaps else following
+    next_gap.reverse()
 
     def walk(position, values):
         nonlocal steps
@@ -243,7 +247,7 @@ def _splits(digits, columns, fits, gaps=()):
                 found.append(tuple(values))
             return
         left = len(columns) - index - 1
-        stop = min([len(digits) - left, position + _longest(columns[index])] + [g for g in gaps if g > position])
+        stop = min(len(digits) - left, position + _longest(columns[index]), next_gap[position])
         for end in range(position + 1, stop + 1):
             text = digits[position:end]
             if patterns[index].fullmatch(text):
