@@ -71,6 +71,10 @@ def recover_tables(texts, shape, done=None):
             compact, spaced = _without_blocks(table, compact, spaced)
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
             columns = _header_columns(shape, table, compact, spaced)
+            printed = {len(shown.split()) for shown, _ in rows.values()}
+            if len(columns) not in printed and len(table.columns) in printed:
+                # the header read in part (a browser's PDF wraps 商业/企业 beside 总/计), the rows whole
+                columns = list(table.columns)
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)

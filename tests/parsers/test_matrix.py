@@ -38,6 +38,9 @@ COLUMN_BY_COLUMN = {
 # Chromium takes seconds a page: left out of the default run (pytest.ini), run with `-m slow`;
 # test_pdf prints each seed by Chromium in the default run already.
 SLOW = {"browser pdf": (".pdf", to_browser_pdf)}
+# The browser's PDF as PDFium's text: 000 prints five applicant columns, and the browser wraps
+# 商业/企业 beside 总/计, so its header names three of them and its 表三 (125 cells) is E15.
+BROWSER_TEXT_FLOOR = 0.85
 # Every shape reads at least this share of the seeds' cells (the rest blank with E3/E15): 003's
 # rows 规章 and 行政规范性文件 print two figures for three columns (现行有效 blank), which spaces
 # alone cannot place.
@@ -119,3 +122,8 @@ def test_every_seed_breaking_its_own_accounting(name):
 def test_tables_given_column_by_column_are_flagged_not_misread(name):
     suffix, render = COLUMN_BY_COLUMN[name]
     _assert_shape(name, suffix, render, floor=0)
+
+
+@pytest.mark.slow
+def test_every_seed_printed_by_a_browser_as_text():
+    _assert_shape("browser pdf as text", ".txt", lambda shape: pdf_as_text(to_browser_pdf(shape)), floor=BROWSER_TEXT_FLOOR)
