@@ -59,7 +59,7 @@ INLINE_HEADING = re.compile(
 
 def split_headings(text):
     """A paragraph cut before each section heading it runs into; [text] when it has none."""
-    if len(text) <= MAX_HEADING or not HEADING_HINTS.search(text):
+    if not HEADING_HINTS.search(text) or heading_section(text):
         return [text]
     headings = [m for m in INLINE_HEADING.finditer(text) if heading_section(m.group())]
     if not headings:
@@ -71,10 +71,10 @@ def split_headings(text):
 
 
 def _split(blocks):
-    """Paragraphs that run several sections together, cut at their headings."""
+    """Paragraphs that run several sections together, cut at their headings; grids too."""
     for block in blocks:
         if isinstance(block, Grid):
-            yield block
+            yield from _split_grid(block)
             continue
         pieces = split_headings(block.text)
         if len(pieces) == 1:
@@ -82,6 +82,30 @@ def _split(blocks):
             continue
         for piece in pieces:
             yield Paragraph(piece, block.may_be_cut)
+
+
+def _split_grid(grid):
+    """A grid whose cell runs into a section heading, cut there: a PDF's text may join a table's
+    last row and the next section's heading on one line (「四、结转下年度继续办理 0 0 0 0 0四、政府信息
+    公开行政复议、行政诉讼情况」). The rows before, the heading and its text, the rows after."""
+    if not INLINE_HEADING.search("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
+        yield grid
+        return
+    for r, row in enumerate(grid.rows):
+        for c, cell in enumerate(row):
+            pieces = split_headings(cell)
+            if len(pieces) == 1:
+                continue
+            first = [] if heading_section(pieces[0]) else pieces[:1]
+            before = grid.rows[:r] + ([row[:c] + first] if row[:c] + first else [])
+            if before:
+                yield Grid(before)
+            yield from (Paragraph(piece, may_be_cut=True) for piece in pieces[len(first) :])
+            after = ([row[c + 1 :]] if row[c + 1 :] else []) + grid.rows[r + 1 :]
+            if after:
+                yield from _split_grid(Grid(after))
+            return
+    yield grid
 
 
 def _clean(blocks):

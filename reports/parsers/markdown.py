@@ -12,6 +12,7 @@ parts cannot be joined with certainty stays as printed, so grid reports it as mi
 """
 import html
 import re
+from functools import lru_cache
 
 from reports import vocabulary as v
 from reports.parsers.blocks import PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
@@ -155,6 +156,16 @@ def names_row(cells):
     return any(_named(table, label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS))
 
 
+@lru_cache(maxsize=1)
+def _row_labels():
+    return frozenset(norm(row.label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS) for row in table.rows)
+
+
+def _whole_label(cells):
+    """True for a row holding an official row's whole label (「行政处罚」), not a group's."""
+    return "".join(map(norm, cells)) in _row_labels()
+
+
 def _named(table, label):
     """True when the label names an official row: by a fragment of three characters or more,
     or by a short one (其他, 总计) only when the label is little more than it (「2.其他法律行政
@@ -195,6 +206,12 @@ def _joined_rows(rows):
             # 「本年新收政府信息公开」 over 「申请数量 | 1 | 0 …」: a label wrapped; one label again
             labels, values = split_row(cells)
             out[-1] = ["".join(c.strip() for c in out[-1][-1:] + labels)] + values
+        elif pending and names_row(cells) and _whole_label(out[-1]):
+            # two rows' labels, then both rows' numbers (pdfminer's text of 「行政处罚 | 行政强制」):
+            # which number is whose the lines do not say, so neither label takes the next numbers
+            out.append([c for c in cells if norm(c)])
+            pending = False
+            continue
         elif pending and names_row(cells):
             out[-1] += [c for c in cells if norm(c)]  # the group's label, then its item's
             continue

@@ -1,22 +1,26 @@
 """Table recovery: the official tables read back from text whose grid is lost.
 
 Portal pages flattened into one line print a table as its labels and numbers run together
-(corpus README): 「本年新收政府信息公开申请数量160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18, and spaces
-there may or may not mark cells. This stage takes the text of a table in reading order, cuts
+(corpus README): 「本年新收政府信息公开申请数量160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18: a space
+there ends a cell, but not every cell ends with one. This stage takes the text of a table in reading order, cuts
 it at the official row labels that survive, and places each row's numbers into the official
 columns in official order:
 
 - numbers separated exactly one to a cell are read as printed;
 - otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
-  starts a signed 本年增/减 cell) and only the splits the table's own accounting allows are kept:
+  starts a signed 本年增/减 cell, a printed gap always ends a cell) and only the splits the
+  table's own accounting allows are kept:
   a row's 总计 is the sum of its parts (表三 each row, 表四 each group), each column of 表三
   balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, a
   document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
   format a row cannot make public more than its total public nor lose more items than it had;
 - a reading is accepted only when it is the only one that fits. When the digits allow exactly one
-  split, it is the published table even if it breaks the accounting (the rules say so); when
-  several fit, or none does among several, the row's cells stay blank and facts["unrecovered"]
-  keeps its text (E15). Cells placed by a split are noted in facts["recovered"] (I2).
+  split, it is the published table even if it breaks the accounting (the rules say so). When
+  none fits among several, the report may break its own accounting (corpus 06): a reading is
+  then taken only if it is the one that fits all the sums but one, and each of its cells is what
+  a sum that holds makes of rows read without doubt. Otherwise the row's cells stay blank and
+  facts["unrecovered"] keeps its text (E15). Cells placed by a split are noted in
+  facts["recovered"] (I2).
 
 The search is bounded: cells are at most MAX_DIGITS long, each row's splits are capped, and
 whatever exceeds a cap is reported as not recoverable rather than guessed.
@@ -67,13 +71,17 @@ def recover_tables(texts, shape, done=None):
             compact, spaced = _without_blocks(table, compact, spaced)
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
             columns = _header_columns(shape, table, compact, spaced)
+            printed = {len(shown.split()) for shown, _ in rows.values()}
+            if len(columns) not in printed and len(table.columns) in printed:
+                # the header read in part (a browser's PDF wraps 商业/企业 beside 总/计), the rows whole
+                columns = list(table.columns)
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
             apart = _apart(table, compact, spaced, len(columns), rows)
             settled[table.key] = _place_applications(shape, table, apart or rows, columns, by_order=bool(apart))
-        elif key == v.REVIEW_LITIGATION.key and not done.get(key):
-            settled[key] = _place_review(shape, compact, spaced)
+        elif key == v.REVIEW_LITIGATION.key:
+            settled[key] = _place_review(shape, compact, spaced, done.get(key, ()))
     return settled
 
 
@@ -218,14 +226,19 @@ def _longest(column):
     return MAX_DECIMAL_DIGITS + 8 if column.decimal else MAX_DIGITS + 1
 
 
-def _splits(digits, columns, fits):
+def _splits(digits, columns, fits, gaps=()):
     """Every split of `digits` into one number a column that `fits` (a check on the values of
-    the groups completed so far); None when the search exceeds its bounds."""
+    the groups completed so far) and that no printed gap (`gaps`, positions in `digits`) cuts;
+    None when the search exceeds its bounds."""
     patterns = [_cell_pattern(c) for c in columns]
     found, steps = [], 0
     if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
         return found
-
+    next_gap, following, gaps = [], len(digits), set(gaps)  # the first gap after each position
+    for position in range(len(digits), -1, -1):
+        next_gap.append(following)
+        following = position if position in gaps else following
+    next_gap.reverse()
 
     def walk(position, values):
         nonlocal steps
@@ -238,7 +251,8 @@ def _splits(digits, columns, fits):
                 found.append(tuple(values))
             return
         left = len(columns) - index - 1
-        for end in range(position + 1, min(len(digits) - left, position + _longest(columns[index])) + 1):
+        stop = min(len(digits) - left, position + _longest(columns[index]), next_gap[position])
+        for end in range(position + 1, stop + 1):
             text = digits[position:end]
             if patterns[index].fullmatch(text):
                 candidate = values + [_as_value(text, columns[index])]
@@ -263,15 +277,30 @@ def _read_row(shown, columns, fits=lambda values: True):
     digits = "".join(shown.split())
     if not digits:
         return None, "blank"
-    fitting = _splits(digits, columns, fits)
+    gaps = _gaps(shown)
+    fitting = _splits(digits, columns, fits, gaps)
     if fitting and len(fitting) == 1:
         return fitting[0], "recovered"
     if fitting == []:  # none fits the row: a forced split is the table as published
-        every = _splits(digits, columns, lambda values: True)
+        every = _splits(digits, columns, lambda values: True, gaps)
         if every and len(every) == 1:
             return every[0], "recovered"
         return every or [], None
     return fitting or [], None
+
+
+def _gaps(shown):
+    """The positions in the digits of `shown` (its whitespace removed) where the page printed a
+    gap. A gap ends a number: the corpus's pages leave some cells' figures unseparated
+    (「160 02 0 018」 is 16, 0, 0, 2, 0, 0, 18) but never part a figure, while a PDF's text puts
+    the next row's figure beside a row's own (「行政强制 … 126 0」, 行政处罚's 126 and its 0): joining
+    across a gap would read 1260."""
+    gaps, position = [], 0
+    for piece in shown.split():
+        if position:
+            gaps.append(position)
+        position += len(piece)
+    return gaps
 
 
 def _row_total(width):
@@ -299,17 +328,30 @@ def _unrecovered(shape, table, row, text):
 
 
 def _place_active(shape, table, rows):
+    blank = []
     for key, (shown, text) in rows.items():
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
         if how is None:
             _unrecovered(shape, table, row, text)
-            continue
-        if how == "blank":
-            continue
-        _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+        elif how == "blank":
+            blank.append(key)
+        else:
+            _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+    _blank_rows(shape, table, rows, blank)
     return set(rows)
+
+
+def _blank_rows(shape, table, rows, blank):
+    """Rows printed without figures are blank (a merged cell beside them holds their figures)
+    only when the table's other rows all read: else their figures may be what another row could
+    not place (a PDF's text may give two rows' labels, then both rows' figures: 「行政处罚 行政强制
+    … 126 0」), and they are unread too (E15)."""
+    prefix = table.key + "__"
+    if any(key.startswith(prefix) for key in shape.facts.get("unrecovered", ())):
+        for key in blank:
+            _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
 
 
 def _within_stock(values):
@@ -435,7 +477,7 @@ def _apart(table, compact, spaced, width, rows):
 def _place_applications(shape, table, rows, columns, by_order=False):
     """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
     read one number a cell is recovered, not read."""
-    readings, pending = {}, {}
+    readings, pending, blank = {}, {}, []
     for key, (shown, text) in rows.items():
         fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
         values, how = _read_row(shown, columns, fits)
@@ -445,8 +487,15 @@ def _place_applications(shape, table, rows, columns, by_order=False):
             pending[key] = values
         elif how is None:
             _unrecovered(shape, table, table.row_by_key[key], text)
+        else:
+            blank.append(key)
     if pending:
-        settled = _settle_columns(columns, readings, pending, shape.format_version)
+
+        def every(key):  # the row's splits, its own 总计 not asked
+            shown = rows[key][0]
+            return _splits("".join(shown.split()), columns, lambda values: True, _gaps(shown))
+
+        settled = _settle_columns(columns, readings, pending, shape.format_version, every)
         for key, values in settled.items():
             if values is None:
                 _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
@@ -454,42 +503,91 @@ def _place_applications(shape, table, rows, columns, by_order=False):
                 readings[key] = (values, "recovered")
     for key, (values, how) in readings.items():
         _store(shape, table, table.row_by_key[key], columns, values, how, rows[key][1])
+    _blank_rows(shape, table, rows, blank)
     return set(rows)
 
 
-def _settle_columns(columns, readings, pending, format_version):
+def _settle_columns(columns, readings, pending, format_version, every):
     """{row key: values or None} for the rows several splits fit: the joint readings under which
     every column of 表三 balances and adds up (only sums whose rows all have values are asked);
-    a row is settled when all those readings agree on it."""
-    keys = list(pending)
-    count = 1
-    for key in keys:
-        count *= len(pending[key])
-    if count > MAX_COMBINATIONS:
-        return dict.fromkeys(keys)
-    outcomes = v.outcome_keys(format_version)
-    surviving = []
-    for choice in product(*(pending[k] for k in keys)):
-        values = {k: r[0] for k, r in readings.items()} | dict(zip(keys, choice))
-        if _columns_hold(values, outcomes, len(columns)):
-            surviving.append(choice)
+    a row is settled when all those readings agree on it.
+
+    A report may break its own accounting (corpus 06 publishes 部分公开 8, 1, … 8), and then no
+    joint reading fits: the sums that hold may still single one out (_settle_broken).
+    `every(key)`: all splits of that row's digits, its own 总计 not asked."""
+    known = {k: r[0] for k, r in readings.items()}
+    sums = _column_sums(set(known) | set(pending), v.outcome_keys(format_version), len(columns))
+    surviving = _joint(known, pending, sums, 0)
+    if surviving is None:
+        return dict.fromkeys(pending)
+    if not surviving[0]:
+        return _settle_broken(known, pending, sums, every)
     settled = {}
-    for index, key in enumerate(keys):
-        options = {choice[index] for choice in surviving}
+    for index, key in enumerate(pending):
+        options = {choice[index] for choice, _ in surviving[0]}
         settled[key] = options.pop() if len(options) == 1 else None
     return settled
 
 
-def _columns_hold(values, outcomes, width):
-    for column in range(width):
-        if all(k in values for k in ("new_received", "carried_over", "total_processed", "carried_forward")):
-            received = values["new_received"][column] + values["carried_over"][column]
-            if received != values["total_processed"][column] + values["carried_forward"][column]:
-                return False
-        if "total_processed" in values and all(k in values for k in outcomes):
-            if sum(values[k][column] for k in outcomes) != values["total_processed"][column]:
-                return False
-    return True
+def _settle_broken(known, pending, sums, every):
+    """The one reading of a table that breaks its own accounting, or None a row. The pending rows'
+    own 总计 are no longer asked, then neither is any one column sum; the first of these that some
+    reading fits must admit only one, and each of its pending cells must be what a sum that holds
+    makes of rows read without doubt (not of another pending row). The reading is stored as
+    published, so the break it keeps is the report's and E7–E9 say where."""
+    splits = {key: every(key) for key in pending}
+    joint = _joint(known, splits, sums, 1) if all(splits.values()) else None
+    level = next((level for level in joint or () if level), [])
+    if len(level) != 1:
+        return dict.fromkeys(pending)
+    choice, broken = level[0]
+    holding = [s for s in sums if s not in broken]
+    if all(_pinned(key, column, holding, known) for key in pending for column in range(len(choice[0]))):
+        return dict(zip(pending, choice))
+    return dict.fromkeys(pending)
+
+
+def _pinned(key, column, sums, known):
+    """True when one of `sums` sets this cell from rows read without doubt alone."""
+    return any(c == column and key in terms and set(terms) - {key} <= known.keys() for c, terms in sums)
+
+
+def _joint(known, pending, sums, tolerance):
+    """[[(choice, the sums it breaks)] for each number of broken sums up to `tolerance`]: the
+    joint choices of the pending rows' readings; None when there are too many to try."""
+    count = 1
+    for options in pending.values():
+        count *= len(options)
+    if count > MAX_COMBINATIONS:
+        return None
+    levels = [[] for _ in range(tolerance + 1)]
+    for choice in product(*pending.values()):
+        values = known | dict(zip(pending, choice))
+        broken = []
+        for column_sum in sums:
+            if not _holds(column_sum, values):
+                broken.append(column_sum)
+                if len(broken) > tolerance:
+                    break
+        if len(broken) <= tolerance:
+            levels[len(broken)].append((choice, broken))
+    return levels
+
+
+# The sums each column of 表三 keeps, as {row key: coefficient} adding up to zero: a column
+# balances (新收 + 上年结转 = 总计 + 结转下年度), and its outcome rows add up to （七）总计.
+BALANCE = {"new_received": 1, "carried_over": 1, "total_processed": -1, "carried_forward": -1}
+
+
+def _column_sums(keys, outcomes, width):
+    """[(column index, terms)]: the sums whose rows all have values, each asked of every column."""
+    added = dict.fromkeys(outcomes, 1) | {"total_processed": -1}
+    return [(column, terms) for terms in (BALANCE, added) if set(terms) <= keys for column in range(width)]
+
+
+def _holds(column_sum, values):
+    column, terms = column_sum
+    return sum(coefficient * values[key][column] for key, coefficient in terms.items()) == 0
 
 
 def _after_header(compact):
@@ -506,8 +604,11 @@ def _after_header(compact):
     return position
 
 
-def _place_review(shape, compact, spaced):
-    """表四: one data row of 15 cells after its header; each group's 总计 is its four results'."""
+def _place_review(shape, compact, spaced, done):
+    """表四: one data row of 15 cells after its header; each group's 总计 is its four results'.
+    A grid may have read part of it (`done`: a header printed a letter a line leaves a grid of
+    three result columns over the data row): the cells it read are kept and the rest filled,
+    unless the text reads them otherwise, and then the grid's reading stands (E3 for the rest)."""
     table = v.REVIEW_LITIGATION
     match = VALUE_RUN.search(compact, _after_header(compact))
     if not match:
@@ -518,9 +619,16 @@ def _place_review(shape, compact, spaced):
     text = compact[: match.end()][-120:]
     if how is None:
         for row in table.rows:
-            _unrecovered(shape, table, row, match.group().strip())
+            if row.key not in done:
+                _unrecovered(shape, table, row, match.group().strip())
         return {r.key for r in table.rows}
     width = len(table.columns)
-    for index, row in enumerate(table.rows):
-        _store(shape, table, row, table.columns, values[index * width : (index + 1) * width], how, text)
+    groups = [list(zip(table.columns, values[i * width : (i + 1) * width])) for i in range(len(table.rows))]
+    cells = [[(c, x, shape.cell(table.key, row.key, c.key)) for c, x in group] for row, group in zip(table.rows, groups)]
+    if any(read not in (None, x) for group in cells for _, x, read in group):
+        return set()
+    for row, group in zip(table.rows, cells):
+        unread = [(c, x) for c, x, read in group if read is None]
+        if unread:
+            _store(shape, table, row, [c for c, _ in unread], [x for _, x in unread], how, text)
     return {r.key for r in table.rows}

@@ -21,6 +21,8 @@ BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block
 VALUE = r"(?:[+-]?\d+(?:\.\d+)?|[—－/／])"
 VALUES_LINE = re.compile(rf"^\s*{VALUE}(?:\s+{VALUE})*\s*$")
 SPACED_ROW = re.compile(rf"^\s*(?P<label>\S.*?[^\s\d.+-])\s+(?P<values>{VALUE}(?:\s+{VALUE})*)\s*$")
+# OCR sets a space between letters, and more than one between cells.
+LETTER_SPACED_CELLS = re.compile(r"\s{2,}")
 STOPS = tuple("。！？；;!?")  # a sentence ends so; a label never does
 MIN_SPACED_ROWS = 5  # fewer rows of label and numbers are prose, not the report's tables
 
@@ -105,10 +107,10 @@ def _spaced_cells(line, table, header):
     if VALUES_LINE.match(text):
         values = text.split()
         return values if table or len(values) >= 3 else None
-    tokens = text.split()
-    if all(norm(token) in HEADER_LABELS for token in tokens):
-        header.update(map(norm, tokens))
-        return tokens
+    for tokens in (text.split(), LETTER_SPACED_CELLS.split(text)):  # OCR: 「信 息 内 容  本 年 制 发 件 数」
+        if all(norm(token) in HEADER_LABELS for token in tokens):
+            header.update(map(norm, tokens))
+            return tokens
     match = SPACED_ROW.match(text)
     if match and CJK.search(match["label"]):
         label, values = _item_label(match["label"]), match["values"].split()

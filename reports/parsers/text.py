@@ -4,12 +4,19 @@ Two table shapes occur (spec §6): one table row per line with tab-separated cel
 and one cell per line, each cell line starting with a tab, rows separated by blank lines and long
 cells wrapped onto following lines (001, 002).
 """
+import re
+
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
 from reports.parsers.markdown import has_tables, read_markdown
 from reports.parsers.spaced import spaced_as_pipes
 
 ENCODINGS = ("utf-8", "gb18030")
+# What a browser prints in a page's margins (Chromium's headers and footers): the date, time and
+# page title at the top, the address and 「2/4」 at the bottom. A PDF's text may run the footer
+# into the next page's first line (「file:///…/report.html 2/45.属于三类内部事务信息 0 0 …」).
+BROWSER_HEADER = re.compile(r"^\s*\d{1,4}/\d{1,2}/\d{1,4},?\s+(?:[上下]午\s*)?\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s|$)")
+BROWSER_FOOTER = re.compile(r"^\s*(?:file|https?)://\S+\s+(?=\d)")
 
 
 def decode(data):
@@ -28,7 +35,7 @@ def decode(data):
 
 def read_text(text):
     """The document's blocks in order."""
-    lines = BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _without_browser_margins(BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if has_tables(lines):
         return read_markdown(lines)
     if any(line.count("\t") >= 2 for line in lines):
@@ -37,6 +44,22 @@ def read_text(text):
     if spaced:
         return read_markdown(spaced)
     return _cell_per_line(lines)
+
+
+def _without_browser_margins(lines):
+    """The lines without a browser's page headers and footers, when every page has a footer
+    「address n/m」 (m the number of pages, so 「2/45.属于…」 is page 2 of 4, then row 5)."""
+    footers = [i for i, line in enumerate(lines) if BROWSER_FOOTER.match(line)]
+    if len(footers) < 2:
+        return lines
+    count = re.compile(rf"\d+\s*/\s*{len(footers)}")
+    rests = [count.match(lines[i], BROWSER_FOOTER.match(lines[i]).end()) for i in footers]
+    if not all(rests):
+        return lines
+    kept = list(lines)
+    for i, rest in zip(footers, rests):
+        kept[i] = lines[i][rest.end() :]
+    return [line for line in kept if not BROWSER_HEADER.match(line)]
 
 
 def _tab_separated(lines):

@@ -128,3 +128,14 @@ def test_spaced_row_with_joined_digits_reaches_recovery():
     assert shape.applications == text.applications
     codes = {(f.code, f.row) for f in evaluate(shape)}
     assert ("I2", "new_received") in codes and not {c for c in codes if c[0] in ("E3", "E15")}
+
+
+def test_two_labels_then_both_rows_figures_are_not_paired_by_adjacency():
+    """pdfminer's text of a browser's PDF: 「行政处罚」「行政强制」 on lines of their own, then 126 and
+    0. Which figure is whose the lines do not say: both rows unread (E15), never 行政强制 126."""
+    text = to_spaced_text(parse_file(seed(1))).decode()
+    assert "行政处罚  126\n行政强制  0\n" in text
+    shape = parse_bytes(text.replace("行政处罚  126\n行政强制  0\n", "行政处罚\n\n行政强制\n\n126\n\n0\n").encode(), "s.txt")
+    assert shape.active["penalty"] is None and shape.active["enforcement"] is None
+    assert {(f.code, f.row) for f in evaluate(shape)} >= {("E15", "penalty"), ("E15", "enforcement")}
+
