@@ -137,8 +137,9 @@ def read(shape):
         for position, part, line in _lines(shape):
             if part.split(".")[0] not in READ_PARTS:
                 continue
-            # Most lines name no earlier year: their sentences are not looked at one by one.
-            earlier = any(year - 30 <= int(stated) < year for stated, _ in YEAR.findall(line))
+            # Most lines name no earlier year: their sentences are not looked at one by one (half
+            # have no 年 at all, which is quicker to see than that they have no year).
+            earlier = "年" in line and any(year - 30 <= int(stated) < year for stated, _ in YEAR.findall(line))
             reading += [
                 (s, [stated for _, stated in other_year_statements(s, year)] if earlier else [])
                 for s in _sentences(position, part, line)
