@@ -70,13 +70,16 @@ def agency_name(i):
 
 
 def populate(n):
-    """Agencies, reports and every section row, written with executemany (fast, flat memory)."""
+    """Agencies, reports and every section row, written with executemany (fast, flat memory), then
+    the planner's statistics, as generate_demo leaves them: without them PostgreSQL reads all
+    2,500,000 rows of table 三 for each chunk of 500 reports (0.45 s a chunk at 100,000 reports)."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from reports.demo.generate import update_statistics
     from reports.models import (
         ActiveDisclosure, Agency, AnnualReport, ApplicationRow, Finding, Region, ReviewLitigationRow,
     )  # fmt: skip
@@ -121,6 +124,7 @@ def populate(n):
         insert(Finding, ["report_id", "code", "severity", "message", "table", "row", "column", "field", "location", "cells"],
                ((i + 1, "E9", "error", "表三「1.本机关不掌握相关政府信息」行「总计」列不等于各类申请人之和。",
                  "applications", "unable_not_held", "total", "", "", "[]") for i in range(n)))  # fmt: skip
+    update_statistics()
 
 
 def _columns(table_key):
