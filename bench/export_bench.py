@@ -259,7 +259,8 @@ def main():
             f"裸循环 {bare['seconds']:7.1f} 秒，峰值 {bare['peak_mb']:4.0f} MB；"
             f"倍数 {ours['seconds'] / bare['seconds']:.2f}×"
         )
-        print(f"  {'':>7}    按 CPU 时间：导出 {ours['cpu']:7.1f} 秒（含 PostgreSQL 服务进程），裸循环 {bare['cpu']:7.1f} 秒；"
+        server = "（含 PostgreSQL 服务进程）" if args.database == "postgres" else ""
+        print(f"  {'':>7}    按 CPU 时间：导出 {ours['cpu']:7.1f} 秒{server}，裸循环 {bare['cpu']:7.1f} 秒；"
               f"倍数 {ours['cpu'] / bare['cpu']:.2f}×")  # fmt: skip
 
 
