@@ -1,4 +1,5 @@
 """The leadership workbook, opened with openpyxl and checked against the database."""
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.db.models import Sum
 from reports.models.agency import OPERATOR
 from reports import vocabulary as v
 from reports.exporters.summary import write_summary
+from reports.exporters.tables import columns
 from reports.importing import import_paths
 from reports.models import ActiveDisclosure, Agency, AnnualReport, ApplicationRow, Finding, Region
 
@@ -113,6 +115,18 @@ def test_table_sheets_hold_every_cell_of_every_report_and_its_totals(demo, tmp_p
         shape = report.to_shape()
         expected = [shape.applications[r.key][c.key] for r in v.APPLICATIONS.rows for c in v.APPLICATIONS.columns]
         assert list(row[3:]) == expected
+    # Every table sheet's cells, column by column as headed, are the report's own.
+    sheets = {"表二": v.ACTIVE, "表二（2019年试行格式）": v.ACTIVE_2019, "表四": v.REVIEW_LITIGATION}
+    for title, table in sheets.items():
+        first = int(book[title].freeze_panes[1:])
+        written = list(book[title].iter_rows(min_row=first, values_only=True))[:-1]
+        mine = [r for r in reports if title != "表二" or r.format_version == "2021"]
+        mine = [r for r in mine if title != "表二（2019年试行格式）" or r.format_version == "2019"]
+        assert [(r[0], r[2]) for r in written] == [(r.agency.name, r.year) for r in mine], title
+        for row, report in zip(written, mine):
+            shape = report.to_shape()
+            expected = [shape.cell(table.key, c.row, c.column) for c in columns(table)]
+            assert list(row[3:]) == [float(x) if isinstance(x, Decimal) else x for x in expected], title
     received = ApplicationRow.objects.filter(row="new_received").aggregate(s=Sum("natural_person"))["s"]
     assert totals[0] == "合计" and totals[3] == received
     # 表二 holds the 2021-format reports, the 2019 trial format's 表二 the others.

@@ -5,6 +5,8 @@ each table, merged headers as printed), 问题清单 (every finding), 报送进�
 submitted report for the selection's years) and 图表 (a native bar chart). Rows are streamed in
 one pass over the reports, so memory stays flat in their number.
 """
+from itertools import islice
+
 from django.db.models import OuterRef, Q, Subquery
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -14,30 +16,44 @@ from reports.choices import GATED_STATUSES, FormatVersion, ReportStatus, Severit
 from reports.models import Acknowledgement, Agency, Finding, WarningExplanation
 from reports.models.submission import same_place_as_outer
 
-from .cells import AMOUNT, COUNT, number, prepare, safe, text
-from .tables import table_sheets
+from .cells import AMOUNT, COUNT, Totals, number, prepare, safe, text
+from .tables import columns, table_sheets
 
 CHUNK = 500
+APPLICATIONS, ACTIVE, REVIEWS = v.APPLICATIONS.key, v.ACTIVE.key, v.REVIEW_LITIGATION.key
 
-
-def _application_total(row):
-    return lambda shape: shape.applications[row]["total"]
-
-
-# (header, value from the shape, number format); headers are the official labels.
+# (header, the cells added up for it as (table, row, column), number format); headers are the
+# official labels.
 FIGURES = [
-    *[(v.APPLICATIONS.row_by_key[row].label, _application_total(row), COUNT)
+    *[(v.APPLICATIONS.row_by_key[row].label, [(APPLICATIONS, row, "total")], COUNT)
       for row in ("new_received", "carried_over", "granted", "total_processed", "carried_forward")],
-    (v.ACTIVE.row_by_key["licensing"].label, lambda s: s.active["licensing"], COUNT),
-    (v.ACTIVE.row_by_key["penalty"].label, lambda s: s.active["penalty"], COUNT),
-    (f"{v.ACTIVE.row_by_key['fees'].label}（万元）", lambda s: s.active["fees"], AMOUNT),
-    (f"{v.REVIEW_LITIGATION.rows[0].label}总计", lambda s: s.review_litigation["reconsideration"]["total"], COUNT),
-    (f"{v.LITIGATION_LABEL}总计", lambda s: sum(
-        s.review_litigation[g]["total"] or 0 for g in ("litigation_direct", "litigation_after_reconsideration")
-    ), COUNT),
+    (v.ACTIVE.row_by_key["licensing"].label, [(ACTIVE, "licensing", None)], COUNT),
+    (v.ACTIVE.row_by_key["penalty"].label, [(ACTIVE, "penalty", None)], COUNT),
+    (f"{v.ACTIVE.row_by_key['fees'].label}（万元）", [(ACTIVE, "fees", None)], AMOUNT),
+    (f"{v.REVIEW_LITIGATION.rows[0].label}总计", [(REVIEWS, "reconsideration", "total")], COUNT),
+    (f"{v.LITIGATION_LABEL}总计",
+     [(REVIEWS, "litigation_direct", "total"), (REVIEWS, "litigation_after_reconsideration", "total")], COUNT),
 ]  # fmt: skip
 IDENTITY = ["机关", "行政区划", "报告年度", "状态"]
 COUNTS = ["错误数", "警告数"]
+# What each report's row is made from, beside its tables' cells.
+LISTED = ("pk", "agency__name", "agency__region__name", "year", "status", "format_version", "error_count",
+          "warning_count")  # fmt: skip
+STATUS = dict(ReportStatus.choices)
+
+
+def _figure(cells):
+    """A figure of a report from its table sheets' cells ({table: cells in the sheet's order, or
+    None}): one cell as it is, several added up (a blank one as 0)."""
+    where = [(table, _position(table, row, column)) for table, row, column in cells]
+    if len(where) == 1:
+        ((table, index),) = where
+        return lambda tables: tables[table][index] if tables[table] else None
+    return lambda tables: sum((tables[table][index] or 0) if tables[table] else 0 for table, index in where)
+
+
+def _position(table, row, column):
+    return next(i for i, c in enumerate(columns(v.TABLE_BY_KEY[table])) if (c.row, c.column) == (row, column))
 
 
 class SummarySheet:
@@ -47,43 +63,57 @@ class SummarySheet:
         self.ws = ws = workbook.create_sheet("汇总")
         prepare(ws, [28, 12, 9, 10] + [14] * len(FIGURES) + [8, 8])
         ws.append([text(ws, h, bold=True) for h in IDENTITY + [f[0] for f in FIGURES] + COUNTS])
+        self.figures = [_figure(cells) for _, cells, _ in FIGURES]
         self.formats = [f[2] for f in FIGURES] + [COUNT, COUNT]
-        self.totals = [0] * len(self.formats)
+        self.amounts = [len(IDENTITY) + i for i, fmt in enumerate(self.formats) if fmt is AMOUNT]  # in a sheet row
+        self.totals = Totals(len(self.formats))
         self.count = 0
 
-    def add(self, report, shape):
-        values = [figure(shape) for _, figure, _ in FIGURES] + [report.error_count, report.warning_count]
-        self.totals = [t + (x or 0) for t, x in zip(self.totals, values)]
+    def add(self, report, tables):
+        """A report's row: `report` as write_summary lists it, `tables` its table sheets' cells."""
+        values = [figure(tables) for figure in self.figures] + [report.error_count, report.warning_count]
+        self.totals.add(values)
         self.count += 1
         ws = self.ws
-        region = report.agency.region.name if report.agency.region_id else ""
-        ws.append(
-            [safe(ws, report.agency.name), safe(ws, region), report.year, report.get_status_display()]
-            + [number(ws, x, fmt) if fmt is AMOUNT else x for x, fmt in zip(values, self.formats)]
-        )
+        region = report.agency__region__name or ""
+        row = [safe(ws, report.agency__name), safe(ws, region), report.year, STATUS.get(report.status, report.status)]
+        row += values
+        for index in self.amounts:
+            row[index] = number(ws, row[index], AMOUNT)
+        ws.append(row)
 
     def close(self):
         ws = self.ws
         ws.append(
             [text(ws, "合计", bold=True), text(ws, f"{self.count} 份报告"), None, None]
-            + [number(ws, t, fmt, bold=True) for t, fmt in zip(self.totals, self.formats)]
+            + [number(ws, t, fmt, bold=True) for t, fmt in zip(self.totals.values(), self.formats)]
         )
 
 
 def write_summary(reports, out, agencies=None, progress=None):
     """Write the workbook of `reports` (a queryset) to `out` (a path or a binary file);
-    `progress(count)` is told the reports written so far, a chunk at a time."""
+    `progress(count)` is told the reports written so far, a chunk at a time.
+
+    Reports are listed as values (no model instances), a chunk at a time, and each table sheet
+    reads its cells of the chunk in one query, as the rows of the sheet: a few queries per chunk,
+    memory flat in the count."""
     workbook = Workbook(write_only=True)
     summary = SummarySheet(workbook)
-    sheets = [summary, *table_sheets(workbook, reports.filter(format_version=FormatVersion.V2019).exists())]
+    tables = table_sheets(workbook, reports.filter(format_version=FormatVersion.V2019).exists())
     years = set()
-    for report, shape in reports.order_by("agency__name", "year").figures(CHUNK):
-        for sheet in sheets:
-            sheet.add(report, shape)
-        years.add(report.year)
-        if progress and summary.count % CHUNK == 0:
+    listed = reports.order_by("agency__name", "year").values_list(*LISTED, named=True).iterator(chunk_size=CHUNK)
+    while batch := list(islice(listed, CHUNK)):
+        pks = [report.pk for report in batch]
+        cells = [(sheet, sheet.read(pks)) for sheet in tables]
+        for report in batch:
+            mine = {sheet.table.key: by_report.get(report.pk) for sheet, by_report in cells}
+            summary.add(report, mine)
+            for sheet in tables:
+                sheet.add(report, mine[sheet.table.key])
+            years.add(report.year)
+        if progress:
             progress(summary.count)
-    for sheet in sheets:
+    for sheet in [summary, *tables]:
         sheet.close()
     _findings_sheet(workbook, reports)
     _progress_sheet(workbook, reports, agencies, years)

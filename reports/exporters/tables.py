@@ -5,12 +5,15 @@ that leads to its cell on paper — block, row, then the official (two- or three
 headers — merged where neighbouring columns share a label, as the official tables merge them.
 """
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from openpyxl.worksheet.cell_range import CellRange
 
 from reports import vocabulary as v
+from reports.models import ApplicationRow, ReviewLitigationRow
+from reports.models.sections import TABLE_TWO_MODELS, active_field
 
-from .cells import AMOUNT, COUNT, header, number, prepare, safe, text
+from .cells import AMOUNT, COUNT, Totals, header, number, prepare, safe, text
 
 IDENTITY = ("机关", "行政区划", "报告年度")
 
@@ -69,6 +72,36 @@ def columns(table):
     ]
 
 
+# Tables 三 and 四: the model of their rows, and the field naming the row.
+MATRICES = {v.APPLICATIONS.key: (ApplicationRow, "row"), v.REVIEW_LITIGATION.key: (ReviewLitigationRow, "group")}
+
+
+def reader(table, sheet_columns):
+    """A function from some reports' pks to {report pk: its stored cells in `sheet_columns`'
+    order} (a report with nothing stored is left out), in one query: the sheet's row is read
+    straight from the stored rows, with no report shape built in between."""
+    if table.key in TABLE_TWO_MODELS:
+        fields = [active_field(c.row, c.column) for c in sheet_columns]
+        query = TABLE_TWO_MODELS[table.key].objects.values_list("report_id", *fields)
+        return lambda pks: {pk: values for pk, *values in query.filter(report_id__in=pks)}
+    model, row_field = MATRICES[table.key]
+    keys = [c.key for c in table.columns]
+    rows = list(dict.fromkeys(c.row for c in sheet_columns))
+    # The sheet's columns go row by row through every column of the table, as it is printed.
+    if [(c.row, c.column) for c in sheet_columns] != [(row, key) for row in rows for key in keys]:
+        raise ValueError(f"{table.key}: the sheet's columns are not the table's rows in turn")
+    query = model.objects.values_list("report_id", row_field, *keys)
+    blank = (None,) * len(keys)
+
+    def read(pks):
+        stored = {}
+        for pk, row, *values in query.filter(report_id__in=pks):
+            stored.setdefault(pk, {})[row] = values
+        return {pk: list(chain.from_iterable(map(by_row.get, rows, repeat(blank)))) for pk, by_row in stored.items()}
+
+    return read
+
+
 def header_blocks(paths):
     """(level, first column, last column, last level, label) of each merged header cell.
 
@@ -115,28 +148,31 @@ class TableSheet:
         for row in grid:
             ws.append(row)
         self.formats = [AMOUNT if c.decimal else COUNT for c in self.columns]
-        self.totals = [0] * len(self.columns)
+        self.amounts = [len(IDENTITY) + i for i, c in enumerate(self.columns) if c.decimal]  # in a sheet row
+        self.blank = [None] * len(self.columns)
+        self.totals = Totals(len(self.columns))
         self.count = 0
+        self.read = reader(table, self.columns)
         # Each format's table 二 counts different things: a report appears in its own format's sheet.
         self.format_version = {v.ACTIVE.key: "2021", v.ACTIVE_2019.key: "2019"}.get(table.key)
 
-    def add(self, report, shape):
-        if self.format_version and shape.format_version != self.format_version:
+    def add(self, report, values):
+        """A report's row: `report` as write_summary lists it, `values` what read() gave for it."""
+        if self.format_version and report.format_version != self.format_version:
             return
-        data = shape.table(self.table.key)
-        values = [data[c.row][c.column] if c.column else data[c.row] for c in self.columns]
-        self.totals = [t + (x or 0) for t, x in zip(self.totals, values)]
+        values = values or self.blank
+        self.totals.add(values)
         self.count += 1
-        region = report.agency.region.name if report.agency.region_id else ""
-        self.ws.append(
-            [safe(self.ws, report.agency.name), safe(self.ws, region), report.year]
-            + [number(self.ws, x, fmt) if fmt is AMOUNT else x for x, fmt in zip(values, self.formats)]
-        )
+        ws = self.ws
+        row = [safe(ws, report.agency__name), safe(ws, report.agency__region__name or ""), report.year, *values]
+        for index in self.amounts:
+            row[index] = number(ws, row[index], AMOUNT)
+        ws.append(row)
 
     def close(self):
         self.ws.append(
             [text(self.ws, "合计", bold=True), text(self.ws, f"{self.count} 份报告"), None]
-            + [number(self.ws, t, fmt, bold=True) for t, fmt in zip(self.totals, self.formats)]
+            + [number(self.ws, t, fmt, bold=True) for t, fmt in zip(self.totals.values(), self.formats)]
         )
 
 
