@@ -114,10 +114,9 @@ def _table_two_fields(key):
     )
 
 
-def _figures_of(batch, whole=False):
-    """(report, shape of its tables) for a batch of reports, in four queries whatever its size.
-    `whole`: the narrative and the source facts too (as to_shape() gives them), in two more, for
-    reports read with their own fields."""
+def _figures_of(batch):
+    """(report, its shape: tables, narrative and source facts, as to_shape() gives them) for a
+    batch of reports read with their own fields, in six queries whatever its size."""
     ids = [report.pk for report in batch]
     table_two = {
         key: {row["report_id"]: row for row in model.objects.filter(report_id__in=ids).values()}
@@ -129,18 +128,17 @@ def _figures_of(batch, whole=False):
     for report_id, group, *values in _rows_of(ReviewLitigationRow, ids, "group", *v.RESULT_KEYS):
         reviews.setdefault(report_id, []).append((group, values))
     items = {"problems": {}, "improvements": {}}
-    for key, model in (("problems", Problem), ("improvements", Improvement)) if whole else ():
+    for key, model in (("problems", Problem), ("improvements", Improvement)):
         for report_id, text in _rows_of(model, ids, "text", order="position"):
             items[key].setdefault(report_id, []).append(text)
     for report in batch:
         stored = {key: by_report.get(report.pk) for key, by_report in table_two.items()}
         tables = _tables(stored, applications.get(report.pk, ()), reviews.get(report.pk, ()))
-        if whole:
-            sections = {"overall": report.overall, "other": report.other,
-                        **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
-            facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
-            tables.update(sections=sections, facts=facts)
-        yield report, ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version, **tables)
+        sections = {"overall": report.overall, "other": report.other,
+                    **{key: by_report.get(report.pk, []) for key, by_report in items.items()}}  # fmt: skip
+        facts = {**empty_facts(), **(report.source_facts or {}), "title": report.title, "preamble": report.preamble}
+        yield report, ReportShape(agency=report.agency.name, year=report.year, format_version=report.format_version,
+                                  sections=sections, facts=facts, **tables)  # fmt: skip
 
 
 def _rows_of(model, ids, *fields, order=None):
@@ -159,15 +157,11 @@ def _rows_of(model, ids, *fields, order=None):
 
 
 class AnnualReportQuerySet(models.QuerySet):
-    def figures(self, chunk=500, whole=False):
-        """(report, shape) of each report, in order; the shape holds the tables only (no narrative,
-        no source facts) unless `whole`. For exports: a few queries per chunk, memory flat in the
-        count."""
-        reports = self.select_related("agency__region")
-        if not whole:
-            reports = reports.defer("preamble", "overall", "other", "source_facts")
-        for batch in _chunks(reports.iterator(chunk_size=chunk), chunk):
-            yield from _figures_of(batch, whole)
+    def figures(self, chunk=500):
+        """(report, shape) of each report, in order (_figures_of): a few queries per chunk, memory
+        flat in the count."""
+        for batch in _chunks(self.select_related("agency").iterator(chunk_size=chunk), chunk):
+            yield from _figures_of(batch)
 
     def with_sections(self):
         """Everything to_shape() reads, in a fixed number of queries whatever the count."""
@@ -327,7 +321,7 @@ def _judge(reports, shapes, pool=None):
 
 def _judged(batch, pool):
     """(batch, the shapes of its reports, their findings as _judge gives them)."""
-    shapes = [shape for _, shape in _figures_of(batch, whole=True)]
+    shapes = [shape for _, shape in _figures_of(batch)]
     return batch, shapes, _judge(batch, shapes, pool)
 
 

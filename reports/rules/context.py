@@ -33,7 +33,7 @@ NEEDS = {
 @dataclass(frozen=True)
 class Context:
     kind: str | None = None  # AgencyKind
-    previous: ReportShape | None = None  # its tables and narrative (AnnualReport.figures(whole=True))
+    previous: ReportShape | None = None  # its tables and narrative (AnnualReport.figures())
     published_on: date | None = None
     published_from: str = "落款日期"  # where published_on was read, as W15 names it
     # A regional aggregate's members: (their tables summed, how many); None for a report of its
@@ -196,7 +196,7 @@ def previous_reports(keys, lines=None):
     reports = AnnualReport.objects.filter(reduce(or_, (Q(year=y, agency_id__in=a) for y, a in by_year.items())))
     found = {
         (report.agency_id, report.year): (report, shape)
-        for report, shape in reports.figures(whole=True)
+        for report, shape in reports.figures()
         if (report.agency_id, report.year) in wanted
     }
     previous = {}
