@@ -22,6 +22,11 @@ columns in official order:
   facts["unrecovered"] keeps its text (E15). Cells placed by a split are noted in
   facts["recovered"] (I2).
 
+A PDF's text may give 表三 column by column instead (pdfminer's text of a ruled table: the row
+labels, then each column's figures top to bottom, the first rows' sometimes under their column's
+label). Such figures are placed by column, and figures printed apart from their labels are tried
+in both orders; a reading is kept only when it is the one that keeps every sum of the table.
+
 The search is bounded: cells are at most MAX_DIGITS long, each row's splits are capped, and
 whatever exceeds a cap is reported as not recoverable rather than guessed.
 """
@@ -469,14 +474,8 @@ def _apart(table, compact, spaced, columns, rows, format_version):
     The figures run row by row unless only the column-by-column order fits the accounting;
     when both orders fit the accounting and differ, each row's text is None (unread)."""
     width = len(columns)
-    spans, cursor = [], 0
-    for row in table.rows:
-        span = _find_label(row, compact, cursor)
-        if span is None:
-            return None
-        spans.append(span)
-        cursor = span[1]
-    if sum(1 for shown, _ in rows.values() if shown) > 1:
+    spans = _label_spans(table, compact)
+    if spans is None or sum(1 for shown, _ in rows.values() if shown) > 1:
         return None
     numbers = re.findall(r"(?<![\d.])[+-]?\d+(?![\d.])", _unlabelled(compact, spaced, spans))
     if len(numbers) != len(table.rows) * width:
@@ -490,6 +489,18 @@ def _apart(table, compact, spaced, columns, rows, format_version):
             return {row.key: (None, _fold(row.label)) for row in table.rows}
         by_row = fitting[0] if fitting else by_row  # neither fits: read as printed, the rows' sums say where
     return {row.key: (" ".join(cells), _fold(row.label) + " ".join(cells)) for row, cells in zip(table.rows, by_row)}
+
+
+def _label_spans(table, compact):
+    """[(start, end)] of every official row's label in official order, or None if one is not printed."""
+    spans, cursor = [], 0
+    for row in table.rows:
+        span = _find_label(row, compact, cursor)
+        if span is None:
+            return None
+        spans.append(span)
+        cursor = span[1]
+    return spans
 
 
 def _unlabelled(compact, spaced, spans):
@@ -509,16 +520,11 @@ def _by_column(shape, table, text):
     their own: 「商 业 企 业 0 0」), the rest in one run after the labels, and 表四's first figures
     may run into it. The run's figures are placed column by column (and row by row, when no
     column's label holds figures) at every offset 表四's fifteen cells allow, and the reading is
-    taken only when it is the one that keeps all the table's sums. {row keys} stored, or None."""
+    taken only when it is the one that keeps all the table's sums; else every row is unread (E15).
+    {row keys} settled, or None when the text is not one given column by column."""
     compact, spaced = _without_blocks(table, *_compact(text))
-    spans, cursor = [], 0
-    for row in table.rows:
-        span = _find_label(row, compact, cursor)
-        if span is None:
-            return None
-        spans.append(span)
-        cursor = span[1]
-    groups = _groups(compact, spaced, spans)  # [(the words before, the figures after them)]
+    spans = _label_spans(table, compact)
+    groups = _groups(compact, spaced, spans) if spans else []  # [(the words before, the figures after them)]
     if not groups:
         return None
     big = max(range(len(groups)), key=lambda i: len(groups[i][1]))
@@ -553,9 +559,11 @@ def _by_column(shape, table, text):
             rows = _as_rows(table, order)
             if _fits(table, shape.format_version, columns, rows):
                 readings.add(tuple(rows.values()))
-    if len(readings) != 1:
-        return None
     shape.facts["aliases"].extend(aliases)
+    if len(readings) != 1:  # both orders fit and differ, or none does: which figure is whose is unknown
+        for row in table.rows:
+            _unrecovered(shape, table, row, _fold(row.label))
+        return {r.key for r in table.rows}
     for row, values in zip(table.rows, readings.pop()):
         _store(shape, table, row, columns, values, "recovered", _fold(row.label) + " ".join(map(str, values)))
     return {r.key for r in table.rows}
