@@ -2,6 +2,7 @@
 then each column's figures top to bottom. The figures are placed by column only when that is the
 one reading that keeps the table's sums; otherwise the rows stay blank with E15."""
 from reports import vocabulary as v
+from reports.parsers.markdown import read_markdown
 from reports.parsers.recover import recover_tables
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
@@ -71,3 +72,8 @@ def test_labels_apart_from_figures_given_by_column_are_read_by_column():
     shape = ReportShape()
     recover_tables({"applications": f"{HEADER} {LABELS}\n{down(rows)}"}, shape)
     assert shape.applications == rows
+
+
+def test_figures_one_a_line_are_kept_and_a_page_number_alone_is_not():
+    lines = ["（七）总计", "", "2", "", "0", "", "第一段文字", "", "3", "", "第二段文字"]
+    assert [block.text for block in read_markdown(lines)] == ["（七）总计", "2", "0", "第一段文字", "第二段文字"]
