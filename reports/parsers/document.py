@@ -177,8 +177,7 @@ def _recover(shape, tables, parts, printed):
     texts = {key: " ".join(printed[key]) for key in TABLE_SECTIONS if printed.get(key) and tables.lacks(key)}
     if not texts:
         return
-    spill = " ".join(printed.get(v.REVIEW_LITIGATION.key, ()))
-    for key, rows in recover_tables(texts, shape, done=tables.seen, spill=spill).items():
+    for key, rows in recover_tables(texts, shape, done=tables.seen).items():
         if rows:
             tables.seen[key] |= rows
             tables.found.add(key)

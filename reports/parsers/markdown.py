@@ -48,9 +48,6 @@ def has_tables(lines):
     )
 
 
-BARE_NUMBER = re.compile(r"^\s*\d+\s*$")
-
-
 def read_markdown(lines):
     """The document's blocks in order; consecutive pipe tables with only blank lines, footers
     or page numbers between them are one table (a converter ends a table at every page or row).
@@ -59,8 +56,7 @@ def read_markdown(lines):
     where a line follows another directly or a page's number stands between them."""
     blocks, rows, adjacent, page_break = [], [], False, False
     table_lines = None  # the lines of an HTML table being collected
-    figures = _figure_runs(lines)
-    for index, line in enumerate(lines):
+    for line in lines:
         if table_lines is not None or HTML_TABLE_START.search(line):
             table_lines = [] if table_lines is None else table_lines
             table_lines.append(line)
@@ -75,7 +71,7 @@ def read_markdown(lines):
                 if not _is_footer(cells):
                     rows.append(cells)
             continue
-        text = "" if PAGE_NUMBER.match(line) and index not in figures else _plain(line)
+        text = "" if PAGE_NUMBER.match(line) else _plain(line)
         if not text:
             adjacent, page_break = False, page_break or bool(PAGE_NUMBER.match(line))
             continue
@@ -92,18 +88,6 @@ def read_markdown(lines):
     if rows:
         blocks.append(Grid(_rejoined(rows)))
     return blocks
-
-
-def _figure_runs(lines):
-    """The indexes of lines holding one whole number next to another such line (blank lines
-    between them aside): a table's figures one a line (pdfminer's text of a ruled table, a column
-    top to bottom), not a page's number, which stands alone."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    bare = [bool(BARE_NUMBER.match(lines[i])) for i in filled]
-    return {
-        line for k, line in enumerate(filled)
-        if bare[k] and ((k and bare[k - 1]) or (k + 1 < len(bare) and bare[k + 1]))
-    }
 
 
 def _html_rows(fragment):

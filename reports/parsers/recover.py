@@ -22,11 +22,6 @@ columns in official order:
   facts["unrecovered"] keeps its text (E15). Cells placed by a split are noted in
   facts["recovered"] (I2).
 
-A PDF's text may give 表三 column by column instead (pdfminer's text of a ruled table: the row
-labels, then each column's figures top to bottom, the first rows' sometimes under their column's
-label). Such figures are placed by column, and figures printed apart from their labels are tried
-in both orders; a reading is kept only when it is the one that keeps every sum of the table.
-
 The search is bounded: cells are at most MAX_DIGITS long, each row's splits are capped, and
 whatever exceeds a cap is reported as not recoverable rather than guessed.
 """
@@ -47,11 +42,10 @@ VALUE_RUN = re.compile(r"[0-9+\-.\s]*[0-9][0-9+\-.\s]*")
 LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
 SENTENCE = re.compile("[,，。;；]")
 PARENTHESES = re.compile(r"\([^()]*\)")
-FIGURE = re.compile(r"0|[1-9][0-9]{0,%d}" % (MAX_DIGITS - 1))  # a count printed whole
 UNIT = re.compile(r"^\s*(万元|元|件|项|个|次)")
 
 
-def recover_tables(texts, shape, done=None, spill=""):
+def recover_tables(texts, shape, done=None):
     """Read tables 二/三/四 from their text into `shape`; the rows placed (or reported E15).
 
     `texts`: {table key ("active", "applications", "review_litigation"): the text printed in
@@ -59,8 +53,6 @@ def recover_tables(texts, shape, done=None, spill=""):
     `done`: {table key: row keys already read from a grid}, left alone. Returns {table key: set
     of row keys} this stage settled, so the caller does not report them missing (E3).
     Table 二 in the 2019 trial format sets shape.format_version to "2019", as the grid does.
-    `spill`: the text after 表三's section (表四's), where a text given column by column may
-    print 表三's header and figures after the next heading (pdfminer's text of a ruled table).
     """
     done = done or {}
     settled = {}
@@ -86,12 +78,7 @@ def recover_tables(texts, shape, done=None, spill=""):
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
-            apart = _apart(table, compact, spaced, columns, rows, shape.format_version)
-            if apart is None and not done.get(table.key) and sum(1 for shown, _ in rows.values() if shown) <= 1:
-                by_column = _by_column(shape, table, text + " " + spill)
-                if by_column is not None:
-                    settled[table.key] = by_column
-                    continue
+            apart = _apart(table, compact, spaced, len(columns), rows)
             settled[table.key] = _place_applications(shape, table, apart or rows, columns, by_order=bool(apart))
         elif key == v.REVIEW_LITIGATION.key:
             settled[key] = _place_review(shape, compact, spaced, done.get(key, ()))
@@ -411,25 +398,19 @@ def _header_columns(shape, table, compact, spaced):
         return _stacked(words, _fold(label))
 
     for shows in (lambda label: _fold(label) in header, stacked):
-        present, aliases = _present_columns(table, shows)
+        present, aliases = [], []
+        for column in table.columns:
+            if shows(column.label):
+                present.append(column)
+                continue
+            alias = next((a for a in column.aliases if shows(a)), None)
+            if alias:
+                present.append(column)
+                aliases.append({"table": table.key, "column": column.key, "label": alias})
         if len(present) >= 2:
             shape.facts["aliases"].extend(aliases)
             return present
     return list(table.columns)
-
-
-def _present_columns(table, shows):
-    """(the columns whose label or an alias `shows`, in official order; the aliases, for W17)."""
-    present, aliases = [], []
-    for column in table.columns:
-        if shows(column.label):
-            present.append(column)
-            continue
-        alias = next((a for a in column.aliases if shows(a)), None)
-        if alias:
-            present.append(column)
-            aliases.append({"table": table.key, "column": column.key, "label": alias})
-    return present, aliases
 
 
 def _words(compact, spaced):
@@ -467,32 +448,10 @@ def _stacked(words, label):
     return len(label) in soonest
 
 
-def _apart(table, compact, spaced, columns, rows, format_version):
+def _apart(table, compact, spaced, width, rows):
     """{row key: (numbers, quoted)} when the labels and the numbers are printed apart (a PDF's
     labels on their lines, the figures on others): every official row's label, at most one with
-    numbers beside it, and exactly one printed number a cell after the first label; else None.
-    The figures run row by row unless only the column-by-column order fits the accounting;
-    when both orders fit the accounting and differ, each row's text is None (unread)."""
-    width = len(columns)
-    spans = _label_spans(table, compact)
-    if spans is None or sum(1 for shown, _ in rows.values() if shown) > 1:
-        return None
-    numbers = re.findall(r"(?<![\d.])[+-]?\d+(?![\d.])", _unlabelled(compact, spaced, spans))
-    if len(numbers) != len(table.rows) * width:
-        return None
-    height = len(table.rows)
-    by_row = [numbers[i * width : (i + 1) * width] for i in range(height)]
-    by_column = [numbers[i::height] for i in range(height)]
-    if by_row != by_column and all(n.isdigit() for n in numbers):
-        fitting = [order for order in (by_row, by_column) if _fits(table, format_version, columns, _as_rows(table, order))]
-        if len(fitting) > 1:  # the text cannot say which: every row unread (E15)
-            return {row.key: (None, _fold(row.label)) for row in table.rows}
-        by_row = fitting[0] if fitting else by_row  # neither fits: read as printed, the rows' sums say where
-    return {row.key: (" ".join(cells), _fold(row.label) + " ".join(cells)) for row, cells in zip(table.rows, by_row)}
-
-
-def _label_spans(table, compact):
-    """[(start, end)] of every official row's label in official order, or None if one is not printed."""
+    numbers beside it, and exactly one printed number a cell after the first label; else None."""
     spans, cursor = [], 0
     for row in table.rows:
         span = _find_label(row, compact, cursor)
@@ -500,101 +459,19 @@ def _label_spans(table, compact):
             return None
         spans.append(span)
         cursor = span[1]
-    return spans
-
-
-def _unlabelled(compact, spaced, spans):
-    """The text after the first row label with the row labels (`spans`) left out, a space for
-    each, the printed spaces kept."""
+    if sum(1 for shown, _ in rows.values() if shown) > 1:
+        return None
     kept, previous = [], spans[0][1]
     for start, end in spans[1:] + [(len(compact), len(compact))]:
         kept += [" "] + [(" " if spaced[i] else "") + compact[i] for i in range(previous, start)]
         previous = end
-    return "".join(kept)
-
-
-def _by_column(shape, table, text):
-    """The rows of 表三 stored from a text that gives the table column by column (pdfminer's text
-    of a ruled table): the row labels first, then each column's figures top to bottom, the
-    columns left to right; the first rows' figures may sit under their column's label (a box of
-    their own: 「商 业 企 业 0 0」), the rest in one run after the labels, and 表四's first figures
-    may run into it. The run's figures are placed column by column (and row by row, when no
-    column's label holds figures) at every offset 表四's fifteen cells allow, and the reading is
-    taken only when it is the one that keeps all the table's sums; else every row is unread (E15).
-    {row keys} settled, or None when the text is not one given column by column."""
-    compact, spaced = _without_blocks(table, *_compact(text))
-    spans = _label_spans(table, compact)
-    groups = _groups(compact, spaced, spans) if spans else []  # [(the words before, the figures after them)]
-    if not groups:
+    numbers = re.findall(r"(?<![\d.])[+-]?\d+(?![\d.])", "".join(kept))
+    if len(numbers) != len(table.rows) * width:
         return None
-    big = max(range(len(groups)), key=lambda i: len(groups[i][1]))
-    header = "".join(label for label, _ in groups[: big + 1])
-    header = header[max(header.rfind(_fold("申请人情况")), 0) :].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
-    for label in (*(c.label for c in v.RESULT_COLUMNS[:-1]), *(r.label for r in v.REVIEW_LITIGATION.rows), "行政诉讼"):
-        header = header.replace(_fold(label), "")
-    columns, aliases = _present_columns(table, lambda label: _fold(label) in header)
-    if len(columns) < 2:
-        return None
-    boxes = {}
-    for label, figures in groups[:big]:
-        column = next((c for c in columns if label.endswith(tuple(map(_fold, (c.label, *c.aliases))))), None)
-        if column is not None and figures:
-            boxes[column.key] = figures
-    height, width = len(table.rows), len(columns)
-    above = {len(f) for f in boxes.values()}
-    if boxes and (len(boxes) != width or len(above) != 1):
-        return None
-    above = above.pop() if boxes else 0
-    run, need = groups[big][1], (height - above) * width
-    if above >= height or not 0 <= len(run) - need <= len(v.RESULT_COLUMNS) * len(v.REVIEW_LITIGATION.rows):
-        return None
-    readings = set()
-    for offset in range(len(run) - need + 1):
-        part = run[offset : offset + need]
-        down = [boxes.get(c.key, []) + part[i * (height - above) : (i + 1) * (height - above)] for i, c in enumerate(columns)]
-        orders = [[[column[r] for column in down] for r in range(height)]]
-        if not boxes:
-            orders.append([part[r * width : (r + 1) * width] for r in range(height)])
-        for order in orders:
-            rows = _as_rows(table, order)
-            if _fits(table, shape.format_version, columns, rows):
-                readings.add(tuple(rows.values()))
-    shape.facts["aliases"].extend(aliases)
-    if len(readings) != 1:  # both orders fit and differ, or none does: which figure is whose is unknown
-        for row in table.rows:
-            _unrecovered(shape, table, row, _fold(row.label))
-        return {r.key for r in table.rows}
-    for row, values in zip(table.rows, readings.pop()):
-        _store(shape, table, row, columns, values, "recovered", _fold(row.label) + " ".join(map(str, values)))
-    return {r.key for r in table.rows}
-
-
-def _groups(compact, spaced, spans):
-    """[(words, [figures])] of the text after the first label, the row labels left out: each run
-    of printed whole numbers with the words printed before it."""
-    groups, words = [], []
-    for word in _unlabelled(compact, spaced, spans).split():
-        if not FIGURE.fullmatch(word):
-            words.append(word)
-            continue
-        if words or not groups:
-            groups.append(("".join(words), []))
-            words = []
-        groups[-1][1].append(int(word))
-    return groups
-
-
-def _as_rows(table, order):
-    """{row key: tuple of ints} of figures given a row a list, in the table's row order."""
-    return {row.key: tuple(int(x) for x in cells) for row, cells in zip(table.rows, order)}
-
-
-def _fits(table, format_version, columns, rows):
-    """True when every row's 总计 is its parts' and every column balances and adds up (表三)."""
-    if columns[-1].key == "total" and not all(_row_total(len(columns))(values) for values in rows.values()):
-        return False
-    sums = _column_sums(set(rows), v.outcome_keys(format_version), len(columns))
-    return all(_holds(column_sum, rows) for column_sum in sums)
+    return {
+        row.key: (" ".join(numbers[i * width : (i + 1) * width]), _fold(row.label) + " ".join(numbers[i * width : (i + 1) * width]))
+        for i, row in enumerate(table.rows)
+    }
 
 
 def _place_applications(shape, table, rows, columns, by_order=False):
@@ -603,7 +480,7 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     readings, pending, blank = {}, {}, []
     for key, (shown, text) in rows.items():
         fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
-        values, how = _read_row(shown, columns, fits) if shown is not None else (None, None)
+        values, how = _read_row(shown, columns, fits)
         if how in ("read", "recovered"):
             readings[key] = (values, "recovered" if by_order else how)
         elif how is None and values:  # several splits: the columns may single one out

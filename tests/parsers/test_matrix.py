@@ -29,15 +29,11 @@ SHAPES = {
     "pdf as text across pages, header repeated": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9, repeat_header=True))),
     "pdf unruled as text across pages": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9, ruled=False))),
 }
-# pdfminer's text gives a ruled table column by column: 表三 is placed by column where that is the
-# one reading that keeps its sums (000 and 004, whose figures follow the labels in one run); 表四
-# reads where its fifteen figures come in one run (across pages). In 001–003 the last figure under
-# 总计's label ends a page and is dropped as the page's number, 表二 prints two rows' labels before
-# their figures, and a 表四 whose figures come apart gives an order no sum can check: those rows
-# stay blank with E3/E15.
+# pdfminer's text gives a ruled table column by column: which row a figure is in is no longer
+# in the text, so those rows are left blank with E3/E15 (about 1% of cells read), never misread.
 COLUMN_BY_COLUMN = {
-    "pdf as pdfminer's text": (".txt", lambda shape: pdf_as_text(to_pdf(shape), "pdfminer"), 0.3),
-    "pdf as pdfminer's text across pages": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9), "pdfminer"), 0.08),
+    "pdf as pdfminer's text": (".txt", lambda shape: pdf_as_text(to_pdf(shape), "pdfminer")),
+    "pdf as pdfminer's text across pages": (".txt", lambda shape: pdf_as_text(to_pdf(shape, cell_size=9), "pdfminer")),
 }
 # Chromium takes seconds a page: left out of the default run (pytest.ini), run with `-m slow`;
 # test_pdf prints each seed by Chromium in the default run already.
@@ -123,9 +119,9 @@ def test_every_seed_breaking_its_own_accounting(name):
 
 
 @pytest.mark.parametrize("name", list(COLUMN_BY_COLUMN))
-def test_tables_given_column_by_column_are_read_by_column_or_flagged(name):
-    suffix, render, floor = COLUMN_BY_COLUMN[name]
-    _assert_shape(name, suffix, render, floor=floor)
+def test_tables_given_column_by_column_are_flagged_not_misread(name):
+    suffix, render = COLUMN_BY_COLUMN[name]
+    _assert_shape(name, suffix, render, floor=0)
 
 
 @pytest.mark.slow
