@@ -181,8 +181,10 @@ def cpu_seconds():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
-        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
-        spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        stat = Path(f"/proc/{backend}/stat")
+        if stat.exists():  # a server on another machine: its CPU is not counted
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
     return spent
 
 
@@ -308,13 +310,17 @@ def main():
 
 def _stored_database():
     """The URL of the reused PostgreSQL database, created (empty) if it does not exist yet."""
+    from urllib.parse import urlsplit
+
     import psycopg
+    from psycopg import sql
 
     url = os.environ.get("DATABASE_URL_BENCH_STORED", "postgres://postgres@127.0.0.1:5432/govinfo_bench_stored")
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return url
 
 
