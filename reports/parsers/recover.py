@@ -283,7 +283,9 @@ def _read_row(shown, columns, fits=lambda values: True):
         return fitting[0], "recovered"
     if fitting == []:  # none fits the row: a forced split is the table as published
         every = _splits(digits, columns, lambda values: True, gaps)
-        if every and len(every) == 1:
+        # Only of one run of digits: figures printed apart but fewer than the cells (「12 13 49 0」)
+        # lack some, and cutting them to fill the row would be a guess the table must confirm.
+        if every and len(every) == 1 and not gaps:
             return every[0], "recovered"
         return every or [], None
     return fitting or [], None

@@ -12,7 +12,7 @@ import pytest
 from reports import vocabulary as v
 from reports.parsers import parse_bytes, parse_file
 from reports.parsers.document import split_headings
-from reports.parsers.recover import recover_tables
+from reports.parsers.recover import _read_row, _row_total, recover_tables
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
@@ -265,3 +265,12 @@ def test_figures_printed_apart_are_never_joined_into_one():
     assert shape.active["penalty"] is None and shape.active["enforcement"] is None
     assert set(shape.facts["unrecovered"]) == {"active__penalty", "active__enforcement"}
     assert shape.active["fees"] == 0
+
+
+def test_figures_printed_apart_but_fewer_than_the_cells_are_not_cut_to_fill_a_broken_row():
+    """「12 13 49 0」 under table 三's seven columns (PDF text, the row breaking its 总计 either way):
+    figures are missing, and cutting the printed ones to fill the row would store guesses; the
+    table's sums decide, or the row is E15. One run of digits is cut as the table published it."""
+    columns = v.APPLICATIONS.columns
+    assert _read_row("12 13 49 0", columns, _row_total(len(columns)))[1] is None
+    assert _read_row("1213490", columns, _row_total(len(columns))) == ((1, 2, 1, 3, 4, 9, 0), "recovered")
