@@ -1,8 +1,11 @@
 """Agency, year and publication date from the headers real reports arrive with: a web archive's
 header and a portal's breadcrumb before the title, a Markdown heading's #, a title naming the
 government's 办公厅 where the body speaks of the government."""
+import pytest
+
 from reports.parsers import parse_bytes, parse_file
-from reports.parsers.identity import is_chrome
+from reports.parsers.blocks import nfkc
+from reports.parsers.identity import is_chrome, stated
 from reports.rules.context import context_for_shape
 from reports.rules.engine import evaluate
 
@@ -69,3 +72,24 @@ def test_a_preamble_quoting_titles_in_angle_brackets_is_no_breadcrumb():
     line = "根据《关于印发<中华人民共和国政府信息公开工作年度报告格式>的通知》和<政务公开工作要点>要求编制"
     assert not is_chrome(line)
     assert is_chrome("首页 > 政务公开 > 年度报告") and is_chrome("当前位置：首页>信息公开")
+
+
+@pytest.mark.parametrize("text", [
+    "统计期限自2023年1月1日起至2023年12月31日止。",
+    "统计期限自２０２３年１月１日起至２０２３年１２月３１日止。",  # full-width digits
+    "统计期限自2023年1月1日起至2023年12⽉31⽇止。",  # Kangxi radicals, as PDF text extraction gives them
+    "统计期限自2023年1月1日起至2023年㋋㏾止。",  # telegraph signs
+    "统计期限自2023年1月1日起至2023年12月[bookmark: _Hlk1]31日止。",  # a Word bookmark inside the date
+])
+def test_the_period_is_read_however_its_characters_are_printed(text):
+    _, years = stated("", text, {"overall": "", "problems": [], "improvements": [], "other": ""}, None)
+    assert years == {"period": 2023}
+
+
+def test_nfkc_is_unicodedatas_on_real_text_and_on_every_character_with_combining_marks():
+    """blocks.nfkc replaces the full-width forms by a table first: the same result, always."""
+    import unicodedata
+
+    texts = [path.read_text() for path in sorted(seed(0).parent.glob("*.txt"))]
+    texts += [chr(c) + mark for c in range(0x10000) if not 0xD800 <= c < 0xE000 for mark in ("", "\u0301", "\u3099")]
+    assert [nfkc(t) for t in texts] == [unicodedata.normalize("NFKC", t) for t in texts]
