@@ -94,14 +94,21 @@ def fit(values, count, total_last=False):
 
 @lru_cache(maxsize=4096)
 def row_key(table, label):
-    """The official row a label names: the row whose distinctive fragment is the longest match.
-    Cached: every report repeats the same labels."""
+    """The official row a label names: the row whose distinctive fragment is the longest match;
+    None when the text names two rows apart (「行政处罚 2行政强制」, a PDF's text running one row
+    into the next: the figure between them is either's). Fragments of two characters (其他,
+    总计) sit inside longer labels (「2.其他法律…」) and name no second row. Cached: every report
+    repeats the same labels."""
     text = ENUMERATOR.sub("", norm(label))
-    best, best_len = None, 0
-    for row in table.rows:
-        for fragment in row.match:
-            if norm(fragment) in text and len(fragment) > best_len:
-                best, best_len = row.key, len(fragment)
+    found = [(len(f), f, row.key) for row in table.rows for f in map(norm, row.match) if f in text]
+    if not found:
+        return None
+    length, fragment, best = max(found, key=lambda item: item[0])
+    start = text.find(fragment)
+    for _, other, key in found:
+        at = text.find(other)
+        if key != best and len(other) >= 3 and not (start <= at and at + len(other) <= start + length):
+            return None
     return best
 
 

@@ -71,7 +71,7 @@ def recover_tables(texts, shape, done=None):
             compact, spaced = _without_blocks(table, compact, spaced)
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
             columns = _header_columns(shape, table, compact, spaced)
-            printed = {len(shown.split()) for shown, _ in rows.values()}
+            printed = {len(shown.split()) for shown, _ in rows.values() if shown is not None}
             if len(columns) not in printed and len(table.columns) in printed:
                 # the header read in part (a browser's PDF wraps 商业/企业 beside 总/计), the rows whole
                 columns = list(table.columns)
@@ -150,25 +150,34 @@ def _fold(text):
 
 def _rows(table, compact, spaced, done):
     """{row key: (value text with its spaces, the printed text to quote)} for each official row
-    whose label the text shows, in official order: its numbers run from the label to the next."""
+    whose label the text shows, in official order: its numbers run from the label to the next.
+    The value text is None where the figures may be another row's."""
     found, cursor = [], 0
     for row in table.rows:
         span = _find_label(row, compact, cursor)
         if span:
             found.append((row, *span))
             cursor = span[1]
-    rows = {}
+    rows, after_blank = {}, False
     for index, (row, start, end) in enumerate(found):
         stop = found[index + 1][1] if index + 1 < len(found) else len(compact)
         region = compact[end:stop]
         if row.key in done:
+            after_blank = False
             continue
         match = VALUE_RUN.search(region)
         if not match:  # a row printed without numbers (a merged cell above holds them): blank
             rows[row.key] = ("", compact[start:end])
+            after_blank = True
             continue
         if SENTENCE.search(PARENTHESES.sub("", region[: match.start()])):
             continue  # the label in a sentence (「其中予以公开3件」): a note, not the row; E3 stands
+        if after_blank and match.start():
+            # Two labels, then text, then figures (pdfminer's 「行政处罚 行政强制 第二十条第（八）项
+            # 本年处理决定数量 0 …」): which row the figures are is not in the text; unread (E15)
+            rows[row.key] = (None, compact[start : end + match.end()])
+            continue
+        after_blank = False
         following = found[index + 1][0] if index + 1 < len(found) else None
         value = _strip_enumerator(match.group(), following)
         # the spaces the page printed inside the run: hints for one number a cell
@@ -267,10 +276,14 @@ def _splits(digits, columns, fits, gaps=()):
 
 
 def _read_row(shown, columns, fits=lambda values: True):
-    """(values, how): how is "read" (one number a cell as printed), "recovered" (the one split the
-    row's accounting allows, or the only split at all) or "blank" (no number); else (the splits
-    left to choose from, None): those that fit the row, or every split when none does (the
-    table's other sums may still single one out). An empty list when the search gave up."""
+    """(values, how): how is "read" (one number a cell as printed), "recovered" (the only split
+    of the digits at all: the table as published), "chosen" (the one split of several that `fits`
+    the row's own accounting, a reading the rest of the table must confirm: a row that breaks its
+    own 总计 has a wrong split that keeps it) or "blank" (no number); else (the splits left to
+    choose from, None): those that fit the row, or every split when none does (the table's other
+    sums may still single one out). An empty list when the search gave up."""
+    if shown is None:  # figures whose row the text does not show (_rows)
+        return [], None
     spaced = _spaced_reading(shown, columns)
     if spaced is not None:
         return spaced, "read"
@@ -279,16 +292,19 @@ def _read_row(shown, columns, fits=lambda values: True):
         return None, "blank"
     gaps = _gaps(shown)
     fitting = _splits(digits, columns, fits, gaps)
-    if fitting and len(fitting) == 1:
-        return fitting[0], "recovered"
-    if fitting == []:  # none fits the row: a forced split is the table as published
-        every = _splits(digits, columns, lambda values: True, gaps)
-        # Only of one run of digits: figures printed apart but fewer than the cells (「12 13 49 0」)
-        # lack some, and cutting them to fill the row would be a guess the table must confirm.
-        if every and len(every) == 1 and not gaps:
-            return every[0], "recovered"
-        return every or [], None
-    return fitting or [], None
+    if fitting is None:
+        return [], None
+    if len(fitting) > 1:
+        return fitting, None
+    every = _splits(digits, columns, lambda values: True, gaps)
+    if fitting:
+        return fitting[0], "recovered" if every and len(every) == 1 else "chosen"
+    # None fits the row: the only split is the table as published, but only of one run of digits:
+    # figures printed apart but fewer than the cells (「12 13 49 0」) lack some, and cutting them
+    # to fill the row would be a guess the table must confirm.
+    if every and len(every) == 1 and not gaps:
+        return every[0], "recovered"
+    return every or [], None
 
 
 def _gaps(shown):
@@ -335,6 +351,7 @@ def _place_active(shape, table, rows):
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
+        how = "recovered" if how == "chosen" else how  # by the row's bound: all there is to ask
         if how is None:
             _unrecovered(shape, table, row, text)
         elif how == "blank":
@@ -373,7 +390,9 @@ def _items_remain(values):
 
 
 # The bounds a row of 表二 places on its own cells, by its columns: what decides a split of its
-# joined digits when only one reading keeps within them.
+# joined digits when only one reading keeps within them. Nothing else in the table can confirm
+# it; W3's bound is one real reports may break, but without it most joined document rows
+# (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all.
 BOUNDS = {
     v.DOCUMENT_COLUMNS: _within_stock,
     (v.MADE, v.PUBLISHED, v.TOTAL_PUBLIC): _within_public,
@@ -479,40 +498,86 @@ def _apart(table, compact, spaced, width, rows):
 def _place_applications(shape, table, rows, columns, by_order=False):
     """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
     read one number a cell is recovered, not read."""
-    readings, pending, blank = {}, {}, []
+    readings, pending, blank, chosen = {}, {}, [], {}
     for key, (shown, text) in rows.items():
         fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
         values, how = _read_row(shown, columns, fits)
         if how in ("read", "recovered"):
             readings[key] = (values, "recovered" if by_order else how)
+        elif how == "chosen":
+            chosen[key] = values
         elif how is None and values:  # several splits: the columns may single one out
             pending[key] = values
         elif how is None:
             _unrecovered(shape, table, table.row_by_key[key], text)
         else:
             blank.append(key)
-    if pending:
 
-        def every(key):  # the row's splits, its own 总计 not asked
-            shown = rows[key][0]
-            return _splits("".join(shown.split()), columns, lambda values: True, _gaps(shown))
+    def every(key):  # the row's splits, its own 总计 not asked
+        shown = rows[key][0]
+        return _splits("".join(shown.split()), columns, lambda values: True, _gaps(shown))
 
-        settled = _settle_columns(columns, readings, pending, shape.format_version, every)
-        for key, values in settled.items():
-            if values is None:
-                _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+    # Rows whose 总计 picked their split are read so first; those the table then speaks against are
+    # read again with all their splits, as rows several splits fit are.
+    trusted = readings | {key: (values, "recovered") for key, values in chosen.items()}
+    settled, fits = _settle_columns(columns, trusted, pending, shape.format_version, every) if pending else ({}, True)
+    placed = {k: r[0] for k, r in trusted.items()} | {k: x for k, x in settled.items() if x is not None}
+    unsettled = set() if fits else {k for k, x in settled.items() if x is None}
+    doubtful = [
+        key for key, values in chosen.items()
+        if _refuted(key, values, placed, unsettled, columns, shape.format_version, every)
+    ]  # fmt: skip
+    if doubtful:
+        trusted = {k: r for k, r in trusted.items() if k not in doubtful}
+        for key in doubtful:
+            splits = every(key)
+            if splits:
+                pending[key] = splits
             else:
-                readings[key] = (values, "recovered")
+                _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+        settled = _settle_columns(columns, trusted, pending, shape.format_version, every)[0] if pending else {}
+    readings = trusted
+    for key, values in settled.items():
+        if values is None:
+            _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+        else:
+            readings[key] = (values, "recovered")
     for key, (values, how) in readings.items():
         _store(shape, table, table.row_by_key[key], columns, values, how, rows[key][1])
     _blank_rows(shape, table, rows, blank)
     return set(rows)
 
 
+def _refuted(key, split, placed, unsettled, columns, format_version, every):
+    """True when the table speaks against the one split of a row that keeps its 总计. A row may
+    break its own 总计 (a report's typo), and then its published figures are another split, the
+    one that fits the columns: a random 0, 108, 0, 11, 2, 192, 304 is 0, 10, 80, 1, 121, 92, 304
+    by its 总计 alone, which breaks five outcome sums. So the split is refuted when, the other
+    rows as `placed`, another split breaks no more of the sums that ask the row (its 总计
+    counted), or when a row that shares a sum with it fitted no reading at all (`unsettled`).
+    Corpus 17's （七）总计 keeps its row, not its columns (the report's break): every other split
+    breaks them more, so it stands."""
+    sums = _column_sums(set(placed) | unsettled, v.outcome_keys(format_version), len(columns))
+    if any(key in terms and unsettled & terms.keys() for _, terms in sums):
+        return True
+    asked = [s for s in sums if key in s[1] and s[1].keys() <= placed.keys()]
+
+    def broken(choice):
+        values = placed | {key: choice}
+        return sum(not _holds(s, values) for s in asked)
+
+    least = broken(split)
+    if least == 0:  # no other split can do better
+        return False
+    alternatives = every(key)
+    return alternatives is None or any(broken(a) + 1 <= least for a in alternatives if a != split)
+
+
 def _settle_columns(columns, readings, pending, format_version, every):
-    """{row key: values or None} for the rows several splits fit: the joint readings under which
-    every column of 表三 balances and adds up (only sums whose rows all have values are asked);
-    a row is settled when all those readings agree on it.
+    """({row key: values or None} for the rows several splits fit, whether some joint reading kept
+    every sum): the joint readings under which every column of 表三 balances and adds up (only
+    sums whose rows all have values are asked); a row is settled when all those readings agree
+    on it and a sum asks it.
 
     A report may break its own accounting (corpus 06 publishes 部分公开 8, 1, … 8), and then no
     joint reading fits: the sums that hold may still single one out (_settle_broken).
@@ -521,14 +586,15 @@ def _settle_columns(columns, readings, pending, format_version, every):
     sums = _column_sums(set(known) | set(pending), v.outcome_keys(format_version), len(columns))
     surviving = _joint(known, pending, sums, 0)
     if surviving is None:
-        return dict.fromkeys(pending)
+        return dict.fromkeys(pending), True
     if not surviving[0]:
-        return _settle_broken(known, pending, sums, every)
-    settled = {}
+        return _settle_broken(known, pending, sums, every), False
+    settled, asked = {}, {key for _, terms in sums for key in terms}
     for index, key in enumerate(pending):
         options = {choice[index] for choice, _ in surviving[0]}
-        settled[key] = options.pop() if len(options) == 1 else None
-    return settled
+        # a row no sum asks is confirmed by nothing, however few its readings
+        settled[key] = options.pop() if len(options) == 1 and key in asked else None
+    return settled, True
 
 
 def _settle_broken(known, pending, sums, every):
@@ -617,14 +683,17 @@ def _place_review(shape, compact, spaced, done):
         return set()
     shown = "".join((" " if spaced[match.start() + i] and i else "") + ch for i, ch in enumerate(match.group().rstrip()))
     columns = list(table.columns) * len(table.rows)
-    values, how = _read_row(shown, columns, _row_total(len(table.columns)))
+    width = len(table.columns)
+    values, how = _read_row(shown, columns, _row_total(width))
+    # The group totals picking one split of several is all 表四 has to ask: nothing else in the
+    # table can confirm it (a row that breaks a total has a wrong split that keeps them all).
+    how = "recovered" if how == "chosen" else how
     text = compact[: match.end()][-120:]
     if how is None:
         for row in table.rows:
             if row.key not in done:
                 _unrecovered(shape, table, row, match.group().strip())
         return {r.key for r in table.rows}
-    width = len(table.columns)
     groups = [list(zip(table.columns, values[i * width : (i + 1) * width])) for i in range(len(table.rows))]
     cells = [[(c, x, shape.cell(table.key, row.key, c.key)) for c, x in group] for row, group in zip(table.rows, groups)]
     if any(read not in (None, x) for group in cells for _, x, read in group):

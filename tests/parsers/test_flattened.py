@@ -12,6 +12,7 @@ import pytest
 from reports import vocabulary as v
 from reports.parsers import parse_bytes, parse_file
 from reports.parsers.document import split_headings
+from reports.parsers.grid import row_key
 from reports.parsers.recover import _read_row, _row_total, recover_tables
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
@@ -102,6 +103,9 @@ BROKEN_06 = {"new_received": "190000019", "granted": "6000006", "partially_grant
              "unable_not_held": "4000004", "other_other": "1000001", "total_processed": "191000019"}  # fmt: skip
 
 
+NEW_19 = {"applications__new_received": "一、本年新收政府信息公开申请数量190000019"}
+
+
 def test_a_broken_total_row_its_columns_pin_is_read_as_published():
     shape = ReportShape()
     recover_tables({"applications": table_three(BROKEN_06)}, shape)
@@ -113,10 +117,12 @@ def test_a_broken_total_row_its_columns_pin_is_read_as_published():
 def test_a_broken_total_row_no_sum_that_holds_pins_stays_blank():
     """部分公开 lost from the text: its outcomes no longer add up to anything that can be asked, and
     with 商业企业's balance (the sum it breaks) not asked, nothing fixes that cell: 191000019 fits
-    19, 1, … only because the digits happen to allow no other. Blank, E15."""
+    19, 1, … only because the digits happen to allow no other. Blank, E15. So is 一、本年新收:
+    190000019 keeps its own 总计 only as 19, 0, …, 19, but a row may break its 总计, and with
+    （七）总计 unread no column confirms that reading."""
     shape = ReportShape()
     recover_tables({"applications": table_three(BROKEN_06, omit={"partially_granted"})}, shape)
-    assert shape.facts["unrecovered"] == {"applications__total_processed": "(七)总计191000019"}
+    assert shape.facts["unrecovered"] == {"applications__total_processed": "(七)总计191000019", **NEW_19}
     assert shape.applications["total_processed"]["total"] is None
 
 
@@ -126,7 +132,7 @@ def test_a_broken_total_row_two_relaxed_readings_fit_stays_blank():
     shape = ReportShape()
     runs = BROKEN_06 | {"total_processed": "1910000019"}
     recover_tables({"applications": table_three(runs, omit={"partially_granted"})}, shape)
-    assert shape.facts["unrecovered"] == {"applications__total_processed": "(七)总计1910000019"}
+    assert shape.facts["unrecovered"] == {"applications__total_processed": "(七)总计1910000019", **NEW_19}
     assert shape.applications["total_processed"]["total"] is None
 
 
@@ -274,3 +280,50 @@ def test_figures_printed_apart_but_fewer_than_the_cells_are_not_cut_to_fill_a_br
     columns = v.APPLICATIONS.columns
     assert _read_row("12 13 49 0", columns, _row_total(len(columns)))[1] is None
     assert _read_row("1213490", columns, _row_total(len(columns))) == ((1, 2, 1, 3, 4, 9, 0), "recovered")
+
+
+def test_a_split_only_its_own_total_picks_is_confirmed_by_the_columns():
+    """「1.信访举报投诉类申请」 published as 0, 108, 0, 11, 2, 192, 304 (its 总计 not its parts'
+    sum; found with random figures). Joined, 01080112192304 has one split that keeps the 总计:
+    0, 10, 80, 1, 121, 92, 304, and it is wrong. The columns' outcomes, which the published
+    figures keep, reject it: blank, E15, never the wrong row with an I2 alone."""
+    runs = {key: "01080112192313" for key in ("new_received", "total_processed")}
+    runs["not_processed_petition"] = "01080112192304"
+    shape = ReportShape()
+    recover_tables({"applications": table_three(runs)}, shape)
+    assert shape.applications["not_processed_petition"]["total"] is None
+    assert "applications__not_processed_petition" in shape.facts["unrecovered"]
+    assert "applications__not_processed_petition" not in shape.facts.get("recovered", {})
+    # a row whose 总计 picks one of its splits, and the columns confirm it: read (I2)
+    runs = dict.fromkeys(("new_received", "total_processed", "not_processed_petition"), "10830201080248")
+    shape = ReportShape()
+    recover_tables({"applications": table_three(runs)}, shape)
+    assert [shape.applications["not_processed_petition"][c] for c in v.APPLICANT_KEYS] == [108, 30, 2, 0, 108, 0, 248]
+    assert "applications__not_processed_petition" in shape.facts["recovered"]
+
+
+def test_figures_after_two_labels_and_more_text_are_neither_rows():
+    """pdfminer's text of 表二: both rows' labels, the next block's heading, then the figures
+    (「行政处罚 行政强制 第二十条第（八）项 本年处理决定数量 0 … 0 2」). The first figure after 行政强制
+    is not its own for sure: both rows unread (E15), never 行政强制 0 for 2."""
+    shape = ReportShape()
+    text = ("第二十条第（六）项 信息内容 行政处罚 行政强制 第二十条第（八）项 本年处理决定数量 0 本年处理决定数量 0 2 "
+            "信息内容 本年收费金额（单位：万元） 行政事业性收费 5")
+    recover_tables({"active": text}, shape, done={"active": {"regulations", "normative_documents", "licensing"}})
+    assert shape.active["penalty"] is None and shape.active["enforcement"] is None
+    assert set(shape.facts["unrecovered"]) == {"active__penalty", "active__enforcement"}
+    # printed row by row, a blank row's figure-less label before the next row's figures is no doubt
+    shape = ReportShape()
+    recover_tables({"active": "信息内容 本年处理决定数量 行政处罚 行政强制 0 行政事业性收费 5"}, shape)
+    assert shape.active["enforcement"] == 0
+
+
+def test_a_label_naming_two_rows_names_neither():
+    """PDFium runs a row into the next (「行政处罚 2行政强制 0」): the label holds two rows' names, and
+    the figure after it is either's. A short fragment inside a longer label (「其他」 in
+    「2.其他法律行政法规禁止公开」, 「部分公开…不计其他情形」) names no second row."""
+    assert row_key(v.ACTIVE, "行政处罚2行政强制") is None
+    assert row_key(v.ACTIVE, "行政强制") == "enforcement"
+    assert row_key(v.APPLICATIONS, "2.其他法律行政法规禁止公开") == "denied_prohibited_by_law"
+    assert row_key(v.APPLICATIONS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "partially_granted"
+    assert row_key(v.APPLICATIONS, "5.要求行政机关确认或重新出具已获取信息") == "not_processed_reissue"
