@@ -26,6 +26,10 @@ class ParseError(Exception):
     """The input cannot be read as a report; the message is for the clerk, in Chinese."""
 
 
+# Set by a reader between a table row's label and figures it cannot trust (pieces of figures a
+# narrow column wrapped): the recovery stage reports such a row (E15) instead of reading it. The
+# typesetter's mark for an illegible character, never in a report's own tables.
+ILLEGIBLE = "〓"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"\s+")
 # Word bookmarks that text extraction leaves behind: [bookmark: _Hlk66973412]

@@ -92,15 +92,23 @@ def fit(values, count, total_last=False):
     return values[:count], [x for x in values[count:] if norm(x)]
 
 
+# How much longer than a two-character fragment a label naming its row may be (「3.其他情形」).
+SHORT_FRAGMENT_SLACK = 4
+
+
 @lru_cache(maxsize=4096)
 def row_key(table, label):
     """The official row a label names: the row whose distinctive fragment is the longest match;
     None when the text names two rows apart (「行政处罚 2行政强制」, a PDF's text running one row
-    into the next: the figure between them is either's). Fragments of two characters (其他,
-    总计) sit inside longer labels (「2.其他法律…」) and name no second row. Cached: every report
-    repeats the same labels."""
+    into the next: the figure between them is either's). A fragment of two characters (其他,
+    总计, 规章) names its row only in a label little longer than itself, or at its end (a header
+    run into the row: 「…现行有效件数规章」): it sits inside other labels (「2.其他法律…」, a
+    wrapped label's second line 「，不计其他情形）」). Cached: every report repeats the same labels."""
     text = ENUMERATOR.sub("", norm(label))
-    found = [(len(f), f, row.key) for row in table.rows for f in map(norm, row.match) if f in text]
+    found = [
+        (len(f), f, row.key) for row in table.rows for f in map(norm, row.match)
+        if f in text and (len(f) >= 3 or text.endswith(f) or len(text) <= len(f) + SHORT_FRAGMENT_SLACK)
+    ]  # fmt: skip
     if not found:
         return None
     length, fragment, best = max(found, key=lambda item: item[0])

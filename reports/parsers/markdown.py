@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 
 from reports import vocabulary as v
-from reports.parsers.blocks import PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
-from reports.parsers.grid import BLANK_MARKERS, ENUMERATOR, LABEL_CELL, NUMBER_CELL, cell_kind, number_text, row_key, split_row
+from reports.parsers.blocks import ILLEGIBLE, PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, norm
+from reports.parsers.grid import BLANK_MARKERS, LABEL_CELL, NUMBER_CELL, cell_kind, number_text, row_key, split_row
 
 HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
@@ -28,6 +28,9 @@ HEADING_MARK = re.compile(r"^\s*(#{1,6}|>+)\s*")
 EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
 BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 MARKS = re.compile(r"[#>*_~`+-]")
+# A figure after a row's label in the same cell (「一、本年新收… 0 10 3」): parsers.spaced keeps a
+# row of too few or too many figures whole.
+FIGURE_AFTER_TEXT = re.compile(r"\S\s+[+-]?\d+(\.\d+)?(?=\s|$)")
 # The labels tables print in their headers, which a narrow column wraps: the columns' (and
 # aliases), table 二's blocks and item header, table 四's groups.
 HEADER_LABELS = frozenset(
@@ -124,7 +127,60 @@ def _kinds(cells):
 
 def _rejoined(rows):
     rows = _joined_headers([[_plain(c) for c in row] for row in rows])
-    return _joined_rows(rows)
+    return _wrapped_figures(_joined_rows(rows))
+
+
+def _wrapped_figures(rows):
+    """Rows beside a line of numbers alone, marked ILLEGIBLE with those numbers. A figure wider
+    than its column prints over two lines (「13」 over 「10」 for 1310), and its text then holds
+    a line of figures' pieces beside the row's own line: the row above's when cells are aligned
+    to the top (Word), the row below's when to the bottom. Which, the text does not say, and the
+    row's own line reads whole (10, 35, … for 1310, 3521, …): so neither row is read, and the
+    recovery stage says so (E15). Numbers a label above them takes (_joined_rows) are that
+    row's, not pieces. Two lines of numbers alone are table 四's row and pieces of it: both
+    marked as one."""
+    out = []
+    for index, cells in enumerate(rows):
+        if _kinds(cells) != (False, True):
+            out.append(cells)
+            continue
+        pieces = " ".join(c for c in cells if norm(c))
+        marked = False
+        if out and (_kinds(out[-1]) == (False, True) or out[-1][0].startswith(ILLEGIBLE)):
+            # table 四's row of figures and pieces of it, however many lines
+            previous = " ".join(c for c in out[-1] if norm(c)).removeprefix(ILLEGIBLE).strip()
+            out[-1] = [f"{ILLEGIBLE} {previous} {pieces}"]
+            marked = True
+        elif out and _figures_row(out[-1]):
+            out[-1] = [_with_pieces(out[-1], pieces)]
+            marked = True
+        if index + 1 < len(rows) and _figures_row(rows[index + 1]):
+            rows[index + 1] = [_with_pieces(rows[index + 1], pieces)]
+            marked = True
+        if not marked:
+            out.append(cells)
+    return out
+
+
+def _figures_row(cells):
+    """True for a row of table 二 or 三 that has its label and its figures."""
+    label, figures = _label_and_figures(cells)
+    return bool(figures) and names_row([label])
+
+
+def _label_and_figures(cells):
+    """(label, figures) of a row: its cells, or its one cell of both (a spaced row of too few or
+    too many figures, which parsers.spaced keeps whole)."""
+    filled = [c for c in cells if norm(c)]
+    labels, values = split_row(filled)
+    if not values and len(filled) == 1 and (match := FIGURE_AFTER_TEXT.search(filled[0])):
+        return filled[0][: match.start() + 1], filled[0][match.start() + 1 :].strip()
+    return " ".join(labels), " ".join(values)
+
+
+def _with_pieces(cells, pieces):
+    label, figures = _label_and_figures(cells)
+    return " ".join([label, ILLEGIBLE, pieces, figures])
 
 
 def _joined_headers(rows):
@@ -148,12 +204,12 @@ def _joined_headers(rows):
 def names_row(cells):
     """True for a row that holds only the label of an official row of table 二 or 三."""
     filled = [c for c in cells if norm(c)]
-    if not filled or any(cell_kind(c) == NUMBER_CELL for c in filled):
+    if not filled or any(cell_kind(c) == NUMBER_CELL or FIGURE_AFTER_TEXT.search(c) for c in filled):
         return False
     if any(norm(c) in HEADER_LABELS for c in filled):
         return False  # a header row
     label = "".join(map(norm, filled))
-    return any(_named(table, label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS))
+    return any(row_key(table, label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS))
 
 
 @lru_cache(maxsize=1)
@@ -164,18 +220,6 @@ def _row_labels():
 def _whole_label(cells):
     """True for a row holding an official row's whole label (「行政处罚」), not a group's."""
     return "".join(map(norm, cells)) in _row_labels()
-
-
-def _named(table, label):
-    """True when the label names an official row: by a fragment of three characters or more,
-    or by a short one (其他, 总计) only when the label is little more than it (「2.其他法律行政
-    法规禁止公」, a wrapped label, names no row)."""
-    key = row_key(table, label)
-    if key is None:
-        return False
-    text = ENUMERATOR.sub("", label)
-    fragment = max((norm(f) for f in table.row_by_key[key].match if norm(f) in text), key=len)
-    return len(fragment) >= 3 or len(text) <= len(fragment) + 4
 
 
 def _number_run(cells):

@@ -18,7 +18,7 @@ import pdfplumber
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
 
-from reports.parsers.blocks import PAGE_NUMBER, Grid, Paragraph, ParseError
+from reports.parsers.blocks import PAGE_FOOTER, PAGE_NUMBER, Grid, Paragraph, ParseError
 from reports.parsers.document import ENUMERATED, SENTENCE_END, heading_section
 from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind
 from reports.parsers.markdown import read_markdown
@@ -129,7 +129,7 @@ def _page_items(page):
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    lines = [line for line in _lines(outside) if not PAGE_NUMBER.match(line["text"])]
+    lines = _without_page_number(_lines(outside))
     items = []
     for table in tables:
         rows = [[cell or "" for cell in row] for row in table.extract()]
@@ -143,6 +143,26 @@ def _page_items(page):
     items += [(line["top"], line) for line in lines]
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]
+
+
+def _without_page_number(lines):
+    """The lines without the page's number: a page footer anywhere (「第 3 页」, 「- 3 -」), and a
+    number alone (「3」) printed apart above or below all the others, a line's height away or
+    more. A number alone amid the page, or close to the text, is text: a table's figure, or the
+    piece of one a narrow column wrapped onto a line of its own (at a page's top, too)."""
+    kept = []
+    for line in lines:
+        if PAGE_FOOTER.match(line["text"]):
+            continue
+        if PAGE_NUMBER.match(line["text"]):
+            height = line["bottom"] - line["top"]
+            others = [other for other in lines if other is not line]
+            if not others or all(other["top"] - line["bottom"] > height for other in others):
+                continue  # above all the others, apart
+            if all(line["top"] - other["bottom"] > height for other in others):
+                continue  # below all the others, apart
+        kept.append(line)
+    return kept
 
 
 def _lines(page):

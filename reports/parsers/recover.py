@@ -31,6 +31,7 @@ from functools import lru_cache
 from itertools import product
 
 from reports import vocabulary as v
+from reports.parsers.blocks import ILLEGIBLE
 from reports.parsers.grid import parse_value
 
 MAX_DIGITS = 7  # a count of ten million is beyond any agency's year
@@ -172,6 +173,9 @@ def _rows(table, compact, spaced, done):
             continue
         if SENTENCE.search(PARENTHESES.sub("", region[: match.start()])):
             continue  # the label in a sentence (「其中予以公开3件」): a note, not the row; E3 stands
+        if ILLEGIBLE in region:  # a reader found its figures untrustworthy
+            rows[row.key] = (None, compact[start : end + match.end()].replace(ILLEGIBLE, ""))
+            continue
         if after_blank and match.start():
             # Two labels, then text, then figures (pdfminer's 「行政处罚 行政强制 第二十条第（八）项
             # 本年处理决定数量 0 …」): which row the figures are is not in the text; unread (E15)
@@ -682,6 +686,8 @@ def _place_review(shape, compact, spaced, done):
     if not match:
         return set()
     shown = "".join((" " if spaced[match.start() + i] and i else "") + ch for i, ch in enumerate(match.group().rstrip()))
+    if ILLEGIBLE in compact[_after_header(compact) : match.end()]:
+        shown = None  # a reader found its figures untrustworthy: E15
     columns = list(table.columns) * len(table.rows)
     width = len(table.columns)
     values, how = _read_row(shown, columns, _row_total(width))

@@ -9,10 +9,11 @@ places it where the table's accounting leaves one reading, and otherwise says so
 import re
 
 from reports import vocabulary as v
-from reports.parsers.blocks import CJK, PAGE_FOOTER, PAGE_NUMBER, norm
+from reports.parsers.blocks import CJK, ILLEGIBLE, PAGE_FOOTER, PAGE_NUMBER, norm
 from reports.parsers.document import heading_section
-from reports.parsers.grid import NUMBER_CELL, cell_kind, row_key
+from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind, row_key
 from reports.parsers.markdown import HEADER_LABELS, PIPE_ROW, names_row
+from reports.parsers.recover import MAX_DIGITS
 
 # Labels printed left of a block of table 三's rows, on a line of their own when a cell is one.
 BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block for row in v.APPLICATIONS.rows)) if label)
@@ -23,7 +24,8 @@ VALUES_LINE = re.compile(rf"^\s*{VALUE}(?:\s+{VALUE})*\s*$")
 SPACED_ROW = re.compile(rf"^\s*(?P<label>\S.*?[^\s\d.+-])\s+(?P<values>{VALUE}(?:\s+{VALUE})*)\s*$")
 # OCR sets a space between letters, and more than one between cells.
 LETTER_SPACED_CELLS = re.compile(r"\s{2,}")
-STOPS = tuple("。！？；;!?")  # a sentence ends so; a label never does
+STOPS = tuple("。！？；;!?")
+DIGIT = re.compile(r"\d")  # a sentence ends so; a label never does
 MIN_SPACED_ROWS = 5  # fewer rows of label and numbers are prose, not the report's tables
 
 
@@ -35,10 +37,12 @@ def spaced_as_pipes(lines):
     official columns is kept as one cell of text, never placed by guess here; the recovery stage
     places it only where the table's accounting leaves one reading, else says so (E15)."""
     out, rows, table, header = [], 0, False, set()
-    for line in _without_page_numbers(lines):
+    lines = _without_page_numbers(lines)
+    for index, line in enumerate(lines):
         if heading_section(line.strip()):
             header = set()  # the next table's header
-        cells = _spaced_cells(_unwrapped(out, line, header), table, header)
+        in_table = table or bool(VALUES_LINE.match(line) and _above_row(lines, index))
+        cells = _spaced_cells(_unwrapped(out, line, header), in_table, header)
         if cells is None:
             out.append(line)
             table = table and not line.strip()  # a blank line inside a table does not end it
@@ -50,12 +54,35 @@ def spaced_as_pipes(lines):
     return out if rows >= MIN_SPACED_ROWS else None
 
 
+def _above_row(lines, index):
+    """True when the lines after `index` that hold a number or two alone end at a table's row
+    (a label and numbers, or three numbers or more): such lines are a table's too, the pieces of
+    figures a narrow column wrapped, printed at their cells' top (a digit a line at most)."""
+    for line in lines[index + 1 : index + 1 + MAX_DIGITS]:
+        text = line.strip()
+        if SPACED_ROW.match(text) or (VALUES_LINE.match(text) and len(text.split()) >= 3):
+            return True
+        if not VALUES_LINE.match(text):
+            return False
+    return False
+
+
 def _unwrapped(out, line, header):
     """The line with the lines a narrow label column wrapped before it (「2.其他法律行政法规禁止公」
     over 「开 0 0 …」) put back, when only together they name an official row; those lines are
     taken from `out`."""
     match = SPACED_ROW.match(line.strip())
-    if not match or _widths(_item_label(match["label"]), header):
+    if not match:
+        return line
+    before = SPACED_ROW.match(out[-1].strip()) if out else None
+    if before and CJK.search(before["label"]) and not _widths(_item_label(before["label"]), header):
+        joined = before["label"] + match["label"]
+        if _widths(_item_label(joined), header):
+            # a label's first line with figures beside it, its row's figures on the next: the
+            # pieces of figures a narrow column wrapped, printed at their cells' top
+            del out[-1]
+            return f"{joined} {ILLEGIBLE} {before['values']} {match['values']}"
+    if _widths(_item_label(match["label"]), header):
         return line
     for count in (1, 2, 3):
         before = [_single_label(x) for x in out[-count:]]
@@ -79,6 +106,8 @@ def _single_label(line):
         return ""
     if not CJK.search(text) or text.endswith(STOPS) or heading_section(text):
         return ""
+    if DIGIT.search(ENUMERATOR.sub("", text, count=1)):
+        return ""  # figures beside a label's first line: pieces of figures a narrow column wrapped
     return text
 
 
@@ -116,8 +145,9 @@ def _spaced_cells(line, table, header):
         label, values = _item_label(match["label"]), match["values"].split()
         widths = _widths(label, header)
         if widths:
-            # the wrong count of values: kept whole in one cell, for the recovery stage to place or report
-            return [label, *values] if len(values) in widths else [text]
+            # the wrong count of values, or figures a reader distrusts: kept whole in one cell,
+            # for the recovery stage to place or report
+            return [label, *values] if len(values) in widths and ILLEGIBLE not in label else [text]
         return None  # no official row's label (part of a wrapped one, or prose ending in numbers)
     # A row's label (or its block's) alone, its values on the lines below; never a sentence.
     if table and not text.endswith(STOPS) and (names_row([text]) or norm(text) in BLOCK_LABELS):

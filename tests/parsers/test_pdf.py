@@ -82,3 +82,17 @@ def test_tables_without_rules_are_read_from_their_lines_and_never_guessed(number
     # 现行有效 are left blank (E15): spaces do not say which cell the blank is.
     assert read == sum(text.cell(table.key, r.key, c and c.key) is not None for table in v.tables_for(text.format_version)
                        for r, c in table.cells()) - (4 if number == 3 else 0)
+
+
+def test_a_number_alone_is_the_page_number_only_apart_from_the_text():
+    """A narrow column wraps 167 as 「16」 over 「7」: at a page's top, 「16」 is a line of a number
+    alone, close above the row it belongs to, and must stay (dropped, the row read 7 for 167).
+    A page number stands apart from the text, above or below it."""
+    from reports.parsers.pdf import _without_page_number
+
+    def line(top, text):
+        return {"top": top, "bottom": top + 9, "text": text}
+
+    piece, row, last, number = line(83, "16"), line(95, "（一）予以公开 8 0 46 65 3 45 7"), line(700, "……"), line(780, "3")
+    assert _without_page_number([piece, row, last, number]) == [piece, row, last]
+    assert _without_page_number([line(40, "- 2 -"), row, line(300, "第 2 页")]) == [row]
