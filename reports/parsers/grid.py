@@ -115,6 +115,7 @@ def row_key(table, label):
     start = text.find(fragment)
     for _, other, key in found:
         at = text.find(other)
+        # a two-character fragment beside a longer one (「其他」 in 「2.其他法律…」) names no row
         if key != best and len(other) >= 3 and not (start <= at and at + len(other) <= start + length):
             return None
     return best
@@ -310,16 +311,20 @@ class TableReader:
         )
         header = [c for cells in rows[:start] for c in cells]
         present = self._header_columns(table, header, table.columns) if header else []
-        if present:
+        if len(present) >= 2:
             self._missing_columns(table, present, table.columns)
         else:
-            present = list(v.APPLICANT_KEYS)  # no readable header: the official order
+            # no readable header (one label is a page's piece of one: pdfminer's text prints 总计
+            # alone over a column of figures): the official order
+            present = list(v.APPLICANT_KEYS)
         for labels, values in _unwrapped(table, rows[start:]):
             if not labels:
                 continue
             key = row_key(table, labels[-1])
             if key and not values:
                 continue  # its label alone, the values not in this grid: missing (E3) or recovered, not blank
+            if key and len(values) < len(present):
+                continue  # fewer cells than columns: which are blank is a guess; missing (E3) or recovered
             if key is None or key in self.seen[table.key]:
                 if any(norm(x) for x in values) or key:
                     self._extra(table, "".join(map(norm, labels)))
@@ -343,10 +348,18 @@ class TableReader:
             header_text += "".join(map(norm, cells))
         if data is None and all(any(map(norm, cells)) for cells in rows):
             return  # its header only (the figures printed apart): the rows are missing, not blank
-        groups = [g.key for g in table.rows if any(norm(m) in header_text for m in g.match)]
-        if not groups:
-            groups = [g.key for g in table.rows]
-        columns = [c.key for c in table.columns if norm(c.label) in header_text] or [c.key for c in table.columns]
+        named_groups = [g.key for g in table.rows if any(norm(m) in header_text for m in g.match)]
+        named_columns = [c.key for c in table.columns if norm(c.label) in header_text]
+        groups = named_groups or [g.key for g in table.rows]
+        columns = named_columns or [c.key for c in table.columns]
+        printed = len([x for x in data or () if norm(x)])
+        whole = len(named_groups) == len(table.rows) and len(named_columns) == len(table.columns)
+        if data is not None and not whole and printed != len(groups) * len(columns):
+            # A header that does not name every group and result places a row only when the row
+            # holds a figure for each cell it names (pdfminer's text gives another table's
+            # figures after 「行政复议 结果维持 结果纠正 其他结果」): else the row is not read
+            # here, and the recovery stage reads it or says why not.
+            return
         self._missing_columns(table, columns, table.columns)
         width = len(columns)
         fitted, extra = fit(data or [], width * len(groups))

@@ -235,13 +235,14 @@ def _joined_rows(rows):
     label's row is followed by a row of numbers only, or by one line per number (as is table
     四's row of numbers under its header); a group's label (（三）不予公开) is followed by its
     first item's label."""
-    out, pending, run = [], False, False
+    out, pending, run, runs = [], False, False, set()
     for cells in rows:
         has_label, has_number = _kinds(cells)
         number = _number_run(cells)
         if number is not None and (pending or run):
             out[-1].append(number)
             pending, run = False, True
+            runs.add(len(out) - 1)
             continue
         run = number is not None
         if pending and has_number and not has_label:
@@ -268,7 +269,21 @@ def _joined_rows(rows):
         else:
             out.append(list(cells))
         pending = False
+    for index in runs:
+        # more numbers a line than the row has cells: pdfminer's text gives a ruled table column
+        # by column, the numbers after a label being a column's, not the row's
+        label, figures = _label_and_figures(out[index])
+        if len(figures.split()) > _most_figures(label):
+            out[index] = [" ".join([label, ILLEGIBLE, figures])]
     return out
+
+
+def _most_figures(label):
+    """The most figures a row the label names has (table 二's row its columns, table 三's seven);
+    any number for a label that names no row of theirs."""
+    widths = [len(t.row_by_key[k].columns) or 1 for t in (v.ACTIVE, v.ACTIVE_2019) if (k := row_key(t, label))]
+    widths += [len(v.APPLICATIONS.columns)] if row_key(v.APPLICATIONS, label) else []
+    return max(widths, default=float("inf"))
 
 
 def _header_cell(cells):

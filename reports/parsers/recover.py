@@ -171,12 +171,14 @@ def _rows(table, compact, spaced, done):
             rows[row.key] = ("", compact[start:end])
             after_blank = True
             continue
-        if SENTENCE.search(PARENTHESES.sub("", region[: match.start()])):
+        before = PARENTHESES.sub("", region[: match.start()])
+        if SENTENCE.search(before):
+            after_blank = False
             continue  # the label in a sentence (「其中予以公开3件」): a note, not the row; E3 stands
         if ILLEGIBLE in region:  # a reader found its figures untrustworthy
             rows[row.key] = (None, compact[start : end + match.end()].replace(ILLEGIBLE, ""))
             continue
-        if after_blank and match.start():
+        if after_blank and UNIT.sub("", before):
             # Two labels, then text, then figures (pdfminer's 「行政处罚 行政强制 第二十条第（八）项
             # 本年处理决定数量 0 …」): which row the figures are is not in the text; unread (E15)
             rows[row.key] = (None, compact[start : end + match.end()])
@@ -239,10 +241,10 @@ def _longest(column):
     return MAX_DECIMAL_DIGITS + 8 if column.decimal else MAX_DIGITS + 1
 
 
-def _splits(digits, columns, fits, gaps=()):
+def _splits(digits, columns, fits, gaps=(), enough=None):
     """Every split of `digits` into one number a column that `fits` (a check on the values of
     the groups completed so far) and that no printed gap (`gaps`, positions in `digits`) cuts;
-    None when the search exceeds its bounds."""
+    None when the search exceeds its bounds. With `enough`, the first that many found."""
     patterns = [_cell_pattern(c) for c in columns]
     found, steps = [], 0
     if not len(columns) <= len(digits) <= sum(_longest(c) for c in columns):
@@ -262,6 +264,8 @@ def _splits(digits, columns, fits, gaps=()):
         if index == len(columns):
             if position == len(digits):
                 found.append(tuple(values))
+                if len(found) == enough:
+                    raise _Enough
             return
         left = len(columns) - index - 1
         stop = min(len(digits) - left, position + _longest(columns[index]), next_gap[position])
@@ -276,14 +280,21 @@ def _splits(digits, columns, fits, gaps=()):
         walk(0, [])
     except OverflowError:
         return None
+    except _Enough:
+        pass
     return found
+
+
+class _Enough(Exception):
+    """Ends a search that has found as many splits as asked."""
 
 
 def _read_row(shown, columns, fits=lambda values: True):
     """(values, how): how is "read" (one number a cell as printed), "recovered" (the only split
     of the digits at all: the table as published), "chosen" (the one split of several that `fits`
-    the row's own accounting, a reading the rest of the table must confirm: a row that breaks its
-    own 总计 has a wrong split that keeps it) or "blank" (no number); else (the splits left to
+    the row's own accounting: a row that breaks its own 总计 has a wrong split that keeps it, so
+    表三's columns must not refute it; 表二's bounds and 表四's groups have nothing else to ask,
+    and take it as recovered) or "blank" (no number); else (the splits left to
     choose from, None): those that fit the row, or every split when none does (the table's other
     sums may still single one out). An empty list when the search gave up."""
     if shown is None:  # figures whose row the text does not show (_rows)
@@ -300,7 +311,7 @@ def _read_row(shown, columns, fits=lambda values: True):
         return [], None
     if len(fitting) > 1:
         return fitting, None
-    every = _splits(digits, columns, lambda values: True, gaps)
+    every = _splits(digits, columns, lambda values: True, gaps, enough=2)
     if fitting:
         return fitting[0], "recovered" if every and len(every) == 1 else "chosen"
     # None fits the row: the only split is the table as published, but only of one run of digits:
@@ -372,9 +383,20 @@ def _blank_rows(shape, table, rows, blank):
     not place (a PDF's text may give two rows' labels, then both rows' figures: 「行政处罚 行政强制
     … 126 0」), and they are unread too (E15)."""
     prefix = table.key + "__"
-    if any(key.startswith(prefix) for key in shape.facts.get("unrecovered", ())):
-        for key in blank:
-            _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+    if not any(key.startswith(prefix) for key in shape.facts.get("unrecovered", ())):
+        return
+    order = list(rows)
+    for key in blank:
+        _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+        # and the row after it, which took the figures printed after both labels (pdfminer's
+        # 「7.属于行政执法案卷 8.属于行政查询事项 0 0 0 0 0 0 0」): which row they are is a guess
+        following = order[order.index(key) + 1] if order.index(key) + 1 < len(order) else None
+        if following and following not in blank:
+            row = table.row_by_key[following]
+            for column in row.columns or table.columns or (None,):
+                shape.set_cell(table.key, following, column and column.key, None)
+            shape.facts.get("recovered", {}).pop(v.cell_key(table.key, following), None)
+            _unrecovered(shape, table, row, rows[following][1])
 
 
 def _within_stock(values):
@@ -503,8 +525,8 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
     read one number a cell is recovered, not read."""
     readings, pending, blank, chosen = {}, {}, [], {}
+    fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
     for key, (shown, text) in rows.items():
-        fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
         values, how = _read_row(shown, columns, fits)
         if how in ("read", "recovered"):
             readings[key] = (values, "recovered" if by_order else how)
@@ -524,12 +546,14 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     # Rows whose 总计 picked their split are read so first; those the table then speaks against are
     # read again with all their splits, as rows several splits fit are.
     trusted = readings | {key: (values, "recovered") for key, values in chosen.items()}
-    settled, fits = _settle_columns(columns, trusted, pending, shape.format_version, every) if pending else ({}, True)
+    settled, kept = _settle_columns(columns, trusted, pending, shape.format_version, every) if pending else ({}, True)
     placed = {k: r[0] for k, r in trusted.items()} | {k: x for k, x in settled.items() if x is not None}
-    unsettled = set() if fits else {k for k, x in settled.items() if x is None}
+    # rows that cannot speak for a chosen row: no reading kept the sums, or not read at all
+    unread = {r.key for r in table.rows} - placed.keys() - pending.keys()
+    against = unread | (set() if kept else {k for k, x in settled.items() if x is None})
     doubtful = [
         key for key, values in chosen.items()
-        if _refuted(key, values, placed, unsettled, columns, shape.format_version, every)
+        if _refuted(key, values, placed, against, columns, shape.format_version, every)
     ]  # fmt: skip
     if doubtful:
         trusted = {k: r for k, r in trusted.items() if k not in doubtful}
@@ -552,17 +576,20 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     return set(rows)
 
 
-def _refuted(key, split, placed, unsettled, columns, format_version, every):
+def _refuted(key, split, placed, against, columns, format_version, every):
     """True when the table speaks against the one split of a row that keeps its 总计. A row may
     break its own 总计 (a report's typo), and then its published figures are another split, the
     one that fits the columns: a random 0, 108, 0, 11, 2, 192, 304 is 0, 10, 80, 1, 121, 92, 304
     by its 总计 alone, which breaks five outcome sums. So the split is refuted when, the other
     rows as `placed`, another split breaks no more of the sums that ask the row (its 总计
-    counted), or when a row that shares a sum with it fitted no reading at all (`unsettled`).
+    counted), or when a row that shares a sum with it is `against`: not read (missing, blank,
+    E15), or fitting no reading of the sums at all. Nothing then could show the split wrong. A
+    row the sums leave ambiguous does not refute it: some reading of it keeps them all.
     Corpus 17's （七）总计 keeps its row, not its columns (the report's break): every other split
     breaks them more, so it stands."""
-    sums = _column_sums(set(placed) | unsettled, v.outcome_keys(format_version), len(columns))
-    if any(key in terms and unsettled & terms.keys() for _, terms in sums):
+    every_row = {r.key for r in v.tables_for(format_version)[1].rows}
+    sums = _column_sums(every_row, v.outcome_keys(format_version), len(columns))
+    if any(key in terms and against & terms.keys() for _, terms in sums):
         return True
     asked = [s for s in sums if key in s[1] and s[1].keys() <= placed.keys()]
 
@@ -589,8 +616,8 @@ def _settle_columns(columns, readings, pending, format_version, every):
     known = {k: r[0] for k, r in readings.items()}
     sums = _column_sums(set(known) | set(pending), v.outcome_keys(format_version), len(columns))
     surviving = _joint(known, pending, sums, 0)
-    if surviving is None:
-        return dict.fromkeys(pending), True
+    if surviving is None:  # too many to try: none shown to keep the sums
+        return dict.fromkeys(pending), False
     if not surviving[0]:
         return _settle_broken(known, pending, sums, every), False
     settled, asked = {}, {key for _, terms in sums for key in terms}

@@ -294,6 +294,12 @@ def test_a_split_only_its_own_total_picks_is_confirmed_by_the_columns():
     assert shape.applications["not_processed_petition"]["total"] is None
     assert "applications__not_processed_petition" in shape.facts["unrecovered"]
     assert "applications__not_processed_petition" not in shape.facts.get("recovered", {})
+    # a row of its column sums lost from the text: nothing could show the split wrong, so E15 too
+    for lost in ("granted", "total_processed"):
+        shape = ReportShape()
+        recover_tables({"applications": table_three(runs, omit={lost})}, shape)
+        assert shape.applications["not_processed_petition"]["total"] is None, lost
+        assert "applications__not_processed_petition" in shape.facts["unrecovered"], lost
     # a row whose 总计 picks one of its splits, and the columns confirm it: read (I2)
     runs = dict.fromkeys(("new_received", "total_processed", "not_processed_petition"), "10830201080248")
     shape = ReportShape()
