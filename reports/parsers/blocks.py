@@ -22,13 +22,24 @@ class Grid:
     rows: list  # list of lists of cell strings, merged cells already expanded or left empty
 
 
+def padded(rows, most):
+    """A grid's rows as wide as the widest (up to `most` cells): a row whose last cells the
+    source left out (HTML's 「<tr><td>3.其他</td><td>0</td></tr>」, Word's w:gridAfter) has them
+    blank, as a browser or Word shows it, so that its figures stay under their columns."""
+    width = min(max(map(len, rows), default=0), most)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    return rows
+
+
 class ParseError(Exception):
     """The input cannot be read as a report; the message is for the clerk, in Chinese."""
 
 
 # Set by a reader between a table row's label and figures it cannot trust (pieces of figures a
 # narrow column wrapped): the recovery stage reports such a row (E15) instead of reading it. The
-# typesetter's mark for an illegible character, never in a report's own tables.
+# typesetter's mark for an illegible character; OCR prints it for a glyph it cannot read, and a
+# row holding one is rightly E15 too.
 ILLEGIBLE = "〓"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"\s+")

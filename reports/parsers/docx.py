@@ -11,7 +11,7 @@ from docx.table import Table
 from lxml import etree
 
 from reports.parsers.archive import open_package
-from reports.parsers.blocks import Grid, Paragraph, ParseError
+from reports.parsers.blocks import Grid, Paragraph, ParseError, padded
 
 MAX_TABLE_ROWS = 2000
 MAX_SPAN = 64  # no official table is wider; a hostile file may claim millions
@@ -43,7 +43,7 @@ def _grid(tbl):
             cells.append(text)
             cells.extend([""] * (min(tc.grid_span, MAX_SPAN) - 1))
         rows.append(cells)
-    return rows
+    return padded(rows, MAX_SPAN)  # Word's w:gridAfter leaves a row's last cells out
 
 
 def _text(tc):

@@ -92,8 +92,10 @@ def fit(values, count, total_last=False):
     return values[:count], [x for x in values[count:] if norm(x)]
 
 
-# How much longer than a two-character fragment a label naming its row may be (「3.其他情形」).
+# How much longer than a two-character fragment a label naming its row may be (「3.其他情形」),
+# a note in brackets aside.
 SHORT_FRAGMENT_SLACK = 4
+BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
 
 
 @lru_cache(maxsize=4096)
@@ -105,9 +107,10 @@ def row_key(table, label):
     run into the row: 「…现行有效件数规章」): it sits inside other labels (「2.其他法律…」, a
     wrapped label's second line 「，不计其他情形）」). Cached: every report repeats the same labels."""
     text = ENUMERATOR.sub("", norm(label))
+    bare = BRACKETED.sub("", text)  # 「（七）总计（单位：件）」, 「3.其他（请注明）」
     found = [
         (len(f), f, row.key) for row in table.rows for f in map(norm, row.match)
-        if f in text and (len(f) >= 3 or text.endswith(f) or len(text) <= len(f) + SHORT_FRAGMENT_SLACK)
+        if f in text and (len(f) >= 3 or bare.endswith(f) or len(bare) <= len(f) + SHORT_FRAGMENT_SLACK)
     ]  # fmt: skip
     if not found:
         return None
@@ -115,7 +118,8 @@ def row_key(table, label):
     start = text.find(fragment)
     for _, other, key in found:
         at = text.find(other)
-        # a two-character fragment beside a longer one (「其他」 in 「2.其他法律…」) names no row
+        # another row named apart by a fragment of three characters or more (a shorter one, 其他
+        # or 总计, sits inside longer labels: 「2.其他法律…」)
         if key != best and len(other) >= 3 and not (start <= at and at + len(other) <= start + length):
             return None
     return best
@@ -157,6 +161,12 @@ def split_tables(rows):
             chunks.append([])
         chunks[-1].append(cells)
     return [chunk for chunk in chunks if chunk]
+
+
+def _trimmed(values):
+    """The value cells without the empty ones at either end (a merge's leftovers, a row padded)."""
+    filled = [i for i, x in enumerate(values) if norm(x)]
+    return values[filled[0] : filled[-1] + 1] if filled else []
 
 
 def _unwrapped(table, rows):
@@ -311,20 +321,24 @@ class TableReader:
         )
         header = [c for cells in rows[:start] for c in cells]
         present = self._header_columns(table, header, table.columns) if header else []
-        if len(present) >= 2:
-            self._missing_columns(table, present, table.columns)
-        else:
+        body = _unwrapped(table, rows[start:])
+        widths = {len(_trimmed(values)) for labels, values in body if labels and any(map(norm, values))}
+        if len(present) < 2 or widths == {len(table.columns)}:
             # no readable header (one label is a page's piece of one: pdfminer's text prints 总计
-            # alone over a column of figures): the official order
+            # alone over a column of figures), or one that names fewer columns than every row
+            # prints (「公益组织」 for 社会公益组织): the official order
             present = list(v.APPLICANT_KEYS)
-        for labels, values in _unwrapped(table, rows[start:]):
+        self._missing_columns(table, present, table.columns)
+        for labels, values in body:
             if not labels:
                 continue
             key = row_key(table, labels[-1])
             if key and not values:
                 continue  # its label alone, the values not in this grid: missing (E3) or recovered, not blank
-            if key and len(values) < len(present):
-                continue  # fewer cells than columns: which are blank is a guess; missing (E3) or recovered
+            if key and len(values) < len(present) and _trimmed(values):
+                # fewer cells than columns: which are blank is a guess; missing (E3), then
+                # recovered or E15 (HTML's and Word's rows are padded: blank is blank there)
+                continue
             if key is None or key in self.seen[table.key]:
                 if any(norm(x) for x in values) or key:
                     self._extra(table, "".join(map(norm, labels)))
@@ -352,14 +366,18 @@ class TableReader:
         named_columns = [c.key for c in table.columns if norm(c.label) in header_text]
         groups = named_groups or [g.key for g in table.rows]
         columns = named_columns or [c.key for c in table.columns]
-        printed = len([x for x in data or () if norm(x)])
-        whole = len(named_groups) == len(table.rows) and len(named_columns) == len(table.columns)
-        if data is not None and not whole and printed != len(groups) * len(columns):
+        positions = len(_trimmed(data or []))
+        if len(named_columns) == len(table.columns) and positions == len(table.cells()):
+            # every result named and a cell for each of the three groups: the official order,
+            # however the groups' own labels are worded (「未经复议直接向法院起诉」)
+            groups = [g.key for g in table.rows]
+        elif data is not None and len(named_groups) * len(named_columns) < len(table.cells()):
             # A header that does not name every group and result places a row only when the row
-            # holds a figure for each cell it names (pdfminer's text gives another table's
-            # figures after 「行政复议 结果维持 结果纠正 其他结果」): else the row is not read
-            # here, and the recovery stage reads it or says why not.
-            return
+            # has a cell for each cell it names (pdfminer's text gives another table's figures
+            # after 「行政复议 结果维持 结果纠正 其他结果」): else the row is not read here, and
+            # the recovery stage reads it or says why not.
+            if positions != len(groups) * len(columns):
+                return
         self._missing_columns(table, columns, table.columns)
         width = len(columns)
         fitted, extra = fit(data or [], width * len(groups))

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from reports.parsers.blocks import Grid, Paragraph, ParseError, norm
+from reports.parsers.blocks import Grid, Paragraph, ParseError, norm, padded
 from reports.parsers.document import heading_section
 from reports.parsers.text import decode
 
@@ -168,7 +168,7 @@ def _grid(table):
         if len(cells) > MAX_CELLS:
             raise ParseError("网页中的表格过大或结构异常，无法读取。")
         rows.append(cells)
-    return rows
+    return padded(rows, MAX_SPAN)
 
 
 def _fill(cells, pending, r):

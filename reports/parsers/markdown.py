@@ -43,6 +43,10 @@ HEADER_LABELS = frozenset(
 )
 
 
+# Labels printed left of a block of table 三's rows, on a line of their own when a cell is one.
+BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block for row in v.APPLICATIONS.rows)) if label)
+
+
 def has_tables(lines):
     """True when the text holds `|` tables (at least two rows: one could be prose) or HTML
     tables, as OCR and PDF converters (MinerU, Marker) write tables with merged cells."""
@@ -136,30 +140,43 @@ def _wrapped_figures(rows):
     a line of figures' pieces beside the row's own line: the row above's when cells are aligned
     to the top (Word), the row below's when to the bottom. Which, the text does not say, and the
     row's own line reads whole (10, 35, … for 1310, 3521, …): so neither row is read, and the
-    recovery stage says so (E15). Numbers a label above them takes (_joined_rows) are that
-    row's, not pieces. Two lines of numbers alone are table 四's row and pieces of it: both
-    marked as one."""
-    out = []
+    recovery stage says so (E15). Numbers a label above them takes are that label's, not pieces
+    (_joined_rows; a local row's 「其中：网上申请」). Two lines of numbers alone are table 四's row
+    and pieces of it: both marked as one."""
+    rows, out = list(rows), []
     for index, cells in enumerate(rows):
-        if _kinds(cells) != (False, True):
+        if _kinds(cells) != (False, True) or (out and _local_label(out[-1])):
             out.append(cells)
             continue
-        pieces = " ".join(c for c in cells if norm(c))
+        pieces = [c for c in cells if norm(c)]
         marked = False
         if out and (_kinds(out[-1]) == (False, True) or out[-1][0].startswith(ILLEGIBLE)):
             # table 四's row of figures and pieces of it, however many lines
             previous = " ".join(c for c in out[-1] if norm(c)).removeprefix(ILLEGIBLE).strip()
-            out[-1] = [f"{ILLEGIBLE} {previous} {pieces}"]
+            out[-1] = [" ".join([ILLEGIBLE, previous, *pieces])]
             marked = True
         elif out and _figures_row(out[-1]):
             out[-1] = [_with_pieces(out[-1], pieces)]
             marked = True
-        if index + 1 < len(rows) and _figures_row(rows[index + 1]):
-            rows[index + 1] = [_with_pieces(rows[index + 1], pieces)]
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if following and _figures_row(following):
+            rows[index + 1] = [_with_pieces(following, pieces)]
             marked = True
         if not marked:
             out.append(cells)
     return out
+
+
+def _local_label(cells):
+    """True for a row of a label alone that is no official row's, block's or header's: a local
+    row (「其中：网上申请」), whose numbers follow it."""
+    filled = [c for c in cells if norm(c)]
+    if not filled or _kinds(cells) != (True, False) or names_row(cells):
+        return False
+    return not any(
+        norm(c) in HEADER_LABELS or norm(c) in BLOCK_LABELS or ILLEGIBLE in c or FIGURE_AFTER_TEXT.search(c)
+        for c in filled
+    )  # fmt: skip
 
 
 def _figures_row(cells):
@@ -180,7 +197,7 @@ def _label_and_figures(cells):
 
 def _with_pieces(cells, pieces):
     label, figures = _label_and_figures(cells)
-    return " ".join([label, ILLEGIBLE, pieces, figures])
+    return " ".join([label, ILLEGIBLE, *pieces, figures])
 
 
 def _joined_headers(rows):
@@ -217,7 +234,7 @@ def _row_labels():
     return frozenset(norm(row.label) for table in (v.ACTIVE, v.ACTIVE_2019, v.APPLICATIONS) for row in table.rows)
 
 
-def _whole_label(cells):
+def is_whole_label(*cells):
     """True for a row holding an official row's whole label (「行政处罚」), not a group's."""
     return "".join(map(norm, cells)) in _row_labels()
 
@@ -251,7 +268,7 @@ def _joined_rows(rows):
             # 「本年新收政府信息公开」 over 「申请数量 | 1 | 0 …」: a label wrapped; one label again
             labels, values = split_row(cells)
             out[-1] = ["".join(c.strip() for c in out[-1][-1:] + labels)] + values
-        elif pending and names_row(cells) and _whole_label(out[-1]):
+        elif pending and names_row(cells) and is_whole_label(*out[-1]):
             # two rows' labels, then both rows' numbers (pdfminer's text of 「行政处罚 | 行政强制」):
             # which number is whose the lines do not say, so neither label takes the next numbers
             out.append([c for c in cells if norm(c)])

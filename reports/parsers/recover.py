@@ -388,9 +388,10 @@ def _blank_rows(shape, table, rows, blank):
     order = list(rows)
     for key in blank:
         _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
-        # and the row after it, which took the figures printed after both labels (pdfminer's
+        # and the row found after it, which took the figures printed after both labels (pdfminer's
         # 「7.属于行政执法案卷 8.属于行政查询事项 0 0 0 0 0 0 0」): which row they are is a guess
-        following = order[order.index(key) + 1] if order.index(key) + 1 < len(order) else None
+        at = order.index(key) + 1
+        following = order[at] if at < len(order) else None
         if following and following not in blank:
             row = table.row_by_key[following]
             for column in row.columns or table.columns or (None,):
@@ -548,6 +549,7 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     trusted = readings | {key: (values, "recovered") for key, values in chosen.items()}
     settled, kept = _settle_columns(columns, trusted, pending, shape.format_version, every) if pending else ({}, True)
     placed = {k: r[0] for k, r in trusted.items()} | {k: x for k, x in settled.items() if x is not None}
+    placed |= _grid_rows(shape, table, columns, rows)
     # rows that cannot speak for a chosen row: no reading kept the sums, or not read at all
     unread = {r.key for r in table.rows} - placed.keys() - pending.keys()
     against = unread | (set() if kept else {k for k, x in settled.items() if x is None})
@@ -576,14 +578,26 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     return set(rows)
 
 
+def _grid_rows(shape, table, columns, rows):
+    """{row key: values} of the rows a grid read before this stage (not in `rows`), each of
+    `columns` a figure: they ask a recovered row's column sums as any other row does."""
+    read = {}
+    for row in table.rows:
+        if row.key not in rows:
+            values = tuple(shape.cell(table.key, row.key, c.key) for c in columns)
+            if None not in values:
+                read[row.key] = values
+    return read
+
+
 def _refuted(key, split, placed, against, columns, format_version, every):
     """True when the table speaks against the one split of a row that keeps its 总计. A row may
     break its own 总计 (a report's typo), and then its published figures are another split, the
     one that fits the columns: a random 0, 108, 0, 11, 2, 192, 304 is 0, 10, 80, 1, 121, 92, 304
     by its 总计 alone, which breaks five outcome sums. So the split is refuted when, the other
     rows as `placed`, another split breaks no more of the sums that ask the row (its 总计
-    counted), or when a row that shares a sum with it is `against`: not read (missing, blank,
-    E15), or fitting no reading of the sums at all. Nothing then could show the split wrong. A
+    counted), or when a row that shares a sum with it is `against`: read by no one (missing,
+    blank, E15), or fitting no reading of the sums at all. Nothing then could show the split wrong. A
     row the sums leave ambiguous does not refute it: some reading of it keeps them all.
     Corpus 17's （七）总计 keeps its row, not its columns (the report's break): every other split
     breaks them more, so it stands."""

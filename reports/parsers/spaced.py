@@ -12,11 +12,9 @@ from reports import vocabulary as v
 from reports.parsers.blocks import CJK, ILLEGIBLE, PAGE_FOOTER, PAGE_NUMBER, norm
 from reports.parsers.document import heading_section
 from reports.parsers.grid import ENUMERATOR, NUMBER_CELL, cell_kind, row_key
-from reports.parsers.markdown import HEADER_LABELS, PIPE_ROW, names_row
+from reports.parsers.markdown import BLOCK_LABELS, HEADER_LABELS, PIPE_ROW, is_whole_label, names_row
 from reports.parsers.recover import MAX_DIGITS
 
-# Labels printed left of a block of table 三's rows, on a line of their own when a cell is one.
-BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block for row in v.APPLICATIONS.rows)) if label)
 
 # A row as OCR or pdftotext writes a table: its label, then its values separated by spaces.
 VALUE = r"(?:[+-]?\d+(?:\.\d+)?|[—－/／])"
@@ -24,8 +22,8 @@ VALUES_LINE = re.compile(rf"^\s*{VALUE}(?:\s+{VALUE})*\s*$")
 SPACED_ROW = re.compile(rf"^\s*(?P<label>\S.*?[^\s\d.+-])\s+(?P<values>{VALUE}(?:\s+{VALUE})*)\s*$")
 # OCR sets a space between letters, and more than one between cells.
 LETTER_SPACED_CELLS = re.compile(r"\s{2,}")
-STOPS = tuple("。！？；;!?")
-DIGIT = re.compile(r"\d")  # a sentence ends so; a label never does
+DIGIT = re.compile(r"\d")
+STOPS = tuple("。！？；;!?")  # a sentence ends so; a label never does
 MIN_SPACED_ROWS = 5  # fewer rows of label and numbers are prose, not the report's tables
 
 
@@ -75,7 +73,12 @@ def _unwrapped(out, line, header):
     if not match:
         return line
     before = SPACED_ROW.match(out[-1].strip()) if out else None
-    if before and CJK.search(before["label"]) and not _widths(_item_label(before["label"]), header):
+    if (
+        before
+        and CJK.search(before["label"])
+        and not _widths(_item_label(before["label"]), header)
+        and not _opens_row(_item_label(match["label"]))
+    ):
         joined = before["label"] + match["label"]
         if _widths(_item_label(joined), header):
             # a label's first line with figures beside it, its row's figures on the next: the
@@ -95,6 +98,12 @@ def _unwrapped(out, line, header):
     return line
 
 
+def _opens_row(label):
+    """True for a label that starts a row of its own: an enumerator (二、, （一）, 3.) or a whole
+    official label (行政许可): never the rest of a label wrapped from the line above."""
+    return bool(ENUMERATOR.match(label)) or is_whole_label(label)
+
+
 def _single_label(line):
     """The text of a line that may be part of a wrapped label (a short line of prose, or a row
     holding one label), else ""."""
@@ -106,7 +115,7 @@ def _single_label(line):
         return ""
     if not CJK.search(text) or text.endswith(STOPS) or heading_section(text):
         return ""
-    if DIGIT.search(ENUMERATOR.sub("", text, count=1)):
+    if DIGIT.search(ENUMERATOR.sub("", norm(text), count=1)):
         return ""  # figures beside a label's first line: pieces of figures a narrow column wrapped
     return text
 
