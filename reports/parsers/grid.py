@@ -378,6 +378,8 @@ class TableReader:
             # the recovery stage reads it or says why not.
             if positions != len(groups) * len(columns):
                 return
+        elif positions and len(data) < len(groups) * len(columns):
+            return  # fewer cells than the header names (spaced text drops a blank one): a guess
         self._missing_columns(table, columns, table.columns)
         width = len(columns)
         fitted, extra = fit(data or [], width * len(groups))

@@ -288,7 +288,9 @@ def _joined_rows(rows):
         pending = False
     for index in runs:
         # more numbers a line than the row has cells: pdfminer's text gives a ruled table column
-        # by column, the numbers after a label being a column's, not the row's
+        # by column, the numbers after a label being a column's, not the row's (a table with a
+        # local column printed one number a line is so too: E15, as which column is whose cannot
+        # be told from the lines)
         label, figures = _label_and_figures(out[index])
         if len(figures.split()) > _most_figures(label):
             out[index] = [" ".join([label, ILLEGIBLE, figures])]

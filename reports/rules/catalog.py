@@ -220,11 +220,12 @@ def cells_filled(shape):
 def rows_not_recovered(shape):
     """A row read back from text whose grid was lost (parsers.recover) that no single reading of
     its digits fits: its cells are blank rather than guessed."""
+    tables = {t.key: t for t in v.tables_for(shape.format_version)}  # 2019's 表三 is its own
     for row_key, text in shape.facts["unrecovered"].items():
         table_key, row = row_key.split("__", 1)
-        if v.TABLE_BY_KEY[table_key] not in v.tables_for(shape.format_version):
+        if table_key not in tables:
             continue
-        cells = tuple((table_key, r.key, c and c.key) for r, c in v.TABLE_BY_KEY[table_key].cells() if r.key == row)
+        cells = tuple((table_key, r.key, c and c.key) for r, c in tables[table_key].cells() if r.key == row)
         yield Hit(table_key, row, cells=cells, params={"text": text})
 
 

@@ -83,3 +83,14 @@ def test_2019_report_in_every_format(suffix):
     rendered = parse_bytes(WRITERS[suffix](text), "r" + suffix)
     assert rendered.format_version == "2019"
     assert comparable(rendered) == comparable(text) and rendered.active_2019 == EXPECTED_ACTIVE
+
+
+def test_a_2019_row_that_text_cannot_settle_is_reported():
+    """2019's 表三 is a table of its own (（六）其他处理 one row): its rows left blank by the
+    recovery stage are E15 as 2021's are (they were blank without a finding)."""
+    from reports.rules.shape import ReportShape
+
+    shape = ReportShape(format_version="2019")
+    shape.facts["unrecovered"] = {"applications__granted": "(一)予以公开120020014"}
+    hits = [f for f in evaluate(shape) if f.code == "E15"]
+    assert [(f.table, f.row) for f in hits] == [("applications", "granted")]
