@@ -209,6 +209,7 @@ def _strip_enumerator(value, following):
 # -- splitting a row's digits ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)  # a few columns, asked for every split of every row
 def _cell_pattern(column):
     sign = "[+-]?" if column.signed else ""
     digits = MAX_DECIMAL_DIGITS if column.decimal else MAX_DIGITS
@@ -311,7 +312,8 @@ def _read_row(shown, columns, fits=lambda values: True):
         return [], None
     if len(fitting) > 1:
         return fitting, None
-    every = _splits(digits, columns, lambda values: True, gaps, enough=2)
+    # a digit a cell is the only split; else look for a second one
+    every = fitting if fitting and len(digits) == len(columns) else _splits(digits, columns, lambda values: True, gaps, enough=2)
     if fitting:
         return fitting[0], "recovered" if every and len(every) == 1 else "chosen"
     # None fits the row: the only split is the table as published, but only of one run of digits:
