@@ -555,10 +555,8 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     # rows that cannot speak for a chosen row: no reading kept the sums, or not read at all
     unread = {r.key for r in table.rows} - placed.keys() - pending.keys()
     against = unread | (set() if kept else {k for k, x in settled.items() if x is None})
-    doubtful = [
-        key for key, values in chosen.items()
-        if _refuted(key, values, placed, against, columns, shape.format_version, every)
-    ]  # fmt: skip
+    sums = _column_sums({r.key for r in table.rows}, v.outcome_keys(shape.format_version), len(columns))
+    doubtful = [key for key, values in chosen.items() if _refuted(key, values, placed, against, sums, every)]
     if doubtful:
         trusted = {k: r for k, r in trusted.items() if k not in doubtful}
         for key in doubtful:
@@ -592,7 +590,7 @@ def _grid_rows(shape, table, columns, rows):
     return read
 
 
-def _refuted(key, split, placed, against, columns, format_version, every):
+def _refuted(key, split, placed, against, sums, every):
     """True when the table speaks against the one split of a row that keeps its 总计. A row may
     break its own 总计 (a report's typo), and then its published figures are another split, the
     one that fits the columns: a random 0, 108, 0, 11, 2, 192, 304 is 0, 10, 80, 1, 121, 92, 304
@@ -603,8 +601,6 @@ def _refuted(key, split, placed, against, columns, format_version, every):
     row the sums leave ambiguous does not refute it: some reading of it keeps them all.
     Corpus 17's （七）总计 keeps its row, not its columns (the report's break): every other split
     breaks them more, so it stands."""
-    every_row = {r.key for r in v.tables_for(format_version)[1].rows}
-    sums = _column_sums(every_row, v.outcome_keys(format_version), len(columns))
     if any(key in terms and against & terms.keys() for _, terms in sums):
         return True
     asked = [s for s in sums if key in s[1] and s[1].keys() <= placed.keys()]
