@@ -163,6 +163,13 @@ def split_tables(rows):
     return [chunk for chunk in chunks if chunk]
 
 
+def in_printed_order(keys, printed):
+    """`keys` with those a header printed (`printed`, in its order) put in that order, each into
+    one of their slots: the others keep theirs."""
+    order = iter(printed)
+    return [next(order) if key in printed else key for key in keys]
+
+
 def _trimmed(values):
     """The value cells without the empty ones at either end (a merge's leftovers, a row padded)."""
     filled = [i for i, x in enumerate(values) if norm(x)]
@@ -260,18 +267,22 @@ class TableReader:
         self.shape.facts["extra_rows"].setdefault(table.key, []).append(text)
 
     def _header_columns(self, table, header_cells, columns):
-        """The official columns a header shows, in official order; aliases noted for W17."""
-        texts = {norm(c) for c in header_cells}
-        present = []
+        """The official columns a header shows, in official order; aliases noted for W17.
+
+        Table 三's five 法人或其他组织 columns keep the order the header prints them in (a report
+        that swaps 商业企业 and 科研机构 prints their figures swapped too); 自然人 and 总计 span
+        the header's rows, so where their cells fall in reading order says nothing."""
+        texts = [norm(c) for c in header_cells]
+        present, at = [], {}
         for column in columns:
-            if norm(column.label) in texts:
-                present.append(column.key)
+            named = next((name for name in (column.label, *column.aliases) if norm(name) in texts), None)
+            if named is None:
                 continue
-            alias = next((a for a in column.aliases if norm(a) in texts), None)
-            if alias:
-                present.append(column.key)
-                self.shape.facts["aliases"].append({"table": table.key, "column": column.key, "label": alias})
-        return present
+            present.append(column.key)
+            at[column.key] = texts.index(norm(named))
+            if named != column.label:
+                self.shape.facts["aliases"].append({"table": table.key, "column": column.key, "label": named})
+        return in_printed_order(present, sorted((k for k in present if k in v.LEGAL_PERSON_PARTS), key=at.get))
 
     def _missing_columns(self, table, present, columns):
         missing = [c.key for c in columns if c.key not in present]
@@ -327,7 +338,7 @@ class TableReader:
             # no readable header (one label is a page's piece of one: pdfminer's text prints 总计
             # alone over a column of figures), or one that names fewer columns than every row
             # prints (「公益组织」 for 社会公益组织): the official order
-            present = list(v.APPLICANT_KEYS)
+            present = in_printed_order(v.APPLICANT_KEYS, [k for k in present if k in v.LEGAL_PERSON_PARTS])
         self._missing_columns(table, present, table.columns)
         for labels, values in body:
             if not labels:

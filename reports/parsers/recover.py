@@ -31,8 +31,8 @@ from functools import lru_cache
 from itertools import product
 
 from reports import vocabulary as v
-from reports.parsers.blocks import ILLEGIBLE
-from reports.parsers.grid import parse_value
+from reports.parsers.blocks import CJK, ILLEGIBLE
+from reports.parsers.grid import in_printed_order, parse_value
 
 MAX_DIGITS = 7  # a count of ten million is beyond any agency's year
 MAX_DECIMAL_DIGITS = 12
@@ -75,7 +75,7 @@ def recover_tables(texts, shape, done=None):
             printed = {len(shown.split()) for shown, _ in rows.values() if shown is not None}
             if len(columns) not in printed and len(table.columns) in printed:
                 # the header read in part (a browser's PDF wraps 商业/企业 beside 总/计), the rows whole
-                columns = list(table.columns)
+                columns = in_printed_order(table.columns, [c for c in columns if c.key in v.LEGAL_PERSON_PARTS])
             if len(columns) < len(table.columns):
                 lacking = shape.facts["missing_columns"].setdefault(table.key, [])
                 lacking.extend(c.key for c in table.columns if c not in columns and c.key not in lacking)
@@ -431,9 +431,10 @@ BOUNDS = {
 
 
 def _header_columns(shape, table, compact, spaced):
-    """The applicant columns the header before the first row shows, in official order (000 prints
-    five), its non-official labels noted for W17 as the grid notes them; all seven when no header
-    is recognisable. A PDF without ruling lines prints a narrow column's label a few characters
+    """The applicant columns the header before the first row shows (000 prints five), in official
+    order but for the 法人或其他组织 ones, in the order printed (as grid's _header_columns), its
+    non-official labels noted for W17 as the grid notes them; all seven when no header is
+    recognisable. A PDF without ruling lines prints a narrow column's label a few characters
     a line, the columns side by side (「自然 商业 科研」 over 「人 企业 机构」): a label there is
     whole words of the header, in reading order."""
     first = _find_label(table.rows[0], compact, 0)
@@ -448,19 +449,44 @@ def _header_columns(shape, table, compact, spaced):
         return _stacked(words, _fold(label))
 
     for shows in (lambda label: _fold(label) in header, stacked):
-        present, aliases = [], []
+        present, aliases, spans = [], [], {}
         for column in table.columns:
-            if shows(column.label):
-                present.append(column)
+            named = next((name for name in (column.label, *column.aliases) if shows(name)), None)
+            if named is None:
                 continue
-            alias = next((a for a in column.aliases if shows(a)), None)
-            if alias:
-                present.append(column)
-                aliases.append({"table": table.key, "column": column.key, "label": alias})
+            present.append(column)
+            at = header.find(_fold(named))  # -1 when stacked: the order is unknown
+            spans[column.key] = (at, at + len(_fold(named)))
+            if named != column.label:
+                aliases.append({"table": table.key, "column": column.key, "label": named})
         if len(present) >= 2:
+            parts = sorted((c for c in present if c.key in v.LEGAL_PERSON_PARTS), key=lambda c: spans[c.key])
+            unnamed = _unnamed_part(table, header, parts, spans)
+            if unnamed:
+                column, label, parts = unnamed
+                present = [c for c in table.columns if c in present or c is column]
+                aliases.append({"table": table.key, "column": column.key, "label": label})
             shape.facts["aliases"].extend(aliases)
-            return present
+            return in_printed_order(present, parts)
     return list(table.columns)
+
+
+def _unnamed_part(table, header, parts, spans):
+    """(column, its printed label, the parts in printed order with it) for the one 法人或其他组织
+    column the header names otherwise (「公益组织」), printed between two it names whole: text
+    that names no column between their labels, where no other column is missing. Else None."""
+    missing = [c for c in table.columns if c.key in v.LEGAL_PERSON_PARTS and c not in parts]
+    if len(missing) != 1:
+        return None
+    gaps = []
+    for index, (left, right) in enumerate(zip(parts, parts[1:]), start=1):
+        start, end = spans[left.key][1], spans[right.key][0]
+        if spans[left.key][0] >= 0 and 2 <= end - start <= 8 and all(map(CJK.match, header[start:end])):
+            gaps.append((index, header[start:end]))
+    if len(gaps) != 1:
+        return None
+    index, label = gaps[0]
+    return missing[0], label, parts[:index] + missing + parts[index:]
 
 
 def _words(compact, spaced):

@@ -9,7 +9,7 @@ from reports.parsers.grid import row_key
 
 from ..conftest import seed
 from ..fixtures.figures import Figures, consistent
-from ..fixtures.render import to_html, to_markdown, to_spaced_text
+from ..fixtures.render import to_flat, to_html, to_markdown, to_spaced_text
 
 
 def figures(number, name):
@@ -39,6 +39,17 @@ def test_a_header_naming_a_column_otherwise_reads_every_row_in_official_order():
     html = to_html(original).decode().replace("社会公益组织", "公益组织")
     shape = parse_bytes(html.encode(), "x.html")
     assert shape.applications == original.applications
+
+
+def test_flattened_text_whose_header_names_a_column_otherwise_is_split_into_seven_columns():
+    """「公益组织」 between 科研机构 and 法律服务机构, in text whose cells are joined: the header
+    names six columns, and each row's digits were split six ways (wrong figures)."""
+    original = figures(2, "alias")
+    for joiner in ("", " "):
+        text = to_flat(original, joiner).decode().replace("社会公益组织", "公益组织")
+        shape = parse_bytes(text.encode(), "x.txt")
+        assert shape.applications == original.applications
+        assert {"table": "applications", "column": "social_welfare", "label": "公益组织"} in shape.facts["aliases"]
 
 
 def test_table_four_groups_worded_otherwise_read_in_official_order():
@@ -82,3 +93,15 @@ def test_a_label_with_a_note_in_brackets_names_its_row():
     assert row_key(v.APPLICATIONS, "3.其他（请注明）") == "other_other"
     assert row_key(v.ACTIVE, "规章（含地方政府规章）") == "regulations"
     assert row_key(v.APPLICATIONS, "，不计其他情形）") is None  # a wrapped label's second line
+
+
+def test_a_header_that_prints_two_columns_swapped_is_read_in_its_order():
+    """A report whose header prints 科研机构 before 商业企业 prints their figures in that order."""
+    original = consistent(parse_file(seed(2)), Figures("swapped", small=False))
+    swapped = {
+        key: cells | {"commercial": cells["research"], "research": cells["commercial"]}
+        for key, cells in original.applications.items()
+    }
+    for render, suffix in ((to_html, "html"), (to_spaced_text, "txt"), (to_markdown, "md"), (lambda s: to_flat(s, " "), "txt")):
+        text = render(original).decode().replace("商业企业", "@").replace("科研机构", "商业企业").replace("@", "科研机构")
+        assert parse_bytes(text.encode(), f"x.{suffix}").applications == swapped, suffix
