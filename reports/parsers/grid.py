@@ -313,10 +313,13 @@ class TableReader:
                 if any(norm(x) for x in values):
                     self._extra(table, label)
                 continue
-            if not values:
-                continue  # its label alone (as for table 三): missing or recovered, not blank
             row = table.row_by_key[key]
             columns = [c.key for c in row.columns] or [None]
+            if len(values) < len(columns):
+                # its label alone, or fewer cells than columns (text that drops a blank cell):
+                # which cells are blank is a guess, so missing (E3), then recovered or E15, as
+                # for table 三 (HTML's and Word's rows are padded: blank is blank there)
+                continue
             fitted, extra = fit(values, len(columns))
             self._store(table, row, columns, fitted)
             if extra:

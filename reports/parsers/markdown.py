@@ -22,7 +22,8 @@ HTML_TABLE_START = re.compile(r"<table[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
-SEPARATOR = re.compile(r"^[\s|:：\-—–=+]*$")  # |---|:--:| and `|||` debris
+# |---|:--:| and `|||` debris; a cell of one dash is a blank cell's 「—」 (a table one cell a line)
+SEPARATOR = re.compile(r"^\s*\|(?:\s*[:：]?(?:[-—–=+]{2,}[:：]?)?\s*\|)*\s*$")
 # Markdown's own marks around a line: # headings, **bold**, > quotes, list bullets.
 HEADING_MARK = re.compile(r"^\s*(#{1,6}|>+)\s*")
 EMPHASIS = re.compile(r"(\*\*|__|~~|`)")

@@ -28,7 +28,7 @@ whatever exceeds a cap is reported as not recoverable rather than guessed.
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import product
+from itertools import combinations, product
 
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, ILLEGIBLE
@@ -292,7 +292,9 @@ class _Enough(Exception):
 
 def _read_row(shown, columns, fits=lambda values: True):
     """(values, how): how is "read" (one number a cell as printed), "recovered" (the only split
-    of the digits at all: the table as published), "chosen" (the one split of several that `fits`
+    of the digits at all: the table as published), "unfitting" (the only split, which breaks the
+    row's own accounting: the table as published, or a row that dropped a blank cell's figure),
+    "chosen" (the one split of several that `fits`
     the row's own accounting: a row that breaks its own 总计 has a wrong split that keeps it, so
     表三's columns must not refute it; 表二's bounds and 表四's groups have nothing else to ask,
     and take it as recovered) or "blank" (no number); else (the splits left to
@@ -307,21 +309,55 @@ def _read_row(shown, columns, fits=lambda values: True):
     if not digits:
         return None, "blank"
     gaps = _gaps(shown)
-    fitting = _splits(digits, columns, fits, gaps)
+    fitting = _readings(shown, columns, fits)
     if fitting is None:
         return [], None
     if len(fitting) > 1:
         return fitting, None
     # a digit a cell is the only split; else look for a second one
-    every = fitting if fitting and len(digits) == len(columns) else _splits(digits, columns, lambda values: True, gaps, enough=2)
+    every = fitting if fitting and len(digits) == len(columns) else _readings(shown, columns, enough=2)
     if fitting:
         return fitting[0], "recovered" if every and len(every) == 1 else "chosen"
-    # None fits the row: the only split is the table as published, but only of one run of digits:
-    # figures printed apart but fewer than the cells (「12 13 49 0」) lack some, and cutting them
-    # to fill the row would be a guess the table must confirm.
+    # None fits the row: the only split may be the table as published ("unfitting"), but only of
+    # one run of digits: figures printed apart but fewer than the cells (「12 13 49 0」) lack
+    # some, and cutting them to fill the row would be a guess the table must confirm.
     if every and len(every) == 1 and not gaps:
-        return every[0], "recovered"
+        return every[0], "unfitting"
     return every or [], None
+
+
+def _readings(shown, columns, fits=lambda values: True, enough=None):
+    """The splits of a row's digits (_splits), and where the page printed them apart, fewer than
+    the cells, the readings that leave cells blank (_with_blanks); None when either search gave
+    up. With `enough`, no more than that many."""
+    splits = _splits("".join(shown.split()), columns, fits, _gaps(shown), enough)
+    blanks = _with_blanks(shown, columns, fits)
+    if splits is None or blanks is None:
+        return None
+    return (splits + blanks)[:enough]
+
+
+def _with_blanks(shown, columns, fits):
+    """The readings of numbers printed apart, fewer than the cells, as one number a cell and the
+    other cells blank: text that drops a blank cell (「规章 25 102」 for 25, —, 102) looks as one
+    that runs two figures together does, so both readings are the row's to choose from. Each
+    number whole; [] for figures printed as one run (a page that joins every cell's figures),
+    None when there are too many ways to try."""
+    tokens = shown.split()
+    if not 1 < len(tokens) < len(columns):
+        return []
+    found = []
+    for places in combinations(range(len(columns)), len(tokens)):
+        if not all(_cell_pattern(columns[i]).fullmatch(token) for i, token in zip(places, tokens)):
+            continue
+        values = [None] * len(columns)
+        for i, token in zip(places, tokens):
+            values[i] = _as_value(token, columns[i])
+        if fits(values):
+            found.append(tuple(values))
+            if len(found) > MAX_SPLITS:
+                return None
+    return found
 
 
 def _gaps(shown):
@@ -342,7 +378,7 @@ def _row_total(width):
     """A fits-check for a group of `width` cells whose last is the sum of the others."""
 
     def fits(values):
-        return len(values) % width or sum(values[-width:-1]) == values[-1]
+        return len(values) % width or sum(x or 0 for x in values[-width:-1]) == (values[-1] or 0)
 
     return fits
 
@@ -368,7 +404,7 @@ def _place_active(shape, table, rows):
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
-        how = "recovered" if how == "chosen" else how  # by the row's bound: all there is to ask
+        how = "recovered" if how in ("chosen", "unfitting") else how  # its bound is all there is to ask
         if how is None:
             _unrecovered(shape, table, row, text)
         elif how == "blank":
@@ -404,21 +440,21 @@ def _blank_rows(shape, table, rows, blank):
 
 def _within_stock(values):
     """表二 第（一）项: what was issued this year is in force or was repealed (W3's bound)."""
-    return len(values) < 3 or values[0] <= values[1] + values[2]
+    return len(values) < 3 or (values[0] or 0) <= (values[1] or 0) + (values[2] or 0)
 
 
 def _within_public(values):
     """2019 表二 第（一）项: what was newly made public this year is among all that is public."""
-    return len(values) < 3 or values[1] <= values[2]
+    return len(values) < 3 or (values[1] or 0) <= (values[2] or 0)
 
 
 def _items_remain(values):
     """2019 表二's items: a year's decrease cannot remove more items than the year before had
     (上一年项目数量 + 本年增/减 ≥ 0), which settles 12-150 as 12, −1, 50."""
-    return len(values) < 2 or values[0] + values[1] >= 0
+    return len(values) < 2 or (values[0] or 0) + (values[1] or 0) >= 0
 
 
-# The bounds a row of 表二 places on its own cells, by its columns: what decides a split of its
+# The bounds a row of 表二 places on its own cells (a blank cell counting 0), by its columns: what decides a split of its
 # joined digits when only one reading keeps within them. Nothing else in the table can confirm
 # it; W3's bound is one real reports may break, but without it most joined document rows
 # (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all.
@@ -553,7 +589,7 @@ def _apart(table, compact, spaced, width, rows):
 def _place_applications(shape, table, rows, columns, by_order=False):
     """`by_order`: the rows' numbers were placed by their order alone (_apart), so even a row
     read one number a cell is recovered, not read."""
-    readings, pending, blank, chosen = {}, {}, [], {}
+    readings, pending, blank, chosen, unfitting = {}, {}, [], {}, {}
     fits = _row_total(len(columns)) if columns[-1].key == "total" else (lambda values: True)
     for key, (shown, text) in rows.items():
         values, how = _read_row(shown, columns, fits)
@@ -561,6 +597,8 @@ def _place_applications(shape, table, rows, columns, by_order=False):
             readings[key] = (values, "recovered" if by_order else how)
         elif how == "chosen":
             chosen[key] = values
+        elif how == "unfitting":
+            unfitting[key] = values
         elif how is None and values:  # several splits: the columns may single one out
             pending[key] = values
         elif how is None:
@@ -568,9 +606,17 @@ def _place_applications(shape, table, rows, columns, by_order=False):
         else:
             blank.append(key)
 
-    def every(key):  # the row's splits, its own 总计 not asked
-        shown = rows[key][0]
-        return _splits("".join(shown.split()), columns, lambda values: True, _gaps(shown))
+    # A lone split that breaks its row's 总计 is the table as published (a report's typo) where
+    # most of the table's rows read; where they cannot, its cells are likely dropped too (a blank
+    # cell prints no figure: 0053053 for 0, —, 0, —, 53, 0, 53): a guess, E15.
+    if 2 * (len(readings) + len(chosen) + len(unfitting)) >= len(rows):
+        readings |= {key: (values, "recovered") for key, values in unfitting.items()}
+    else:
+        for key in unfitting:
+            _unrecovered(shape, table, table.row_by_key[key], rows[key][1])
+
+    def every(key):  # the row's readings, its own 总计 not asked
+        return _readings(rows[key][0], columns)
 
     # Rows whose 总计 picked their split are read so first; those the table then speaks against are
     # read again with all their splits, as rows several splits fit are.
@@ -724,7 +770,7 @@ def _column_sums(keys, outcomes, width):
 
 def _holds(column_sum, values):
     column, terms = column_sum
-    return sum(coefficient * values[key][column] for key, coefficient in terms.items()) == 0
+    return sum(coefficient * (values[key][column] or 0) for key, coefficient in terms.items()) == 0  # blank: 0
 
 
 def _after_header(compact):
@@ -758,7 +804,7 @@ def _place_review(shape, compact, spaced, done):
     values, how = _read_row(shown, columns, _row_total(width))
     # The group totals picking one split of several is all 表四 has to ask: nothing else in the
     # table can confirm it (a row that breaks a total has a wrong split that keeps them all).
-    how = "recovered" if how == "chosen" else how
+    how = "recovered" if how in ("chosen", "unfitting") else how
     text = compact[: match.end()][-120:]
     if how is None:
         for row in table.rows:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 
 from reports.parsers.archive import open_package
-from reports.parsers.blocks import Grid, Paragraph, ParseError
+from reports.parsers.blocks import Grid, Paragraph, ParseError, padded
 from reports.parsers.document import heading_section
 from reports.parsers.template import read_template, template_format
 
@@ -46,8 +46,8 @@ def _sheet_blocks(sheet):
     blocks, rows = [], []
 
     def close_grid():
-        if rows:
-            blocks.append(Grid(list(rows)))
+        if rows:  # a row's trailing blank cells are read without their value: put back
+            blocks.append(Grid(padded(list(rows), MAX_COLUMNS)))
             rows.clear()
 
     for values in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True):

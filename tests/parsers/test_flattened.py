@@ -276,10 +276,11 @@ def test_figures_printed_apart_are_never_joined_into_one():
 def test_figures_printed_apart_but_fewer_than_the_cells_are_not_cut_to_fill_a_broken_row():
     """「12 13 49 0」 under table 三's seven columns (PDF text, the row breaking its 总计 either way):
     figures are missing, and cutting the printed ones to fill the row would store guesses; the
-    table's sums decide, or the row is E15. One run of digits is cut as the table published it."""
+    table's sums decide, or the row is E15. One run of digits is cut as the table published it,
+    where the table's other rows read (_place_applications)."""
     columns = v.APPLICATIONS.columns
     assert _read_row("12 13 49 0", columns, _row_total(len(columns)))[1] is None
-    assert _read_row("1213490", columns, _row_total(len(columns))) == ((1, 2, 1, 3, 4, 9, 0), "recovered")
+    assert _read_row("1213490", columns, _row_total(len(columns))) == ((1, 2, 1, 3, 4, 9, 0), "unfitting")
 
 
 def test_a_split_only_its_own_total_picks_is_confirmed_by_the_columns():

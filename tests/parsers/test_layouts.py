@@ -6,10 +6,11 @@ import re
 from reports import vocabulary as v
 from reports.parsers import parse_bytes, parse_file
 from reports.parsers.grid import row_key
+from reports.rules.engine import evaluate
 
 from ..conftest import seed
 from ..fixtures.figures import Figures, consistent
-from ..fixtures.render import to_flat, to_html, to_markdown, to_spaced_text
+from ..fixtures.render import to_flat, to_html, to_markdown, to_spaced_text, to_text
 
 
 def figures(number, name):
@@ -105,3 +106,17 @@ def test_a_header_that_prints_two_columns_swapped_is_read_in_its_order():
     for render, suffix in ((to_html, "html"), (to_spaced_text, "txt"), (to_markdown, "md"), (lambda s: to_flat(s, " "), "txt")):
         text = render(original).decode().replace("商业企业", "@").replace("科研机构", "商业企业").replace("@", "科研机构")
         assert parse_bytes(text.encode(), f"x.{suffix}").applications == swapped, suffix
+
+
+def test_a_blank_cell_is_read_where_marked_and_never_filled_by_the_next_figure():
+    """「规章 25 — 102」: a text one cell a line keeps the blank's 「—」 (it was taken for a Markdown
+    separator, and 102 read as 本年废止件数); text that drops it (「规章 25 102」) may as well have
+    run two figures together (2, 5, 102 keeps W3's bound): the row is E15, never guessed."""
+    original = figures(1, "blank")
+    original.active["regulations"] = {"issued": 25, "repealed": None, "in_force": 102}
+    marked = parse_bytes(to_spaced_text(original, cell_lines=True), "x.txt")
+    assert marked.active["regulations"] == original.active["regulations"]
+    for text, suffix in ((to_markdown(original, cell_lines=True), "md"), (to_flat(original, " "), "txt"), (to_text(original).replace(b"\t\t", b"\t"), "txt")):
+        shape = parse_bytes(text, f"x.{suffix}")
+        assert shape.active["regulations"] == dict.fromkeys(original.active["regulations"]), suffix
+        assert any(f.code in ("E3", "E15") and f.row == "regulations" for f in evaluate(shape)), suffix

@@ -39,8 +39,18 @@ def test_seed_as_markdown_parses_like_its_text(number, damage):
     expected = _without_markup(comparable(text))
     if number == 0:
         expected["findings"] = [f for f in expected["findings"] if f[0] != "I1"]  # as in test_formats
+    if number == 3 and damage == "one cell per line":
+        # a cell a line drops a blank cell: 003's 规章 and 行政规范性文件 print two figures for three
+        # columns (现行有效 blank), and which is blank the lines do not say: unread (E3), not padded
+        for row in ("regulations", "normative_documents"):
+            expected["active"][row] = dict.fromkeys(expected["active"][row])
+            expected["findings"].remove(("W1", "active", row, "in_force", None))
+            expected["findings"].append(("E3", "active", row, None, None))
+        expected["findings"].sort(key=str)
     markdown = to_markdown(text, **DAMAGE[damage])
-    assert _without_markup(comparable(parse_bytes(markdown, f"seed{number}.md"))) == expected
+    got = _without_markup(comparable(parse_bytes(markdown, f"seed{number}.md")))
+    got["findings"].sort(key=str)
+    assert got == expected
 
 
 def test_header_fragments_rejoin_only_into_labels():

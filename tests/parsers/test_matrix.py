@@ -10,7 +10,7 @@ from reports.parsers import parse_bytes, parse_file
 from reports.rules.engine import evaluate
 
 from ..conftest import seed
-from ..fixtures.figures import Figures, broken as broken_figures, consistent
+from ..fixtures.figures import Figures, broken as broken_figures, consistent, with_blanks
 from ..fixtures.render import pdf_as_text, to_browser_pdf, to_flat, to_markdown, to_ocr_text, to_pdf, to_spaced_text, to_text
 from .test_markdown import DAMAGE, SPACED
 
@@ -148,6 +148,13 @@ WRAPPED = [name for name in WRAPPING if "header repeated" not in name]
 # it shares a column sum with is not read (nothing could show the split wrong). PDFium's text of
 # a table across pages leaves a row's figures beside the next page's header now and then (E15).
 RANDOM_FLOOR = {"flat joined": 0.3, "pdf as text across pages, header repeated": 0.98}
+# With zeros left blank, the shapes that keep a blank cell in its place read whole; those that
+# drop it (spaces, one cell a line, joined figures) read the rows whose printed figures fill
+# them or the sums settle (a third or more; joined figures a tenth), the rest E15.
+KEEP_BLANKS = ("text", "markdown clean", "markdown no separator row", "markdown header cells wrapped",
+               "markdown footers inside a table", "markdown one table per row", "markdown HTML tables",
+               "pdf ruled", "pdf across pages", "pdf across pages, header repeated")  # fmt: skip
+BLANKS_FLOOR = dict.fromkeys(KEEP_BLANKS, FLOOR) | {"flat joined": 0.05}
 
 
 @pytest.mark.parametrize("kind", list(ALTER))
@@ -174,3 +181,14 @@ def test_random_figures_given_column_by_column_are_flagged_not_misread(name, kin
     suffix, render = COLUMN_BY_COLUMN[name]
     rng = Figures(f"{name} {kind}")
     _assert_shape(f"{name}, random figures {kind}", suffix, render, lambda shape: ALTER[kind](shape, rng), floor=0)
+
+
+@pytest.mark.parametrize("name", RANDOM + WRAPPING)
+def test_random_figures_with_blank_cells_are_read_or_flagged(name):
+    """Zeros left blank: text that drops a blank cell (one cell a line, joined or spaced figures)
+    prints 「规章 25 102」 for 25, —, 102, which reads as two figures run together as well (2, 5,
+    102 kept W3's bound, and was taken). Such rows are read only where the sums leave one reading;
+    text that marks a blank cell (「—」, a padded grid) reads whole."""
+    suffix, render = SHAPES[name]
+    rng = Figures(f"{name} blanks", small=name in WRAPPING)
+    _assert_shape(f"{name}, random figures with blank cells", suffix, render, lambda shape: with_blanks(shape, rng), floor=BLANKS_FLOOR.get(name, 0.3))
