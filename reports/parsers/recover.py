@@ -39,7 +39,11 @@ MAX_DECIMAL_DIGITS = 12
 MAX_SPLITS = 200  # readings kept per row before the accounting is applied
 MAX_STEPS = 20000  # search steps per row
 MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
-VALUE_RUN = re.compile(r"[0-9+\-.\s]*[0-9][0-9+\-.\s]*")
+# A row's figures, with the marks a blank cell may print (「25—102」): each a cell of its own.
+VALUE_RUN = re.compile(r"[0-9+\-.\s—–/]*[0-9][0-9+\-.\s—–/]*")
+BLANK = "~"  # a blank cell's mark in a row's value text; 「——」 may be one cell's or two
+BLANK_MARKS = str.maketrans("—–/", BLANK * 3)
+UNSIGNED_BLANK_MARKS = str.maketrans("—–/-", BLANK * 4)  # 「-」 too, where no figure has a sign
 LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
 SENTENCE = re.compile("[,，。;；]")
 PARENTHESES = re.compile(r"\([^()]*\)")
@@ -186,13 +190,20 @@ def _rows(table, compact, spaced, done):
         after_blank = False
         following = found[index + 1][0] if index + 1 < len(found) else None
         value = _strip_enumerator(match.group(), following)
-        # the spaces the page printed inside the run: hints for one number a cell
         offset = end + match.start()
-        shown = "".join((" " if spaced[offset + i] and i else "") + ch for i, ch in enumerate(value))
+        shown = _shown(value, spaced, offset, signed=any(c.signed for c in row.columns))
         unit = UNIT.match(region[match.end() :])
         rows[row.key] = (shown, compact[start : offset + len(value)] + (unit.group(1) if unit else ""))
     # labels with no numbers anywhere are a text about the table (「本年度未制定规章」), not one
     return rows if any(shown for shown, _ in rows.values()) else {}
+
+
+def _shown(value, spaced, offset, signed=False):
+    """A row's value text with the spaces the page printed inside it (hints for one number a
+    cell), a blank cell's mark as BLANK. `offset`: where `value` starts in the compact text;
+    `signed`: the row has a column of signed figures (2019's 本年增/减), so 「-」 is a sign."""
+    shown = "".join((" " if spaced[offset + i] and i else "") + ch for i, ch in enumerate(value))
+    return shown.translate(BLANK_MARKS if signed else UNSIGNED_BLANK_MARKS)
 
 
 def _strip_enumerator(value, following):
@@ -225,15 +236,19 @@ def _as_value(text, column):
 
 
 def _spaced_reading(shown, columns):
-    """The numbers as the page separated them, when that is exactly one valid number a cell."""
-    tokens = re.findall(r"[+-]?[0-9.]+", shown.replace("+", " +").replace("-", " -"))
+    """The numbers as the page separated them, when that is exactly one valid number (or a blank
+    cell's mark) a cell."""
+    tokens = re.findall(rf"[+-]?[0-9.]+|{BLANK}+", shown.replace("+", " +").replace("-", " -"))
     if len(tokens) != len(columns):
         return None
     values = []
     for token, column in zip(tokens, columns):
-        if not _cell_pattern(column).fullmatch(token):
+        if token[0] == BLANK and len(token) <= 2:  # 「—」 or 「——」
+            values.append(None)
+        elif _cell_pattern(column).fullmatch(token):
+            values.append(_as_value(token, column))
+        else:
             return None
-        values.append(_as_value(token, column))
     return tuple(values)
 
 
@@ -269,6 +284,11 @@ def _splits(digits, columns, fits, gaps=(), enough=None):
                     raise _Enough
             return
         left = len(columns) - index - 1
+        if digits[position : position + 1] == BLANK:  # a blank cell: its mark, 「—」 or 「——」
+            for end in (position + 1, position + 2)[: 2 if digits[position : position + 2] == BLANK * 2 else 1]:
+                if fits(values + [None]):
+                    walk(end, values + [None])
+            return
         stop = min(len(digits) - left, position + _longest(columns[index]), next_gap[position])
         for end in range(position + 1, stop + 1):
             text = digits[position:end]
@@ -344,7 +364,7 @@ def _with_blanks(shown, columns, fits):
     number whole; [] for figures printed as one run (a page that joins every cell's figures),
     None when there are too many ways to try."""
     tokens = shown.split()
-    if not 1 < len(tokens) < len(columns):
+    if not 1 < len(tokens) < len(columns) or BLANK in shown:  # a page that marks blank cells
         return []
     found = []
     for places in combinations(range(len(columns)), len(tokens)):
@@ -796,7 +816,7 @@ def _place_review(shape, compact, spaced, done):
     match = VALUE_RUN.search(compact, _after_header(compact))
     if not match:
         return set()
-    shown = "".join((" " if spaced[match.start() + i] and i else "") + ch for i, ch in enumerate(match.group().rstrip()))
+    shown = _shown(match.group().rstrip(), spaced, match.start())
     if ILLEGIBLE in compact[_after_header(compact) : match.end()]:
         shown = None  # a reader found its figures untrustworthy: E15
     columns = list(table.columns) * len(table.rows)

@@ -334,3 +334,23 @@ def test_a_label_naming_two_rows_names_neither():
     assert row_key(v.APPLICATIONS, "2.其他法律行政法规禁止公开") == "denied_prohibited_by_law"
     assert row_key(v.APPLICATIONS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "partially_granted"
     assert row_key(v.APPLICATIONS, "5.要求行政机关确认或重新出具已获取信息") == "not_processed_reissue"
+
+
+def test_blank_cells_marked_among_joined_figures_are_cells_of_their_own():
+    """「规章25—102」: a page that marks a blank cell 「—」, 「——」, 「/」 or 「-」 (no 2021 figure
+    has a sign) prints the mark where the cell is; the figures around it were read as the row's
+    only figures (25 alone, E15). A row of marks alone is blank."""
+    active = (
+        "二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 "
+        "规章25—102 行政规范性文件3-10 第二十条第（五）项 信息内容 本年处理决定数量 行政许可/ "
+        "第二十条第（六）项 信息内容 本年处理决定数量 行政处罚—— 行政强制5 "
+        "第二十条第（八）项 信息内容 本年收费金额（单位：万元） 行政事业性收费1.5"
+    )
+    runs = dict.fromkeys(("new_received", "granted", "total_processed"), "5—0——05")
+    shape = ReportShape()
+    recover_tables({"active": active, "applications": table_three(runs)}, shape)
+    assert shape.active["regulations"] == {"issued": 25, "repealed": None, "in_force": 102}
+    assert shape.active["normative_documents"] == {"issued": 3, "repealed": None, "in_force": 10}
+    assert (shape.active["licensing"], shape.active["penalty"], shape.active["enforcement"]) == (None, None, 5)
+    assert shape.applications["granted"] == dict(zip(v.APPLICANT_KEYS, (5, None, 0, None, None, 0, 5)))
+    assert not shape.facts.get("unrecovered")

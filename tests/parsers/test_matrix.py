@@ -192,3 +192,20 @@ def test_random_figures_with_blank_cells_are_read_or_flagged(name):
     suffix, render = SHAPES[name]
     rng = Figures(f"{name} blanks", small=name in WRAPPING)
     _assert_shape(f"{name}, random figures with blank cells", suffix, render, lambda shape: with_blanks(shape, rng), floor=BLANKS_FLOOR.get(name, 0.3))
+
+
+# Flattened pages whose clerks mark a blank cell (「—」, 「/」, 「-」): each mark is a cell of its own.
+MARKED = {
+    f"flat {kind}, blank cells marked {mark}": (".txt", lambda shape, j=joiner, m=mark: to_flat(shape, j, m))
+    for kind, joiner in (("joined", ""), ("spaced", " "))
+    for mark in ("—", "/", "-")
+}
+MARKED_FLOOR = {"joined": RANDOM_FLOOR["flat joined"], "spaced": FLOOR}
+
+
+@pytest.mark.parametrize("name", list(MARKED))
+def test_random_figures_with_blank_cells_marked_are_read(name):
+    suffix, render = MARKED[name]
+    rng = Figures(name)
+    floor = MARKED_FLOOR[name.split()[1].rstrip(",")]
+    _assert_shape(f"{name}, random figures", suffix, render, lambda shape: with_blanks(shape, rng), floor)
