@@ -270,6 +270,7 @@ def _splits(digits, columns, fits, gaps=(), enough=None):
         next_gap.append(following)
         following = position if position in gaps else following
     next_gap.reverse()
+    marked = BLANK in digits
 
     def walk(position, values):
         nonlocal steps
@@ -284,7 +285,7 @@ def _splits(digits, columns, fits, gaps=(), enough=None):
                     raise _Enough
             return
         left = len(columns) - index - 1
-        if digits[position : position + 1] == BLANK:  # a blank cell: its mark, 「—」 or 「——」
+        if marked and digits.startswith(BLANK, position):  # a blank cell: its mark, 「—」 or 「——」
             for end in (position + 1, position + 2)[: 2 if digits[position : position + 2] == BLANK * 2 else 1]:
                 if fits(values + [None]):
                     walk(end, values + [None])
