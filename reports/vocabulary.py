@@ -160,6 +160,8 @@ LABELS_2019 = tuple(c.label for c in (MADE, PUBLISHED, TOTAL_PUBLIC, PREVIOUS_IT
 # Table 三 — 依申请 matrix. Columns are applicant types; 法人或其他组织 is a merged header group.
 APPLICANT_GROUP_LABEL = "申请人情况"
 LEGAL_PERSON_GROUP_LABEL = "法人或其他组织"
+# How reports word the group otherwise; its 「其他」 is not the 其他 column's.
+LEGAL_PERSON_GROUP_ALIASES = ("法人或者其他组织", "法人和其他组织", "法人及其他组织", "法人或其它组织", "法人或者其它组织")
 APPLICANT_COLUMNS = (
     Column("natural_person", "自然人"),
     Column("commercial", "商业企业"),
@@ -186,7 +188,7 @@ APPLICATIONS = Table(
     label="收到和处理政府信息公开申请情况",
     columns=APPLICANT_COLUMNS,
     rows=(
-        Row("new_received", "一、本年新收政府信息公开申请数量", match=("本年新收",)),
+        Row("new_received", "一、本年新收政府信息公开申请数量", match=("本年新收", "本年度新收")),
         Row("carried_over", "二、上年结转政府信息公开申请数量", match=("上年结转",)),
         Row("granted", "（一）予以公开", OUTCOMES_BLOCK, ("予以公开",)),
         Row(

@@ -194,6 +194,30 @@ def _unwrapped(table, rows):
     return out
 
 
+def _under_header(cells, row, header):
+    """(values, []) of a table 二 row read by where its block's header row prints each column,
+    when the two rows are of one grid's width: a row narrower than the table has blank cells
+    either side (2019's 「行政事业性收费 | | 3 |」: 本年增/减 3), which counting cannot place."""
+    labels = [norm(c.label) for c in row.columns]
+    if len(cells) != len(header) or not labels or not all(label in header for label in labels):
+        return None
+    at = [header.index(label) for label in labels]
+    if any(norm(cell) and i not in at and cell_kind(cell) != LABEL_CELL for i, cell in enumerate(cells)):
+        return None  # a figure under no column: left to fit, which notes it (I1)
+    return [cells[i] for i in at], []
+
+
+# What 表三's header prints besides its columns' labels: its groups' labels and its note.
+APPLICATIONS_HEADER = frozenset(
+    norm(label) for label in (v.APPLICANT_GROUP_LABEL, v.LEGAL_PERSON_GROUP_LABEL, *v.LEGAL_PERSON_GROUP_ALIASES)
+) | {norm(x) for c in v.APPLICANT_COLUMNS for x in (c.label, *c.aliases)}
+
+
+def _unknown_labels(header):
+    """表三's header cells that name no column, group or note (「小计」, 「企业」)."""
+    return [c for c in header if cell_kind(c) == LABEL_CELL and norm(c) not in APPLICATIONS_HEADER and "勾稽" not in c]
+
+
 class TableReader:
     """Accumulates the grids of one report into a ReportShape, then records what was missing."""
 
@@ -297,12 +321,14 @@ class TableReader:
         if any(norm(label) in text for label in v.LABELS_2019):
             self.shape.format_version = "2019"  # the trial format's own columns (spec §2)
         table = v.ACTIVE_2019 if self.shape.format_version == "2019" else v.ACTIVE
+        under = ()  # the cells of the block's header row: where each column's figures stand
         for cells in rows:
             labels, values = split_row(cells)
             label = "".join(map(norm, labels))
             if not label or "第二十条" in label:
                 continue
             if norm(v.ITEM_LABEL) in label or any(norm(c.label) in label for c in table.column_by_key.values()):
+                under = [norm(c) for c in cells]
                 header = [c for c in cells if norm(c)]
                 if table is v.ACTIVE and any(norm(c.label) in {norm(h) for h in header} for c in v.DOCUMENT_COLUMNS):
                     present = self._header_columns(table, header, v.DOCUMENT_COLUMNS)
@@ -320,7 +346,7 @@ class TableReader:
                 # which cells are blank is a guess, so missing (E3), then recovered or E15, as
                 # for table 三 (HTML's and Word's rows are padded: blank is blank there)
                 continue
-            fitted, extra = fit(values, len(columns))
+            fitted, extra = _under_header(cells, row, under) or fit(values, len(columns))
             self._store(table, row, columns, fitted)
             if extra:
                 self._extra(table, row.label, extra)
@@ -329,10 +355,14 @@ class TableReader:
 
     def _read_applications(self, rows):
         table = v.tables_for(self.shape.format_version)[1]
+        # the header ends at the first row (「一、本年新收…」, or the next when that is worded
+        # otherwise or missing); a header cell is no row's label (「自然人 法人… 总计」)
+        headers = {norm(c.label) for c in table.columns}
         start = next(
-            (i for i, cells in enumerate(rows) if row_key(table, "".join(split_row(cells)[0])) == "new_received"),
+            (i for i, cells in enumerate(rows)
+             if row_key(table, "".join(split_row(cells)[0])) and not headers & set(map(norm, cells))),
             0,
-        )
+        )  # fmt: skip
         header = [c for cells in rows[:start] for c in cells]
         present = self._header_columns(table, header, table.columns) if header else []
         body = _unwrapped(table, rows[start:])
@@ -343,6 +373,7 @@ class TableReader:
             # prints (「公益组织」 for 社会公益组织): the official order
             present = in_printed_order(v.APPLICANT_KEYS, [k for k in present if k in v.LEGAL_PERSON_PARTS])
         self._missing_columns(table, present, table.columns)
+        unknown = _unknown_labels(header)
         for labels, values in body:
             if not labels:
                 continue
@@ -356,6 +387,10 @@ class TableReader:
             if key is None or key in self.seen[table.key]:
                 if any(norm(x) for x in values) or key:
                     self._extra(table, "".join(map(norm, labels)))
+                continue
+            if unknown and len(_trimmed(values)) > len(present):
+                # more figures than named columns, and a header label naming none (a local 小计,
+                # 「企业」): which figure is whose column is a guess; missing (E3), then E15
                 continue
             fitted, extra = fit(values, len(present), total_last=True)
             self._store(table, table.row_by_key[key], present, fitted)
@@ -394,6 +429,8 @@ class TableReader:
                 return
         elif positions and len(data) < len(groups) * len(columns):
             return  # fewer cells than the header names (spaced text drops a blank one): a guess
+        elif positions > len(groups) * len(columns):
+            return  # more figures than cells (a page's number amid a row one cell a line): a guess
         self._missing_columns(table, columns, table.columns)
         width = len(columns)
         fitted, extra = fit(data or [], width * len(groups))

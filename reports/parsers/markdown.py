@@ -41,6 +41,7 @@ HEADER_LABELS = frozenset(
     + [norm(label) for label in (v.ITEM_LABEL, *v.ACTIVE_VALUE_HEADERS.values())]
     + [norm(row.label) for row in v.REVIEW_LITIGATION.rows]
     + [norm(label) for label in (v.APPLICANT_GROUP_LABEL, v.LEGAL_PERSON_GROUP_LABEL, v.LITIGATION_LABEL)]
+    + [norm(label) for label in v.LEGAL_PERSON_GROUP_ALIASES]
 )
 
 

@@ -39,12 +39,17 @@ MAX_DECIMAL_DIGITS = 12
 MAX_SPLITS = 200  # readings kept per row before the accounting is applied
 MAX_STEPS = 20000  # search steps per row
 MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
-# A row's figures, with the marks a blank cell may print (「25—102」): each a cell of its own.
-VALUE_RUN = re.compile(r"[0-9+\-.\s—–/]*[0-9][0-9+\-.\s—–/]*")
+# A row's figures, with the marks a blank cell may print (「25—102」, 「265无286」): each a cell
+# of its own; a unit after a figure (「676件0件975件」) ends it.
+VALUE_RUN = re.compile(r"[0-9+\-.\s—–/无空件]*[0-9][0-9+\-.\s—–/无空件]*")
 BLANK = "~"  # a blank cell's mark in a row's value text; 「——」 may be one cell's or two
-BLANK_MARKS = str.maketrans("—–/", BLANK * 3)
-UNSIGNED_BLANK_MARKS = str.maketrans("—–/-", BLANK * 4)  # 「-」 too, where no figure has a sign
+BLANK_MARKS = str.maketrans({"—": BLANK, "–": BLANK, "/": BLANK, "无": BLANK, "空": BLANK, "件": " "})
+UNSIGNED_BLANK_MARKS = str.maketrans({"-": BLANK}) | BLANK_MARKS  # 「-」 too, where no figure has a sign
+THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")  # 「3,434」
+YEAR_AT_END = re.compile(r"(?:19|20)\d\d\s*$")
 LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
+# the group's label, longest wording first (「法人或者其他组织」 holds no 其他 column)
+LEGAL_PERSON_GROUP = re.compile("|".join(sorted((v.LEGAL_PERSON_GROUP_LABEL, *v.LEGAL_PERSON_GROUP_ALIASES), key=len, reverse=True)))
 SENTENCE = re.compile("[,，。;；]")
 PARENTHESES = re.compile(r"\([^()]*\)")
 UNIT = re.compile(r"^\s*(万元|元|件|项|个|次)")
@@ -64,7 +69,7 @@ def recover_tables(texts, shape, done=None):
     for key, text in texts.items():
         if not text or not any(ch.isdigit() for ch in text):
             continue
-        compact, spaced = _compact(text)
+        compact, spaced = _compact(THOUSANDS.sub("", text))
         if key == v.ACTIVE.key:
             if any(label in compact for label in v.LABELS_2019):
                 shape.format_version = "2019"
@@ -171,7 +176,8 @@ def _rows(table, compact, spaced, done):
             after_blank = False
             continue
         match = VALUE_RUN.search(region)
-        if not match:  # a row printed without numbers (a merged cell above holds them): blank
+        run = match and _without_year(match.group(), region[match.end() :])
+        if not run:  # a row printed without numbers (a merged cell above holds them): blank
             rows[row.key] = ("", compact[start:end])
             after_blank = True
             continue
@@ -189,13 +195,21 @@ def _rows(table, compact, spaced, done):
             continue
         after_blank = False
         following = found[index + 1][0] if index + 1 < len(found) else None
-        value = _strip_enumerator(match.group(), following)
+        value = _strip_enumerator(run, following)
         offset = end + match.start()
         shown = _shown(value, spaced, offset, signed=any(c.signed for c in row.columns))
         unit = UNIT.match(region[match.end() :])
         rows[row.key] = (shown, compact[start : offset + len(value)] + (unit.group(1) if unit else ""))
     # labels with no numbers anywhere are a text about the table (「本年度未制定规章」), not one
     return rows if any(shown for shown, _ in rows.values()) else {}
+
+
+def _without_year(run, rest):
+    """A row's figures without a year that opens the text after the table (「行政事业性收费0」
+    「2023年本机关…」 flattened into 「02023年」); None when no figure is left."""
+    if rest.startswith("年"):
+        run = YEAR_AT_END.sub("", run)
+    return run if any(ch.isdigit() for ch in run) else None
 
 
 def _shown(value, spaced, offset, signed=False):
@@ -315,12 +329,12 @@ def _read_row(shown, columns, fits=lambda values: True):
     """(values, how): how is "read" (one number a cell as printed), "recovered" (the only split
     of the digits at all: the table as published), "unfitting" (the only split, which breaks the
     row's own accounting: the table as published, or a row that dropped a blank cell's figure),
-    "chosen" (the one split of several that `fits`
-    the row's own accounting: a row that breaks its own 总计 has a wrong split that keeps it, so
-    表三's columns must not refute it; 表二's bounds and 表四's groups have nothing else to ask,
-    and take it as recovered) or "blank" (no number); else (the splits left to
-    choose from, None): those that fit the row, or every split when none does (the table's other
-    sums may still single one out). An empty list when the search gave up."""
+    "chosen" (the one split of several that `fits` the row's own accounting: a row that breaks
+    its own 总计 has a wrong split that keeps it, so 表三's columns must not refute it; 表二's
+    bounds and 表四's groups have nothing else to ask, and take it as recovered) or "blank" (no
+    number); else (the splits left to choose from, None): those that fit the row, or every split
+    when none does (the table's other sums may still single one out). An empty list when the
+    search gave up."""
     if shown is None:  # figures whose row the text does not show (_rows)
         return [], None
     spaced = _spaced_reading(shown, columns)
@@ -349,36 +363,38 @@ def _read_row(shown, columns, fits=lambda values: True):
 
 def _readings(shown, columns, fits=lambda values: True, enough=None):
     """The splits of a row's digits (_splits), and where the page printed them apart, fewer than
-    the cells, the readings that leave cells blank (_with_blanks); None when either search gave
-    up. With `enough`, no more than that many."""
+    the cells, the readings that leave cells blank (_with_blanks), each reading once; None when
+    either search gave up. With `enough`, no more than that many."""
     splits = _splits("".join(shown.split()), columns, fits, _gaps(shown), enough)
     blanks = _with_blanks(shown, columns, fits)
     if splits is None or blanks is None:
         return None
-    return (splits + blanks)[:enough]
+    return list(dict.fromkeys(splits + blanks))[:enough]
 
 
 def _with_blanks(shown, columns, fits):
-    """The readings of numbers printed apart, fewer than the cells, as one number a cell and the
-    other cells blank: text that drops a blank cell (「规章 25 102」 for 25, —, 102) looks as one
-    that runs two figures together does, so both readings are the row's to choose from. Each
-    number whole; [] for figures printed as one run (a page that joins every cell's figures),
-    None when there are too many ways to try."""
+    """The readings of numbers printed apart, fewer than the cells, as one number (or a blank
+    cell's mark) a cell and the other cells blank: text that drops a blank cell (「规章 25 102」
+    for 25, —, 102) looks as one that runs two figures together does, so both readings are the
+    row's to choose from. [] for figures printed as one run (a page that joins every cell's
+    figures), None when there are too many ways to try."""
     tokens = shown.split()
-    if not 1 < len(tokens) < len(columns) or BLANK in shown:  # a page that marks blank cells
+    if not 1 < len(tokens) < len(columns):
         return []
-    found = []
+    found = {}
     for places in combinations(range(len(columns)), len(tokens)):
-        if not all(_cell_pattern(columns[i]).fullmatch(token) for i, token in zip(places, tokens)):
-            continue
         values = [None] * len(columns)
         for i, token in zip(places, tokens):
-            values[i] = _as_value(token, columns[i])
-        if fits(values):
-            found.append(tuple(values))
-            if len(found) > MAX_SPLITS:
-                return None
-    return found
+            if token not in (BLANK, BLANK * 2):
+                if not _cell_pattern(columns[i]).fullmatch(token):
+                    break
+                values[i] = _as_value(token, columns[i])
+        else:
+            if fits(values):
+                found[tuple(values)] = True
+                if len(found) > MAX_SPLITS:
+                    return None
+    return list(found)
 
 
 def _gaps(shown):
@@ -425,7 +441,9 @@ def _place_active(shape, table, rows):
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
-        how = "recovered" if how in ("chosen", "unfitting") else how  # its bound is all there is to ask
+        # its bound is all there is to ask; a lone split beyond it may as well be a row whose blank
+        # cell printed nothing (「规章302」 for 30, —, 2): E15
+        how = {"chosen": "recovered", "unfitting": None}.get(how, how)
         if how is None:
             _unrecovered(shape, table, row, text)
         elif how == "blank":
@@ -475,10 +493,10 @@ def _items_remain(values):
     return len(values) < 2 or (values[0] or 0) + (values[1] or 0) >= 0
 
 
-# The bounds a row of 表二 places on its own cells (a blank cell counting 0), by its columns: what decides a split of its
-# joined digits when only one reading keeps within them. Nothing else in the table can confirm
-# it; W3's bound is one real reports may break, but without it most joined document rows
-# (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all.
+# The bounds a row of 表二 places on its own cells (a blank cell counting 0), by its columns: what
+# decides a split of its joined digits when only one reading keeps within them. Nothing else in
+# the table can confirm it; W3's bound is one real reports may break, but without it most joined
+# document rows (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all.
 BOUNDS = {
     v.DOCUMENT_COLUMNS: _within_stock,
     (v.MADE, v.PUBLISHED, v.TOTAL_PUBLIC): _within_public,
@@ -496,13 +514,14 @@ def _header_columns(shape, table, compact, spaced):
     whole words of the header, in reading order."""
     first = _find_label(table.rows[0], compact, 0)
     end = first[0] if first else 0
-    header = compact[:end].replace(_fold(v.LEGAL_PERSON_GROUP_LABEL), "")
+    header = LEGAL_PERSON_GROUP.sub("", compact[:end])
     words = {}  # the header's words, found only if its labels are not printed whole
 
     def stacked(label):
         if not words:
             words.update(_words(compact[:end], spaced[:end]))
-            words.pop(_fold(v.LEGAL_PERSON_GROUP_LABEL), None)
+            for group in (v.LEGAL_PERSON_GROUP_LABEL, *v.LEGAL_PERSON_GROUP_ALIASES):
+                words.pop(_fold(group), None)
         return _stacked(words, _fold(label))
 
     for shows in (lambda label: _fold(label) in header, stacked):
@@ -630,7 +649,7 @@ def _place_applications(shape, table, rows, columns, by_order=False):
     # A lone split that breaks its row's 总计 is the table as published (a report's typo) where
     # most of the table's rows read; where they cannot, its cells are likely dropped too (a blank
     # cell prints no figure: 0053053 for 0, —, 0, —, 53, 0, 53): a guess, E15.
-    if 2 * (len(readings) + len(chosen) + len(unfitting)) >= len(rows):
+    if 2 * (len(readings) + len(chosen)) >= len(rows):
         readings |= {key: (values, "recovered") for key, values in unfitting.items()}
     else:
         for key in unfitting:
@@ -825,7 +844,7 @@ def _place_review(shape, compact, spaced, done):
     values, how = _read_row(shown, columns, _row_total(width))
     # The group totals picking one split of several is all 表四 has to ask: nothing else in the
     # table can confirm it (a row that breaks a total has a wrong split that keeps them all).
-    how = "recovered" if how in ("chosen", "unfitting") else how
+    how = {"chosen": "recovered", "unfitting": None}.get(how, how)  # as 表二's (_place_active)
     text = compact[: match.end()][-120:]
     if how is None:
         for row in table.rows:

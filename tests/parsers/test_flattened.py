@@ -5,6 +5,7 @@ settle is blank with E15 on its row, and no figure is wrong without a finding po
 The seeds rendered in the same shapes (figures joined, or spaced) must read back exactly.
 """
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,49 @@ def test_blank_cells_marked_among_joined_figures_are_cells_of_their_own():
     assert (shape.active["licensing"], shape.active["penalty"], shape.active["enforcement"]) == (None, None, 5)
     assert shape.applications["granted"] == dict(zip(v.APPLICANT_KEYS, (5, None, 0, None, None, 0, 5)))
     assert not shape.facts.get("unrecovered")
+
+
+ACTIVE_HEAD = "二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 "
+ACTIVE_REST = (
+    " 第二十条第（五）项 信息内容 本年处理决定数量 行政许可1 第二十条第（六）项 信息内容 本年处理决定数量 "
+    "行政处罚2 行政强制3 第二十条第（八）项 信息内容 本年收费金额（单位：万元） 行政事业性收费714.01"
+)
+
+
+def test_figures_with_units_a_blank_cell_as_none_or_a_thousands_comma_are_read_whole():
+    """Only the first run of figures was the row's: 「规章 265 无 286」 and 「规章 676件 0件 975件」
+    were 2, 6, 5 and 6, 7, 6 (one run split to fill the row), 「3,434」 a 总计 of 3."""
+    for row, values in (("规章 265 无 286", (265, None, 286)), ("规章 676件 0件 975件", (676, 0, 975)), ("规章 1,169 0 1,200", (1169, 0, 1200))):
+        shape = ReportShape()
+        recover_tables({"active": ACTIVE_HEAD + row + " 行政规范性文件 1 0 1" + ACTIVE_REST}, shape)
+        assert tuple(shape.active["regulations"].values()) == values, row
+
+
+def test_a_year_opening_the_text_after_a_table_is_not_its_last_figure():
+    """「行政事业性收费714.01」 then 「2023年本机关…」, flattened: 714.012023 before."""
+    for joiner in ("", " "):
+        shape = ReportShape()
+        text = ACTIVE_HEAD + "规章 1 0 1 行政规范性文件 1 0 1" + ACTIVE_REST + joiner + "2023年本机关未收取其他费用。"
+        recover_tables({"active": text}, shape)
+        assert shape.active["fees"] == Decimal("714.01"), repr(joiner)
+
+
+def test_a_lone_split_that_breaks_its_own_accounting_is_not_taken_where_a_blank_may_have_dropped():
+    """A page that prints nothing for a blank cell: 「规章 12 —」 (—, 12, —) split 1, 2, — ; 表四's
+    fifteen digits (a blank dropped, a figure of two digits) read one a cell though its group
+    totals break; 表三 rows whose one split breaks their 总计 read where most rows are E15."""
+    shape = ReportShape()
+    recover_tables({"active": ACTIVE_HEAD + "规章 12 — 行政规范性文件 1 0 1" + ACTIVE_REST}, shape)
+    assert set(shape.active["regulations"].values()) == {None}
+    assert "active__regulations" in shape.facts["unrecovered"]
+    shape = ReportShape()
+    four = "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 " + " ".join(c.label for c in v.RESULT_COLUMNS) * 3
+    recover_tables({"review_litigation": four + " 000335135406060"}, shape)
+    assert all(value is None for cells in shape.review_litigation.values() for value in cells.values())
+    # half the rows lack two figures (E15), half split one way only, breaking their 总计 (0, 0, 4,
+    # 0, —, 6, 10 as 0, 0, 4, 0, 6, 1, 0): those do not vouch for each other
+    keys = [row.key for row in v.APPLICATIONS.rows]
+    runs = {key: "00000" if i % 2 else "0040610" for i, key in enumerate(keys)}
+    shape = ReportShape()
+    recover_tables({"applications": table_three(runs)}, shape)
+    assert all(shape.applications[key]["total"] is None for key in keys)

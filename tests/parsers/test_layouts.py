@@ -2,6 +2,7 @@
 review with random figures): rows that leave their last cells out, headers that word a column or
 group otherwise, a local row or a unit line above an official row, labels with a note in brackets."""
 import re
+from pathlib import Path
 
 from reports import vocabulary as v
 from reports.parsers import parse_bytes, parse_file
@@ -11,6 +12,8 @@ from reports.rules.engine import evaluate
 from ..conftest import seed
 from ..fixtures.figures import Figures, consistent
 from ..fixtures.render import to_flat, to_html, to_markdown, to_spaced_text, to_text
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
 
 
 def figures(number, name):
@@ -120,3 +123,69 @@ def test_a_blank_cell_is_read_where_marked_and_never_filled_by_the_next_figure()
         shape = parse_bytes(text, f"x.{suffix}")
         assert shape.active["regulations"] == dict.fromkeys(original.active["regulations"]), suffix
         assert any(f.code in ("E3", "E15") and f.row == "regulations" for f in evaluate(shape)), suffix
+
+
+def test_the_legal_person_group_worded_otherwise_holds_no_other_column():
+    """「法人或者其他组织」: its 「其他」 was taken for the 其他 column, printed first, and every
+    法人 column of every row was read one column over (found by a review with random figures)."""
+    original = consistent(parse_file(seed(1)), Figures("group wording", small=False))
+    for wording in v.LEGAL_PERSON_GROUP_ALIASES:
+        for render in (to_spaced_text, lambda shape: to_flat(shape, " ")):
+            text = render(original).decode().replace(v.LEGAL_PERSON_GROUP_LABEL, wording)
+            assert parse_bytes(text.encode(), "x.txt").applications == original.applications, wording
+
+
+def test_table_three_whose_first_row_is_worded_otherwise_or_missing_keeps_its_header():
+    """000 prints five applicant columns; without a row 「一、本年新收…」 to end the header, every
+    row was read as if all seven were printed (a figure a column over)."""
+    original = consistent(parse_file(seed(0)), Figures("first row", small=False))
+    label = v.APPLICATIONS.rows[0].label
+    for render, suffix in ((to_text, "txt"), (to_html, "html"), (to_markdown, "md")):
+        reworded = parse_bytes(render(original).decode().replace(label, "一、本年度新收政府信息公开申请数量").encode(), f"x.{suffix}")
+        assert reworded.applications == original.applications, suffix
+    lines = [line for line in to_text(original).decode().split("\n") if label not in line]
+    missing = parse_bytes("\n".join(lines).encode(), "x.txt").applications
+    assert missing == original.applications | {"new_received": dict.fromkeys(v.APPLICANT_KEYS)}
+
+
+def test_a_page_number_amid_a_row_printed_one_cell_a_line_is_not_placed():
+    """A bare 「3」 (a page's number, copied from a PDF viewer) among 表四's fifteen figures one a
+    line: sixteen figures, placed one cell over before. Now E15."""
+    original = figures(1, "page number")
+    lines = to_spaced_text(original, cell_lines=True).decode().split("\n")
+    at = max(i for i, line in enumerate(lines) if line.strip().isdigit()) - 7  # amid 表四's row
+    shape = parse_bytes("\n".join(lines[:at] + ["3"] + lines[at:]).encode(), "x.txt")
+    assert all(value is None for cells in shape.review_litigation.values() for value in cells.values())
+    assert {f.row for f in evaluate(shape) if f.code == "E15"} >= {r.key for r in v.REVIEW_LITIGATION.rows}
+
+
+def test_a_2019_row_narrower_than_its_table_is_read_under_its_header():
+    """2019's 「行政事业性收费 | | 3 |」: two columns in a table three wide, 本年增/减 3 and
+    上一年项目数量 blank; counting from the left put 3 under 上一年项目数量."""
+    shape = parse_file(DOCUMENTS / "2019_format_yuanping_2020.txt")
+    shape.active_2019["fees"] = {"previous_items": None, "change": 3}
+    for render, suffix in ((to_text, "txt"), (to_html, "html"), (to_markdown, "md")):
+        assert parse_bytes(render(shape), f"x.{suffix}").active_2019["fees"] == shape.active_2019["fees"], suffix
+
+
+def test_a_header_label_naming_no_column_leaves_rows_of_more_figures_unread():
+    """000 prints five applicant columns and six figures a row; with 「企业」 for 商业企业 its header
+    names four, and counting placed every figure a column over. A local 「小计」 printed first in
+    the 法人 group likewise (商业企业 took the 小计). Which figure is whose is a guess: E15."""
+    original = consistent(parse_file(seed(0)), Figures("unknown label", small=False))
+    for render, suffix in ((to_text, "txt"), (to_html, "html"), (to_markdown, "md")):
+        text = render(original).decode()
+        start, end = text.find("三、收到和处理"), text.find("一、本年新收")
+        shape = parse_bytes((text[:start] + text[start:end].replace("商业企业", "企业") + text[end:]).encode(), f"x.{suffix}")
+        assert all(value in (None, original.applications[key][column]) for key, cells in shape.applications.items() for column, value in cells.items()), suffix
+    original = consistent(parse_file(seed(1)), Figures("subtotal", small=False))
+    lines = to_text(original).decode().split("\n")
+    for i, line in enumerate(lines):
+        cells = line.split("\t")
+        key = row_key(v.APPLICATIONS, cells[0] + cells[1]) if len(cells) > 8 else None
+        if "商业企业" in line or key:
+            subtotal = "小计" if not key else str(sum(original.applications[key][c] or 0 for c in v.LEGAL_PERSON_PARTS))
+            lines[i] = "\t".join(cells[:3] + [subtotal] + cells[3:])
+    shape = parse_bytes("\n".join(lines).encode(), "x.txt")
+    assert all(value in (None, original.applications[key][column]) for key, cells in shape.applications.items() for column, value in cells.items())
+    assert {f.row for f in evaluate(shape) if f.code == "E15"} >= {"new_received", "total_processed"}
