@@ -6,7 +6,8 @@ there ends a cell, but not every cell ends with one. This stage takes the text o
 it at the official row labels that survive, and places each row's numbers into the official
 columns in official order:
 
-- numbers separated exactly one to a cell are read as printed;
+- numbers separated exactly one to a cell are read as printed, a blank cell's mark (「—」,
+  「/」, 「无」; 「-」 where no cell is signed) a cell of its own;
 - otherwise the row's digits are split into its cells (no cell has a leading zero, a sign only
   starts a signed 本年增/减 cell, a printed gap always ends a cell) and only the splits the
   table's own accounting allows are kept:
@@ -14,8 +15,11 @@ columns in official order:
   balances (新收 + 结转 = 总计 + 结转下年度) and its outcomes add up to （七）总计, a
   document row of 表二 cannot issue more than it has in force and repealed, and in the 2019
   format a row cannot make public more than its total public nor lose more items than it had;
+  Where the page printed fewer numbers apart than the cells, the readings that leave cells
+  blank are weighed too (text that drops a blank cell looks as one that joins two figures);
 - a reading is accepted only when it is the only one that fits. When the digits allow exactly one
-  split, it is the published table even if it breaks the accounting (the rules say so). When
+  split, it is the published table even if it breaks the accounting (the rules say so), in
+  表三 only where most of its rows read (else a dropped blank cell is as likely). When
   none fits among several, the report may break its own accounting (corpus 06): a reading is
   then taken only if it is the one that fits all the sums but one, and each of its cells is what
   a sum that holds makes of rows read without doubt. Otherwise the row's cells stay blank and
@@ -46,7 +50,8 @@ BLANK = "~"  # a blank cell's mark in a row's value text; 「——」 may be on
 BLANK_MARKS = str.maketrans({"—": BLANK, "–": BLANK, "/": BLANK, "无": BLANK, "空": BLANK, "件": " "})
 UNSIGNED_BLANK_MARKS = str.maketrans({"-": BLANK}) | BLANK_MARKS  # 「-」 too, where no figure has a sign
 THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")  # 「3,434」
-YEAR_AT_END = re.compile(r"(?:19|20)\d\d\s*$")
+# a date opening the text after a table: its year or month, run into the table's last figure
+DATE_AT_END = {"年": re.compile(r"(?:19|20)\d\d\s*$"), "月": re.compile(r"(?:1[0-2]|[1-9])\s*$")}
 LEADING_NUMBER = re.compile(r"^(\d+)[.、]")
 # the group's label, longest wording first (「法人或者其他组织」 holds no 其他 column)
 LEGAL_PERSON_GROUP = re.compile("|".join(sorted((v.LEGAL_PERSON_GROUP_LABEL, *v.LEGAL_PERSON_GROUP_ALIASES), key=len, reverse=True)))
@@ -75,7 +80,7 @@ def recover_tables(texts, shape, done=None):
                 shape.format_version = "2019"
             table = v.ACTIVE_2019 if shape.format_version == "2019" else v.ACTIVE
             rows = _rows(table, compact, spaced, done.get(table.key, ()))
-            settled[table.key] = _place_active(shape, table, rows)
+            settled[table.key] = _place_active(shape, table, rows, _printed_apart(table, compact, spaced, rows))
         elif key == v.APPLICATIONS.key:
             table = v.tables_for(shape.format_version)[1]
             compact, spaced = _without_blocks(table, compact, spaced)
@@ -176,7 +181,7 @@ def _rows(table, compact, spaced, done):
             after_blank = False
             continue
         match = VALUE_RUN.search(region)
-        run = match and _without_year(match.group(), region[match.end() :])
+        run = match and _without_date(match.group(), region[match.end() :])
         if not run:  # a row printed without numbers (a merged cell above holds them): blank
             rows[row.key] = ("", compact[start:end])
             after_blank = True
@@ -204,11 +209,12 @@ def _rows(table, compact, spaced, done):
     return rows if any(shown for shown, _ in rows.values()) else {}
 
 
-def _without_year(run, rest):
-    """A row's figures without a year that opens the text after the table (「行政事业性收费0」
-    「2023年本机关…」 flattened into 「02023年」); None when no figure is left."""
-    if rest.startswith("年"):
-        run = YEAR_AT_END.sub("", run)
+def _without_date(run, rest):
+    """A row's figures without a year or month that opens the text after the table
+    (「行政事业性收费0」「2023年本机关…」 flattened into 「02023年」, 「35.96」「12月31日前…」 into
+    「35.9612月」); None when no figure is left."""
+    if rest[:1] in DATE_AT_END:
+        run = DATE_AT_END[rest[0]].sub("", run)
     return run if any(ch.isdigit() for ch in run) else None
 
 
@@ -325,7 +331,7 @@ class _Enough(Exception):
     """Ends a search that has found as many splits as asked."""
 
 
-def _read_row(shown, columns, fits=lambda values: True):
+def _read_row(shown, columns, fits=lambda values: True, apart=False):
     """(values, how): how is "read" (one number a cell as printed), "recovered" (the only split
     of the digits at all: the table as published), "unfitting" (the only split, which breaks the
     row's own accounting: the table as published, or a row that dropped a blank cell's figure),
@@ -344,13 +350,13 @@ def _read_row(shown, columns, fits=lambda values: True):
     if not digits:
         return None, "blank"
     gaps = _gaps(shown)
-    fitting = _readings(shown, columns, fits)
+    fitting = _readings(shown, columns, fits, apart=apart)
     if fitting is None:
         return [], None
     if len(fitting) > 1:
         return fitting, None
     # a digit a cell is the only split; else look for a second one
-    every = fitting if fitting and len(digits) == len(columns) else _readings(shown, columns, enough=2)
+    every = fitting if fitting and len(digits) == len(columns) else _readings(shown, columns, enough=2, apart=apart)
     if fitting:
         return fitting[0], "recovered" if every and len(every) == 1 else "chosen"
     # None fits the row: the only split may be the table as published ("unfitting"), but only of
@@ -361,25 +367,27 @@ def _read_row(shown, columns, fits=lambda values: True):
     return every or [], None
 
 
-def _readings(shown, columns, fits=lambda values: True, enough=None):
+def _readings(shown, columns, fits=lambda values: True, enough=None, apart=False):
     """The splits of a row's digits (_splits), and where the page printed them apart, fewer than
     the cells, the readings that leave cells blank (_with_blanks), each reading once; None when
-    either search gave up. With `enough`, no more than that many."""
+    either search gave up. With `enough`, no more than that many. `apart`: the table prints its
+    figures apart (_printed_apart), so a row's one run may be one figure too."""
     splits = _splits("".join(shown.split()), columns, fits, _gaps(shown), enough)
-    blanks = _with_blanks(shown, columns, fits)
+    blanks = _with_blanks(shown, columns, fits, apart)
     if splits is None or blanks is None:
         return None
     return list(dict.fromkeys(splits + blanks))[:enough]
 
 
-def _with_blanks(shown, columns, fits):
+def _with_blanks(shown, columns, fits, apart=False):
     """The readings of numbers printed apart, fewer than the cells, as one number (or a blank
     cell's mark) a cell and the other cells blank: text that drops a blank cell (「规章 25 102」
     for 25, —, 102) looks as one that runs two figures together does, so both readings are the
-    row's to choose from. [] for figures printed as one run (a page that joins every cell's
-    figures), None when there are too many ways to try."""
+    row's to choose from. [] for figures printed as one run, unless the table prints its figures
+    apart (「规章 125」 amid 「行政规范性文件 3 0 9」: 125 whole, the cells before it blank); None
+    when there are too many ways to try."""
     tokens = shown.split()
-    if not 1 < len(tokens) < len(columns):
+    if not (1 if apart else 2) <= len(tokens) < len(columns):
         return []
     found = {}
     for places in combinations(range(len(columns)), len(tokens)):
@@ -395,6 +403,22 @@ def _with_blanks(shown, columns, fits):
                 if len(found) > MAX_SPLITS:
                     return None
     return list(found)
+
+
+def _printed_apart(table, compact, spaced, rows):
+    """True when at least half of 表二's rows of several cells print a gap among their digits
+    (pdftotext, OCR, a page that spaces its cells), not one run (a page that joins them); the
+    rows a grid read count too. Asked only where such a row prints one run (`rows`)."""
+    def runs(rows):
+        return [
+            " " in shown.strip() for key, (shown, _) in rows.items()
+            if shown and len(table.row_by_key[key].columns) > 1 and len("".join(shown.split())) > 1
+        ]  # fmt: skip
+
+    if all(runs(rows)):
+        return False
+    every = runs(_rows(table, compact, spaced, ()))
+    return 2 * sum(every) >= len(every) > 0
 
 
 def _gaps(shown):
@@ -435,12 +459,12 @@ def _unrecovered(shape, table, row, text):
     shape.facts.setdefault("unrecovered", {})[v.cell_key(table.key, row.key)] = text
 
 
-def _place_active(shape, table, rows):
+def _place_active(shape, table, rows, apart):
     blank = []
     for key, (shown, text) in rows.items():
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
-        values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True))
+        values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True), apart)
         # its bound is all there is to ask; a lone split beyond it may as well be a row whose blank
         # cell printed nothing (「规章302」 for 30, —, 2): E15
         how = {"chosen": "recovered", "unfitting": None}.get(how, how)
@@ -834,9 +858,10 @@ def _place_review(shape, compact, spaced, done):
     unless the text reads them otherwise, and then the grid's reading stands (E3 for the rest)."""
     table = v.REVIEW_LITIGATION
     match = VALUE_RUN.search(compact, _after_header(compact))
-    if not match:
+    run = match and _without_date(match.group().rstrip(), compact[match.end() :])
+    if not run:
         return set()
-    shown = _shown(match.group().rstrip(), spaced, match.start())
+    shown = _shown(run, spaced, match.start())
     if ILLEGIBLE in compact[_after_header(compact) : match.end()]:
         shown = None  # a reader found its figures untrustworthy: E15
     columns = list(table.columns) * len(table.rows)
@@ -845,11 +870,11 @@ def _place_review(shape, compact, spaced, done):
     # The group totals picking one split of several is all 表四 has to ask: nothing else in the
     # table can confirm it (a row that breaks a total has a wrong split that keeps them all).
     how = {"chosen": "recovered", "unfitting": None}.get(how, how)  # as 表二's (_place_active)
-    text = compact[: match.end()][-120:]
+    text = compact[: match.start() + len(run)][-120:]
     if how is None:
         for row in table.rows:
             if row.key not in done:
-                _unrecovered(shape, table, row, match.group().strip())
+                _unrecovered(shape, table, row, run.strip())
         return {r.key for r in table.rows}
     groups = [list(zip(table.columns, values[i * width : (i + 1) * width])) for i in range(len(table.rows))]
     cells = [[(c, x, shape.cell(table.key, row.key, c.key)) for c, x in group] for row, group in zip(table.rows, groups)]

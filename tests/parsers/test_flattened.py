@@ -401,3 +401,27 @@ def test_a_lone_split_that_breaks_its_own_accounting_is_not_taken_where_a_blank_
     shape = ReportShape()
     recover_tables({"applications": table_three(runs)}, shape)
     assert all(shape.applications[key]["total"] is None for key in keys)
+
+
+def test_a_row_of_one_figure_amid_rows_printed_apart_is_not_split():
+    """pdftotext prints nothing for a blank cell: 「规章 125」 (—, —, 125) amid rows whose figures
+    are apart was split 1, 2, 5 (W3 allows it); the figure may as well be whole: E15. In text that
+    joins every row's figures, a run is split as before."""
+    shape = ReportShape()
+    recover_tables({"active": ACTIVE_HEAD + "规章 125 行政规范性文件 3 0 9" + ACTIVE_REST}, shape)
+    assert set(shape.active["regulations"].values()) == {None}
+    assert "active__regulations" in shape.facts["unrecovered"]
+    shape = ReportShape()
+    recover_tables({"active": ACTIVE_HEAD + "规章125 行政规范性文件309" + ACTIVE_REST}, shape)
+    assert tuple(shape.active["regulations"].values()) == (1, 2, 5)
+
+
+def test_a_date_opening_the_text_after_a_table_is_not_its_last_figure():
+    """After 表二 「12月31日前…」 (35.9612), after 表四 「2023年度…」 (92023)."""
+    shape = ReportShape()
+    recover_tables({"active": ACTIVE_HEAD + "规章 1 0 1 行政规范性文件 1 0 1" + ACTIVE_REST + "12月31日前已全部公开。"}, shape)
+    assert shape.active["fees"] == Decimal("714.01")
+    four = "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 " + " ".join(c.label for c in v.RESULT_COLUMNS) * 3
+    shape = ReportShape()
+    recover_tables({"review_litigation": four + " 0 0 0 0 0 1 0 0 0 1 0 0 0 9 9 2023年度本机关无其他情况。"}, shape)
+    assert shape.review_litigation["litigation_after_reconsideration"] == dict(zip(v.RESULT_KEYS, (0, 0, 0, 9, 9)))
