@@ -415,8 +415,10 @@ def _printed_apart(table, compact, spaced, rows):
             if shown and len(table.row_by_key[key].columns) > 1 and len("".join(shown.split())) > 1
         ]  # fmt: skip
 
-    if all(runs(rows)):
-        return False
+    if all(runs(rows)) or not any(
+        gap and compact[i].isdigit() and compact[i - 1].isdigit() for i, gap in enumerate(spaced) if i
+    ):
+        return False  # no row of one run, or no figures apart anywhere
     every = runs(_rows(table, compact, spaced, ()))
     return 2 * sum(every) >= len(every) > 0
 
@@ -439,7 +441,12 @@ def _row_total(width):
     """A fits-check for a group of `width` cells whose last is the sum of the others."""
 
     def fits(values):
-        return len(values) % width or sum(x or 0 for x in values[-width:-1]) == (values[-1] or 0)
+        if len(values) % width:
+            return True
+        group = values[-width:]
+        if None in group:  # a blank cell counts 0
+            group = [x or 0 for x in group]
+        return sum(group[:-1]) == group[-1]
 
     return fits
 
