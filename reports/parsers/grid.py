@@ -357,10 +357,9 @@ class TableReader:
         table = v.tables_for(self.shape.format_version)[1]
         # the header ends at the first row (「一、本年新收…」, or the next when that is worded
         # otherwise or missing); a header cell is no row's label (「自然人 法人… 总计」)
-        headers = {norm(c.label) for c in table.columns}
         start = next(
             (i for i, cells in enumerate(rows)
-             if row_key(table, "".join(split_row(cells)[0])) and not headers & set(map(norm, cells))),
+             if row_key(table, "".join(split_row(cells)[0])) and not APPLICATIONS_HEADER & set(map(norm, cells))),
             0,
         )  # fmt: skip
         header = [c for cells in rows[:start] for c in cells]
