@@ -10,8 +10,11 @@ import re
 # Control characters (tab and line feed excepted: PostgreSQL refuses NUL in text) and the
 # invisible format characters: zero-width space/joiners, direction marks, word joiner, BOM,
 # soft hyphen.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
+INVISIBLE_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Either of the two above: most text has neither, which one scan finds.
+UNTIDY = re.compile(rf"[{INVISIBLE_CHARACTERS}\r\u2028\u2029\x85]")
 # Whitespace at a line's end: spaces, tabs, no-break and full-width spaces alike.
 LINE_END = re.compile(r"[^\S\n]+$", re.M)
 
@@ -19,6 +22,8 @@ LINE_END = re.compile(r"[^\S\n]+$", re.M)
 def tidy(text):
     """`text` with LF line ends, without invisible characters, without whitespace at the end of
     a line or around the whole text; everything visible is left as it is."""
-    text = LINE_BREAK.sub("\n", text or "")
-    text = INVISIBLE.sub("", text)
-    return LINE_END.sub("", text).strip()
+    text = text or ""
+    if UNTIDY.search(text):
+        text = INVISIBLE.sub("", LINE_BREAK.sub("\n", text))
+    # one line (most paragraphs): its end is the text's end, which strip() takes care of
+    return LINE_END.sub("", text).strip() if "\n" in text else text.strip()

@@ -17,6 +17,8 @@ from .fixtures.render import to_html
         ("\ufeff总体\u200b情况\u200d\u2060\u00ad", "总体情况"),  # BOM, zero-width characters, soft hyphen
         ("第一段\u2028第二段\x0b\x00", "第一段\n第二段"),  # a line separator; control characters
         ("\n\n\u3000\u3000第一段\n\n\u3000\u3000第二段\n\n", "第一段\n\n\u3000\u3000第二段"),  # visible layout stays
+        ("\u3000\u3000一行\u00a0\u3000 ", "一行"),  # one line: its spaces at either end, no character else
+        ("一行\u200b\u3000\r\n", "一行"),  # invisible and line-break characters before the spaces at its end
         ("", ""),
     ],
 )

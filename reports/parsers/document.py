@@ -50,23 +50,36 @@ def _heading_section(text):
 # A heading inside a paragraph: portal pages flattened into one line run headings into the text
 # (「…联系电话：0591-23163581。一、总体情况2019年，我局…」). Its ordinal and wording must be a
 # section's, so a local 「二、工作机制保障」 in 一 and table 三's 「四、结转下年度继续办理」 stay content.
-INLINE_HEADING = re.compile(
-    "[一二三四五六七八九十]+、\\s*(?:"
-    + "|".join(f"(?:{s.pattern.lstrip('^').rstrip('$')})" for s in v.SECTIONS)
-    + ")"
+# The search starts at the 「、」 (a literal: five times faster than at every numeral); the
+# ordinal before it is then taken by inline_headings.
+NUMERALS = "一二三四五六七八九十"
+SECTION_AFTER_COMMA = re.compile(
+    "、\\s*(?:" + "|".join(f"(?:{s.pattern.lstrip('^').rstrip('$')})" for s in v.SECTIONS) + ")"
 )
+
+
+def inline_headings(text):
+    """(start, end) of each section heading printed inside `text`."""
+    spans = []
+    for match in SECTION_AFTER_COMMA.finditer(text):
+        start = match.start()
+        while start and text[start - 1] in NUMERALS:
+            start -= 1
+        if start < match.start() and heading_section(text[start : match.end()]):
+            spans.append((start, match.end()))
+    return spans
 
 
 def split_headings(text):
     """A paragraph cut before each section heading it runs into; [text] when it has none."""
     if not HEADING_HINTS.search(text) or heading_section(text):
         return [text]
-    headings = [m for m in INLINE_HEADING.finditer(text) if heading_section(m.group())]
+    headings = inline_headings(text)
     if not headings:
         return [text]
-    pieces = [text[: headings[0].start()]]
-    for match, end in zip(headings, [m.start() for m in headings[1:]] + [len(text)]):
-        pieces += [match.group(), text[match.end() : end]]
+    pieces = [text[: headings[0][0]]]
+    for (start, end), following in zip(headings, [s for s, _ in headings[1:]] + [len(text)]):
+        pieces += [text[start:end], text[end:following]]
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
@@ -88,7 +101,7 @@ def _split_grid(grid):
     """A grid whose cell runs into a section heading, cut there: a PDF's text may join a table's
     last row and the next section's heading on one line (「四、结转下年度继续办理 0 0 0 0 0四、政府信息
     公开行政复议、行政诉讼情况」). The rows before, the heading and its text, the rows after."""
-    if not INLINE_HEADING.search("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
+    if not SECTION_AFTER_COMMA.search("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
         yield grid
         return
     for r, row in enumerate(grid.rows):
@@ -125,12 +138,12 @@ def build_report(blocks):
     blocks = [b for b in _split(_clean(blocks)) if isinstance(b, Grid) or (b.text and not identity.is_site_footer(b.text))]
     tables = TableReader(shape)
     parts = {"front": []}  # section key → its paragraphs
-    printed = {}  # section key → its text in reading order, tables' rows included, for recovery
+    printed = {}  # section key → its blocks in reading order, tables included, for recovery
     current = "front"
     for block in blocks:
         if isinstance(block, Grid):
             tables.read(block)
-            printed.setdefault(current, []).extend(" ".join(cells) for cells in block.rows)
+            printed.setdefault(current, []).append(block)
             continue
         section = heading_section(block.text)
         if section or len(block.text) > 20:
@@ -140,7 +153,7 @@ def build_report(blocks):
             parts[current] = []
         else:
             parts[current].append(block)
-            printed.setdefault(current, []).append(block.text)
+            printed.setdefault(current, []).append(block)
     tables.end_of_tables()
     _recover(shape, tables, parts, printed)
     tables.finish()
@@ -174,7 +187,7 @@ def _recover(shape, tables, parts, printed):
     its paragraphs and its grids' rows, as the page printed them, whatever the format (a grid
     that broke at a wrapped label or an unreadable header leaves its rows there). The text they
     were printed as is a table, not a note beside it."""
-    texts = {key: " ".join(printed[key]) for key in TABLE_SECTIONS if printed.get(key) and tables.lacks(key)}
+    texts = {key: _printed_text(printed[key]) for key in TABLE_SECTIONS if printed.get(key) and tables.lacks(key)}
     if not texts:
         return
     for key, rows in recover_tables(texts, shape, done=tables.seen).items():
@@ -182,6 +195,15 @@ def _recover(shape, tables, parts, printed):
             tables.seen[key] |= rows
             tables.found.add(key)
             parts[SECTION_OF_TABLE[key]] = []
+
+
+def _printed_text(blocks):
+    """The text of paragraphs and grids in reading order, a grid's cells apart by spaces."""
+    return " ".join(
+        text
+        for block in blocks
+        for text in ([" ".join(cells) for cells in block.rows] if isinstance(block, Grid) else [block.text])
+    )
 
 
 SECTION_OF_TABLE = {v.ACTIVE.key: "active", v.ACTIVE_2019.key: "active", v.APPLICATIONS.key: "applications",
@@ -251,7 +273,6 @@ INLINE_MARKERS = (
     re.compile(r"([一二三四五六七八九十])是"),
     re.compile(r"([一二三四五六七八九十])、"),
 )
-NUMERALS = "一二三四五六七八九十"
 LABEL = re.compile(r"^[^。，,；;]{0,14}(问题|措施|情况|方向)[：:]")
 
 

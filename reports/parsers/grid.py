@@ -276,8 +276,9 @@ class TableReader:
     def _store(self, table, row, columns, values):
         self.seen[table.key].add(row.key)
         cells = self.shape.table(table.key)
+        decimal = row.decimal or any(c.decimal for c in row.columns)  # 万元: rare, so asked once a row
         for column, cell in zip(columns, values):
-            value, invalid = parse_value(cell, row.is_decimal(table.column_by_key.get(column)))
+            value, invalid = parse_value(cell, decimal and row.is_decimal(table.column_by_key.get(column)))
             if column is None:
                 cells[row.key] = value
             else:
@@ -364,8 +365,8 @@ class TableReader:
         )  # fmt: skip
         header = [c for cells in rows[:start] for c in cells]
         present = self._header_columns(table, header, table.columns) if header else []
-        body = _unwrapped(table, rows[start:])
-        widths = {len(_trimmed(values)) for labels, values in body if labels and any(map(norm, values))}
+        body = [(labels, values, _trimmed(values)) for labels, values in _unwrapped(table, rows[start:])]
+        widths = {len(trimmed) for labels, values, trimmed in body if labels and trimmed}
         if len(present) < 2 or widths == {len(table.columns)}:
             # no readable header (one label is a page's piece of one: pdfminer's text prints 总计
             # alone over a column of figures), or one that names fewer columns than every row
@@ -373,21 +374,21 @@ class TableReader:
             present = in_printed_order(v.APPLICANT_KEYS, [k for k in present if k in v.LEGAL_PERSON_PARTS])
         self._missing_columns(table, present, table.columns)
         unknown = _unknown_labels(header)
-        for labels, values in body:
+        for labels, values, trimmed in body:
             if not labels:
                 continue
             key = row_key(table, labels[-1])
             if key and not values:
                 continue  # its label alone, the values not in this grid: missing (E3) or recovered, not blank
-            if key and len(values) < len(present) and _trimmed(values):
+            if key and len(values) < len(present) and trimmed:
                 # fewer cells than columns: which are blank is a guess; missing (E3), then
                 # recovered or E15 (HTML's and Word's rows are padded: blank is blank there)
                 continue
             if key is None or key in self.seen[table.key]:
-                if any(norm(x) for x in values) or key:
+                if trimmed or key:
                     self._extra(table, "".join(map(norm, labels)))
                 continue
-            if unknown and len(_trimmed(values)) > len(present):
+            if unknown and len(trimmed) > len(present):
                 # more figures than named columns, and a header label naming none (a local 小计,
                 # 「企业」): which figure is whose column is a guess; missing (E3), then E15
                 continue

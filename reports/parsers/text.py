@@ -35,7 +35,10 @@ def decode(data):
 
 def read_text(text):
     """The document's blocks in order."""
-    lines = _without_browser_margins(BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    text = BOOKMARK.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if "://" in text:  # a browser's margins print the page's address
+        lines = _without_browser_margins(lines)
     if has_tables(lines):
         return read_markdown(lines)
     if any(line.count("\t") >= 2 for line in lines):
