@@ -100,17 +100,19 @@ class ReportShape:
         """{table: {row: {column: "read" | "recovered"}}} (table 二's single values {row: …}) for
         every cell holding a figure: how the number was obtained."""
         recovered = self.recovered()
+
+        def how(*key):  # most reports recover nothing: no cell's key is built for them
+            return "recovered" if recovered and v.cell_key(*key) in recovered else "read"
+
         result = {}
         for table in v.tables_for(self.format_version):
-            rows = result[table.key] = {}
-            for row, column in table.cells():
-                if self.cell(table.key, row.key, column and column.key) is None:
-                    continue
-                how = "recovered" if v.cell_key(table.key, row.key, column and column.key) in recovered else "read"
-                if column is None:
-                    rows[row.key] = how
-                else:
-                    rows.setdefault(row.key, {})[column.key] = how
+            values, rows = getattr(self, table.key), result.setdefault(table.key, {})
+            for row, columns in table_layout(table):
+                if columns is None:
+                    if values[row] is not None:
+                        rows[row] = how(table.key, row)
+                elif held := {c: how(table.key, row, c) for c in columns if values[row][c] is not None}:
+                    rows[row] = held
         return result
 
     def to_json(self, findings=()):
