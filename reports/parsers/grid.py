@@ -26,13 +26,20 @@ def number_text(cell):
     return UNITS.sub("", norm(cell).replace(",", ""))
 
 
+def in_yuan_text(text):
+    """True for a figure printed in 元 (not 万元): 「6805947.43元」, 「1,200 元」."""
+    text = norm(text)
+    return text.endswith("元") and not text.endswith("万元")
+
+
 @lru_cache(maxsize=8192)
 def parse_value(cell, decimal=False):
     """(value, invalid text): None for a blank cell, an int (Decimal for 万元), or the bad text.
 
     A number the database cannot hold exactly (too long, too many decimals) is not rounded: it
-    is kept as text for E6, so the stored report never differs from the published one. Cached,
-    as norm is: the same few cell texts recur in every report (the results are immutable).
+    is kept as text for E6, so the stored report never differs from the published one; nor is an
+    amount printed in 元 where the cell holds 万元 (「6805947.43元」), unless it is 0 either way.
+    Cached, as norm is: the same few cell texts recur in every report (the results are immutable).
     """
     text = number_text(cell)
     if text in BLANK_MARKERS:
@@ -41,7 +48,8 @@ def parse_value(cell, decimal=False):
         if decimal:
             value = Decimal(text)
             digits, places = len(value.as_tuple().digits), -value.as_tuple().exponent
-            if places <= v.FEE_PLACES and digits - max(places, 0) <= v.FEE_DIGITS - v.FEE_PLACES:
+            in_yuan = value and in_yuan_text(cell)
+            if places <= v.FEE_PLACES and digits - max(places, 0) <= v.FEE_DIGITS - v.FEE_PLACES and not in_yuan:
                 return value, None
         elif "." not in text and abs(int(text)) <= v.MAX_COUNT:
             return int(text), None

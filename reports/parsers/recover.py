@@ -36,7 +36,7 @@ from itertools import combinations, product
 
 from reports import vocabulary as v
 from reports.parsers.blocks import CJK, ILLEGIBLE
-from reports.parsers.grid import in_printed_order, parse_value
+from reports.parsers.grid import in_printed_order, in_yuan_text, parse_value
 
 MAX_DIGITS = 7  # a count of ten million is beyond any agency's year
 MAX_DECIMAL_DIGITS = 12
@@ -480,9 +480,19 @@ def _place_active(shape, table, rows, apart):
         elif how == "blank":
             blank.append(key)
         else:
-            _store(shape, table, row, [c if row.columns else None for c in columns], values, how, text)
+            columns = [c if row.columns else None for c in columns]
+            _store(shape, table, row, columns, _without_yuan(shape, table, row, columns, values, text), how, text)
     _blank_rows(shape, table, rows, blank)
     return set(rows)
+
+
+def _without_yuan(shape, table, row, columns, values, text):
+    """`values` but a 万元 figure the page printed in 元 (「政府集中采购15 6805947.43元」), which is
+    kept as printed for E6 and not stored, as a grid's cell is (grid.parse_value)."""
+    if not (values[-1] and row.is_decimal(columns[-1]) and in_yuan_text(text)):
+        return values
+    shape.facts["invalid_cells"][v.cell_key(table.key, row.key, columns[-1] and columns[-1].key)] = f"{v.figure_text(values[-1])}元"
+    return [*values[:-1], None]
 
 
 def _blank_rows(shape, table, rows, blank):
@@ -510,24 +520,26 @@ def _blank_rows(shape, table, rows, blank):
 
 def _within_stock(values):
     """表二 第（一）项: what was issued this year is in force or was repealed (W3's bound)."""
-    return len(values) < 3 or (values[0] or 0) <= (values[1] or 0) + (values[2] or 0)
+    return len(values) < 3 or None in values[:3] or values[0] <= values[1] + values[2]
 
 
 def _within_public(values):
     """2019 表二 第（一）项: what was newly made public this year is among all that is public."""
-    return len(values) < 3 or (values[1] or 0) <= (values[2] or 0)
+    return len(values) < 3 or None in values[1:3] or values[1] <= values[2]
 
 
 def _items_remain(values):
     """2019 表二's items: a year's decrease cannot remove more items than the year before had
     (上一年项目数量 + 本年增/减 ≥ 0), which settles 12-150 as 12, −1, 50."""
-    return len(values) < 2 or (values[0] or 0) + (values[1] or 0) >= 0
+    return len(values) < 2 or None in values[:2] or values[0] + values[1] >= 0
 
 
-# The bounds a row of 表二 places on its own cells (a blank cell counting 0), by its columns: what
-# decides a split of its joined digits when only one reading keeps within them. Nothing else in
-# the table can confirm it; W3's bound is one real reports may break, but without it most joined
-# document rows (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all.
+# The bounds a row of 表二 places on its own cells, by its columns: what decides a split of its
+# joined digits when only one reading keeps within them. Nothing else in the table can confirm
+# it; W3's bound is one real reports may break, but without it most joined document rows
+# (「6051」: 6, 0, 51, not 60, 5, 1) could not be read at all. A blank cell bounds nothing: which
+# cell a text that drops it left blank is itself the question (「行政规范性文件 2 0 」 is 2, 0, —
+# as much as —, 2, 0, though W3 reads a blank as 0), so it may stand for any figure.
 BOUNDS = {
     v.DOCUMENT_COLUMNS: _within_stock,
     (v.MADE, v.PUBLISHED, v.TOTAL_PUBLIC): _within_public,

@@ -19,7 +19,7 @@ from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
 from ..conftest import seed
-from ..fixtures.render import to_flat
+from ..fixtures.render import to_flat, to_text
 
 CORPUS = Path("/work/shared/corpus")
 ROWS = {"新收": "new_received", "上年结转": "carried_over", "予以公开": "granted", "部分公开": "partially_granted",
@@ -425,3 +425,32 @@ def test_a_date_opening_the_text_after_a_table_is_not_its_last_figure():
     shape = ReportShape()
     recover_tables({"review_litigation": four + " 0 0 0 0 0 1 0 0 0 1 0 0 0 9 9 2023年度本机关无其他情况。"}, shape)
     assert shape.review_litigation["litigation_after_reconsideration"] == dict(zip(v.RESULT_KEYS, (0, 0, 0, 9, 9)))
+
+
+def test_a_row_that_drops_its_last_blank_cell_is_not_placed_by_w3():
+    """Seed 003 leaves 现行有效件数 blank; spaced, 「行政规范性文件 2 0 」 prints two figures for
+    three cells. W3's bound read the blank as 0, so only —, 2, 0 kept it: 2, 0 shifted a cell
+    right with nothing but W1. Where the blank falls is the question, so it bounds nothing: E15."""
+    shape = ReportShape()
+    recover_tables({"active": ACTIVE_HEAD + "规章 0 0 行政规范性文件 2 0 " + ACTIVE_REST}, shape)
+    assert set(shape.active["normative_documents"].values()) == {None}
+    assert "active__normative_documents" in shape.facts["unrecovered"]
+    shape = ReportShape()  # joined digits still split by the bound: 6051 is 6, 0, 51
+    recover_tables({"active": ACTIVE_HEAD + "规章000 行政规范性文件6051" + ACTIVE_REST}, shape)
+    assert tuple(shape.active["normative_documents"].values()) == (6, 0, 51)
+
+
+def test_an_amount_printed_in_yuan_is_not_stored_as_wan_yuan():
+    """2019's 「政府集中采购15 6805947.43元」: the cell holds 万元, so 6805947.43 was stored ten
+    thousand times too large, without a finding. Kept as printed for E6, as a grid's cell is; 0元
+    is 0 in either unit."""
+    head = "二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年新制作数量 本年新公开数量 对外公开总数量 规章 0 0 0 规范性文件 2 2 2 "
+    for amount, stored in (("6805947.43元", None), ("0元", 0), ("12.5万元", Decimal("12.5"))):
+        shape = ReportShape(format_version="2019")
+        recover_tables({"active": head + f"第二十条第（九）项 政府集中采购 采购项目数量 采购总金额 政府集中采购 15 {amount}"}, shape)
+        assert shape.active_2019["procurement"] == {"items": 15, "amount": stored}, amount
+        invalid = [f for f in evaluate(shape) if f.code == "E6"]
+        assert [(f.row, f.column) for f in invalid] == ([("procurement", "amount")] if stored is None else []), amount
+    text = to_text(parse_file(seed(1))).decode().replace("行政事业性收费\t0\t", "行政事业性收费\t1200元\t")
+    shape = parse_bytes(text.encode(), "x.txt")  # a grid's cell
+    assert shape.active["fees"] is None and shape.facts["invalid_cells"] == {"active__fees": "1200元"}
