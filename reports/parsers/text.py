@@ -5,6 +5,7 @@ and one cell per line, each cell line starting with a tab, rows separated by bla
 cells wrapped onto following lines (001, 002).
 """
 import re
+from collections import Counter
 
 from reports.parsers.blocks import BOOKMARK, Grid, Paragraph, ParseError
 from reports.parsers.document import heading_section
@@ -39,6 +40,7 @@ def read_text(text):
     lines = text.split("\n")
     if "://" in text:  # a browser's margins print the page's address
         lines = _without_browser_margins(lines)
+    lines = _without_hard_wraps(lines)
     if has_tables(lines):
         return read_markdown(lines)
     if any(line.count("\t") >= 2 for line in lines):
@@ -47,6 +49,31 @@ def read_text(text):
     if spaced:
         return read_markdown(spaced)
     return _cell_per_line(lines)
+
+
+# Text saved with a line break every N characters: most of its characters are in lines of N.
+HARD_WRAP_SHARE = 0.8
+HARD_WRAP_LINES = 5
+HARD_WRAP_WIDTH = 20
+
+
+def _without_hard_wraps(lines):
+    """The lines of a text saved with a break every N characters (an archive that wraps a page's
+    one line of text) as the page had them: each full line joined to the next, as a break inside
+    a figure (「行政处罚67+3610」 over 「3」) is no gap between cells. Recognised when at least five
+    lines are N characters long, N ≥ 20, and they hold most of the text's characters; extracted
+    text breaks at paragraphs and table rows, whose lengths vary."""
+    lengths = Counter(len(line) for line in lines if len(line) >= HARD_WRAP_WIDTH)
+    width, count = max(lengths.items(), key=lambda item: item[1], default=(0, 0))
+    if count < HARD_WRAP_LINES or width * count < HARD_WRAP_SHARE * sum(map(len, lines)):
+        return lines
+    joined, current = [], ""
+    for line in lines:
+        current += line
+        if len(line) != width:
+            joined.append(current)
+            current = ""
+    return joined + ([current] if current else [])
 
 
 def _without_browser_margins(lines):

@@ -15,6 +15,7 @@ from reports.parsers import parse_bytes, parse_file
 from reports.parsers.document import split_headings
 from reports.parsers.grid import row_key
 from reports.parsers.recover import _read_row, _row_total, recover_tables
+from reports.parsers.text import _without_hard_wraps
 from reports.rules.engine import evaluate
 from reports.rules.shape import ReportShape
 
@@ -454,3 +455,18 @@ def test_an_amount_printed_in_yuan_is_not_stored_as_wan_yuan():
     text = to_text(parse_file(seed(1))).decode().replace("行政事业性收费\t0\t", "行政事业性收费\t1200元\t")
     shape = parse_bytes(text.encode(), "x.txt")  # a grid's cell
     assert shape.active["fees"] is None and shape.facts["invalid_cells"] == {"active__fees": "1200元"}
+
+
+@pytest.mark.parametrize("width", [20, 44, 68, 120])
+def test_flattened_text_saved_with_a_break_every_n_characters_reads_as_the_page(width):
+    """An archive that wraps a page's one line every N characters breaks figures (「行政处罚67+3610」
+    over 「3」, read 3610 and 3 without a finding) and headings: the full lines are joined again."""
+    for number in range(5):
+        flat = to_flat(parse_file(seed(number)), " " if number % 2 else "").decode()
+        body = "\n".join(flat[k : k + width] for k in range(0, len(flat), width))
+        head = "原网址：https://example.gov.cn/zwgk/1.html\n归档时间：2024-01-05\n"
+        whole, wrapped = parse_bytes(flat.encode(), "x.txt"), parse_bytes((head + body).encode(), "x.txt")
+        for table in v.tables_for(whole.format_version):
+            assert wrapped.table(table.key) == whole.table(table.key), (number, table.key)
+    lines = ["一行不满二十个字", "第二十条第（一）项 规章 0 0 0", "行政规范性文件 1 0 1"] * 5
+    assert _without_hard_wraps(lines) == lines  # extracted text: lengths vary
