@@ -48,6 +48,7 @@ MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
 VALUE_RUN = re.compile(r"[0-9+\-.\s—–/无空件]*[0-9][0-9+\-.\s—–/无空件]*")
 BLANK = "~"  # a blank cell's mark in a row's value text; 「——」 may be one cell's or two
 BLANK_MARKS = str.maketrans({"—": BLANK, "–": BLANK, "/": BLANK, "无": BLANK, "空": BLANK, "件": " "})
+MARKS = re.compile(r"[—–/无空\-]+")  # a row's blank cells' marks, no figure among them
 UNSIGNED_BLANK_MARKS = str.maketrans({"-": BLANK}) | BLANK_MARKS  # 「-」 too, where no figure has a sign
 THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")  # 「3,434」
 # a date opening the text after a table: its year or month, run into the table's last figure
@@ -182,6 +183,11 @@ def _rows(table, compact, spaced, done):
             continue
         match = VALUE_RUN.search(region)
         run = match and _without_date(match.group(), region[match.end() :])
+        marks = not run and MARKS.match(region)
+        if marks:  # a row printed blank (「行政许可—」): its cells are, whatever the other rows
+            rows[row.key] = (BLANK, compact[start : end + marks.end()])
+            after_blank = False
+            continue
         if not run:  # a row printed without numbers (a merged cell above holds them): blank
             rows[row.key] = ("", compact[start:end])
             after_blank = True
@@ -343,6 +349,8 @@ def _read_row(shown, columns, fits=lambda values: True, apart=False):
     search gave up."""
     if shown is None:  # figures whose row the text does not show (_rows)
         return [], None
+    if shown == BLANK:  # blank cells' marks and no figure (_rows)
+        return [None] * len(columns), "read"
     spaced = _spaced_reading(shown, columns)
     if spaced is not None:
         return spaced, "read"
