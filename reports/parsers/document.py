@@ -50,24 +50,28 @@ def _heading_section(text):
 # A heading inside a paragraph: portal pages flattened into one line run headings into the text
 # (「…联系电话：0591-23163581。一、总体情况2019年，我局…」). Its ordinal and wording must be a
 # section's, so a local 「二、工作机制保障」 in 一 and table 三's 「四、结转下年度继续办理」 stay content.
-# The search starts at the 「、」 (a literal: five times faster than at every numeral); the
-# ordinal before it is then taken by inline_headings.
+# The search starts at the 「、」 (or the 「．」 some reports print): a literal, five times faster
+# than a search at every numeral; the ordinal before it is then taken by inline_headings.
 NUMERALS = "一二三四五六七八九十"
-SECTION_AFTER_COMMA = re.compile(
-    "、\\s*(?:" + "|".join(f"(?:{s.pattern.lstrip('^').rstrip('$')})" for s in v.SECTIONS) + ")"
-)
+SECTION_WORDING = "\\s*(?:" + "|".join(f"(?:{s.pattern.lstrip('^').rstrip('$')})" for s in v.SECTIONS) + ")"
+SECTION_AFTER_ORDINAL = tuple(re.compile(re.escape(mark) + SECTION_WORDING) for mark in ("、", "．", "."))
+
+
+def has_inline_heading(text):
+    return any(pattern.search(text) for pattern in SECTION_AFTER_ORDINAL)
 
 
 def inline_headings(text):
-    """(start, end) of each section heading printed inside `text`."""
+    """(start, end) of each section heading printed inside `text`, in order."""
     spans = []
-    for match in SECTION_AFTER_COMMA.finditer(text):
-        start = match.start()
-        while start and text[start - 1] in NUMERALS:
-            start -= 1
-        if start < match.start() and heading_section(text[start : match.end()]):
-            spans.append((start, match.end()))
-    return spans
+    for pattern in SECTION_AFTER_ORDINAL:
+        for match in pattern.finditer(text):
+            start = match.start()
+            while start and text[start - 1] in NUMERALS:
+                start -= 1
+            if start < match.start() and heading_section(text[start : match.end()]):
+                spans.append((start, match.end()))
+    return sorted(spans)
 
 
 def split_headings(text):
@@ -101,7 +105,7 @@ def _split_grid(grid):
     """A grid whose cell runs into a section heading, cut there: a PDF's text may join a table's
     last row and the next section's heading on one line (「四、结转下年度继续办理 0 0 0 0 0四、政府信息
     公开行政复议、行政诉讼情况」). The rows before, the heading and its text, the rows after."""
-    if not SECTION_AFTER_COMMA.search("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
+    if not has_inline_heading("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
         yield grid
         return
     for r, row in enumerate(grid.rows):

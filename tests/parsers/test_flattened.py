@@ -470,3 +470,35 @@ def test_flattened_text_saved_with_a_break_every_n_characters_reads_as_the_page(
             assert wrapped.table(table.key) == whole.table(table.key), (number, table.key)
     lines = ["一行不满二十个字", "第二十条第（一）项 规章 0 0 0", "行政规范性文件 1 0 1"] * 5
     assert _without_hard_wraps(lines) == lines  # extracted text: lengths vary
+
+
+def test_a_row_printed_as_marks_alone_is_blank_whatever_the_other_rows():
+    """Corpus 06 with 「行政许可—」: a row printed without figures is taken for one whose figures a
+    merged cell holds, so where another row is E15 (「行政规范性文件2135」) it was E15 too, and so
+    was the next row, 「行政处罚35」. A blank cell's mark says the row is printed, blank."""
+    text = (
+        ACTIVE_HEAD + "规章000行政规范性文件2135 第二十条第（五）项 信息内容 本年处理决定数量 行政许可— "
+        "第二十条第（六）项 信息内容 本年处理决定数量 行政处罚35行政强制0 "
+        "第二十条第（八）项 信息内容 本年收费金额（单位：万元） 行政事业性收费0"
+    )
+    shape = ReportShape()
+    recover_tables({"active": text}, shape)
+    assert (shape.active["licensing"], shape.active["penalty"], shape.active["enforcement"]) == (None, 35, 0)
+    assert set(shape.facts["unrecovered"]) == {"active__normative_documents"}
+
+
+@pytest.mark.parametrize("mark", ["．", "."])
+def test_section_headings_inside_a_line_with_a_dot_after_the_ordinal(mark):
+    """「三．收到和处理政府信息公开申请情况」 run into the text: the section was missing (E1), its
+    table with it (E3 on 175 cells); a 2019 report whose 二 read so was taken for 2021 (E2)."""
+    for number in (0, 2):
+        flat = to_flat(parse_file(seed(number))).decode()
+        dotted = flat
+        for ordinal in "二三四五六":  # the first of each: the section's heading
+            dotted = dotted.replace(f"{ordinal}、", f"{ordinal}{mark}", 1)
+        shape, as_printed = parse_bytes(dotted.encode(), "x.txt"), parse_bytes(flat.encode(), "x.txt")
+        assert shape.format_version == as_printed.format_version
+        for table in v.tables_for(shape.format_version):
+            assert shape.table(table.key) == as_printed.table(table.key), (number, table.key)
+        codes = [f.code for f in evaluate(shape) if f.code in ("E1", "E2", "E3")]
+        assert codes == [f.code for f in evaluate(as_printed) if f.code in ("E1", "E2", "E3")], number
