@@ -23,7 +23,7 @@ ENUMERATOR = re.compile(rf"^{v.ENUMERATOR}")  # where a label or a paragraph ope
 
 @lru_cache(maxsize=8192)
 def number_text(cell):
-    return UNITS.sub("", norm(cell).replace(",", ""))
+    return UNITS.sub("", norm(cell).replace(",", "").replace("\u2212", "-"))  # 「−3」: NFKC keeps the minus sign
 
 
 def in_yuan_text(text):

@@ -112,7 +112,7 @@ def _compact(text):
         if ch.isspace():
             gap = True
             continue
-        folded = unicodedata.normalize("NFKC", ch)
+        folded = MINUS if ch == "\u2212" else unicodedata.normalize("NFKC", ch)  # 「−」, which NFKC keeps
         chars.append(folded if len(folded) == 1 else ch)
         spaced.append(gap)
         gap = False
@@ -261,10 +261,17 @@ def _as_value(text, column):
     return value if invalid is None else None
 
 
+MINUS = "-"
+# A cell's number in a row's value text, its sign printed apart from it or not (a lone 「-」 in a
+# signed row is left out: a blank's mark or a sign, which the row's digits must then settle).
+SIGNED_TOKEN = re.compile(rf"[+-]?\s*[0-9.]+|{BLANK}+")
+
+
 def _spaced_reading(shown, columns):
     """The numbers as the page separated them, when that is exactly one valid number (or a blank
     cell's mark) a cell."""
-    tokens = re.findall(rf"[+-]?[0-9.]+|{BLANK}+", shown.replace("+", " +").replace("-", " -"))
+    shown = shown.replace("+", " +").replace("-", " -")
+    tokens = [t.replace(" ", "") for t in SIGNED_TOKEN.findall(shown)]  # 「20 - 3 17」: 20, −3, 17
     if len(tokens) != len(columns):
         return None
     values = []

@@ -13,7 +13,7 @@ import pytest
 from reports import vocabulary as v
 from reports.parsers import parse_bytes, parse_file
 from reports.parsers.document import split_headings
-from reports.parsers.grid import row_key
+from reports.parsers.grid import parse_value, row_key
 from reports.parsers.recover import _read_row, _row_total, recover_tables
 from reports.parsers.text import _without_hard_wraps
 from reports.rules.engine import evaluate
@@ -182,6 +182,21 @@ def test_ambiguous_signed_change_is_left_blank_with_its_text():
     assert shape.active_2019["licensing"] == {"previous_items": None, "change": None, "decisions": None}
     assert shape.facts["unrecovered"] == {"active_2019__licensing": "行政许可88-720"}
     assert shape.active_2019["fees"] == {"previous_items": 5, "change": -2}
+
+
+def test_a_sign_printed_apart_from_its_figure_or_as_the_minus_sign_character_is_kept():
+    """「行政许可 20 - 3 17」 and 「行政事业性收费 3- 1」 were read 20, 3, 17 and 3, 1: the lone sign was
+    dropped, with no finding. 「−」 (U+2212, which NFKC keeps) ended the run, 「144−1298」 was split
+    as 1, 4, 4. A lone 「-」 that leaves too few figures is a blank's mark or a sign: E15."""
+    shape = ReportShape(format_version="2019")
+    text = ("第二十条第（五）项 信息内容 上一年项目数量 本年增/减 处理决定数量 行政许可 20 - 3 17 "
+            "其他对外管理服务事项144\u22121232 行政处罚 67 － 36 31 行政强制20- 317 行政事业性收费3- 1")
+    recover_tables({"active": text}, shape)
+    assert shape.active_2019["licensing"] == {"previous_items": 20, "change": -3, "decisions": 17}
+    assert shape.active_2019["penalty"] == {"previous_items": 67, "change": -36, "decisions": 31}
+    assert shape.active_2019["fees"] == {"previous_items": 3, "change": -1}
+    assert set(shape.facts["unrecovered"]) == {"active_2019__other_services", "active_2019__enforcement"}
+    assert parse_value("\u22123") == (-3, None)  # a grid's cell too
 
 
 def test_signed_change_decided_only_where_one_reading_keeps_the_row_possible():
