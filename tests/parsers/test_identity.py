@@ -10,6 +10,7 @@ from reports.rules.context import context_for_shape
 from reports.rules.engine import evaluate
 
 from ..conftest import seed
+from ..fixtures.render import to_flat
 
 # The header ../shared/corpus/raw/*.txt carry, as a web archive prints it before the page.
 ARCHIVE_HEADER = """标题: 泰山区卫生健康局2022年政府信息公开工作年度报告
@@ -93,3 +94,14 @@ def test_nfkc_is_unicodedatas_on_real_text_and_on_every_character_with_combining
     texts = [path.read_text() for path in sorted(seed(0).parent.glob("*.txt"))]
     texts += [chr(c) + mark for c in range(0x10000) if not 0xD800 <= c < 0xE000 for mark in ("", "\u0301", "\u3099")]
     assert [nfkc(t) for t in texts] == [unicodedata.normalize("NFKC", t) for t in texts]
+
+
+def test_a_flattened_pages_breadcrumb_and_links_to_other_years_are_not_the_title():
+    """A page flattened into one line runs its breadcrumb (「首页 ＞ 政务公开 ＞ 年度报告 ＞」) and its
+    links to last and next year's reports into the title: the agency was 「首页>政务公开>年度报告>
+    …局」 and the year the linked report's, 2022, with no finding."""
+    plain = parse_bytes(to_flat(parse_file(seed(1))), "x.txt")
+    links = " ".join(f"{link}：{plain.agency}{plain.year + step}年政府信息公开工作年度报告" for link, step in (("上一篇", -1), ("下一篇", 1)))
+    for chrome in ("首页 ＞ 政务公开 ＞ 年度报告 ＞ ", "当前位置：首页 > 政务公开 > " + links + " "):
+        shape = parse_bytes(chrome.encode() + to_flat(parse_file(seed(1))), "x.txt")
+        assert (shape.agency, shape.year) == (plain.agency, plain.year), chrome
