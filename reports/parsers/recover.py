@@ -891,6 +891,9 @@ def _place_review(shape, compact, spaced, done):
     three result columns over the data row): the cells it read are kept and the rest filled,
     unless the text reads them otherwise, and then the grid's reading stands (E3 for the rest)."""
     table = v.REVIEW_LITIGATION
+    by_group = _by_group(table, compact, spaced, _after_header(compact))
+    if by_group:
+        return _place_by_group(shape, table, by_group, done)
     match = VALUE_RUN.search(compact, _after_header(compact))
     run = match and _without_date(match.group().rstrip(), compact[match.end() :])
     if not run:
@@ -918,4 +921,43 @@ def _place_review(shape, compact, spaced, done):
         unread = [(c, x) for c, x, read in group if read is None]
         if unread:
             _store(shape, table, row, [c for c, _ in unread], [x for _, x in unread], how, text)
+    return {r.key for r in table.rows}
+
+
+def _by_group(table, compact, spaced, start):
+    """{group key: (value text, the text to quote)} when 表四 is printed a row a group after its
+    header (「行政复议 0 0 0 2 2 行政诉讼 未经复议直接起诉 1 2 2 0 5 复议后起诉 0 2 0 0 2」) where the
+    official table prints one row of fifteen: each group's label, in order, then its figures.
+    None otherwise."""
+    spans, cursor = [], start
+    for row in table.rows:
+        span = _find_label(row, compact, cursor)
+        if span is None:
+            return None
+        spans.append(span)
+        cursor = span[1]
+    if VALUE_RUN.search(compact, start, spans[0][0]):
+        return None  # figures before the first group's label: the one row of fifteen, then a note
+    rows = {}
+    for row, (begin, end), following in zip(table.rows, spans, [s for s, _ in spans[1:]] + [len(compact)]):
+        match = VALUE_RUN.search(compact, end, following)
+        run = match and _without_date(match.group().rstrip(), compact[match.end() :])
+        if not run or CJK.search(compact, end, match.start()):
+            return None  # a group's figures after other words: not this layout
+        rows[row.key] = (_shown(run, spaced, match.start()), compact[begin : match.start() + len(run)])
+    return rows
+
+
+def _place_by_group(shape, table, rows, done):
+    """Each group's five cells from its own row, its 总计 the four results' sum to choose a split."""
+    for row in table.rows:
+        if row.key in done:
+            continue
+        shown, text = rows[row.key]
+        values, how = _read_row(shown, list(table.columns), _row_total(len(table.columns)))
+        how = {"chosen": "recovered", "unfitting": None}.get(how, how)  # as the one row's (_place_review)
+        if how in ("read", "recovered"):
+            _store(shape, table, row, list(table.columns), values, how, text)
+        else:
+            _unrecovered(shape, table, row, text)
     return {r.key for r in table.rows}

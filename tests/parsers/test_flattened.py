@@ -517,3 +517,24 @@ def test_section_headings_inside_a_line_with_a_dot_after_the_ordinal(mark):
             assert shape.table(table.key) == as_printed.table(table.key), (number, table.key)
         codes = [f.code for f in evaluate(shape) if f.code in ("E1", "E2", "E3")]
         assert codes == [f.code for f in evaluate(as_printed) if f.code in ("E1", "E2", "E3")], number
+
+
+def test_table_four_printed_a_row_a_group_reads_each_group_from_its_row():
+    """A page that prints 表四 a row a group under one row of result labels (「行政复议 0 0 0 2 2」,
+    「行政诉讼 未经复议直接起诉 1 2 2 0 5」, 「复议后起诉 0 2 0 0 2」) had all fifteen cells E15: the
+    official table is one row of fifteen. Each group is read from its row, joined digits by its
+    总计; figures before the first group's label (a note after the one row) are not this layout."""
+    head = "四、政府信息公开行政复议、行政诉讼情况 " + " ".join(c.label for c in v.RESULT_COLUMNS) + " "
+    for joiner in (" ", ""):
+        groups = [joiner.join(map(str, row)) for row in ((0, 0, 0, 2, 2), (1, 2, 2, 0, 5), (0, 2, 0, 0, 2))]
+        text = head + f"行政复议 {groups[0]} 行政诉讼 未经复议直接起诉 {groups[1]} 复议后起诉 {groups[2]}"
+        shape = ReportShape()
+        recover_tables({"review_litigation": text}, shape)
+        assert shape.review_litigation["litigation_direct"] == dict(zip(v.RESULT_KEYS, (1, 2, 2, 0, 5))), repr(joiner)
+        assert shape.review_litigation["litigation_after_reconsideration"] == dict(zip(v.RESULT_KEYS, (0, 2, 0, 0, 2)))
+        assert not shape.facts.get("unrecovered")
+    four = "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 " + " ".join(c.label for c in v.RESULT_COLUMNS) * 3
+    shape = ReportShape()
+    note = " 注：行政复议1件，未经复议直接起诉2件，复议后起诉3件。"
+    recover_tables({"review_litigation": four + " 0 0 0 0 0 1 0 0 0 1 0 0 0 9 9" + note}, shape)
+    assert shape.review_litigation["litigation_after_reconsideration"] == dict(zip(v.RESULT_KEYS, (0, 0, 0, 9, 9)))
