@@ -6,7 +6,7 @@ identity from it (parsers.document) is shared by all formats.
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 @dataclass
@@ -20,6 +20,12 @@ class Paragraph:
 @dataclass
 class Grid:
     rows: list  # list of lists of cell strings, merged cells already expanded or left empty
+
+    @cached_property
+    def text(self):
+        """The cells, a tab between them and a line a row: searched whole, not a cell at a time
+        (built once; the rows are not changed after parsers.document first asks)."""
+        return "\n".join("\t".join(row) for row in self.rows)
 
 
 def padded(rows, most):

@@ -105,7 +105,7 @@ def _split_grid(grid):
     """A grid whose cell runs into a section heading, cut there: a PDF's text may join a table's
     last row and the next section's heading on one line (「四、结转下年度继续办理 0 0 0 0 0四、政府信息
     公开行政复议、行政诉讼情况」). The rows before, the heading and its text, the rows after."""
-    if not has_inline_heading("\n".join("\t".join(row) for row in grid.rows)):  # most grids: one search
+    if not has_inline_heading(grid.text):  # most grids: one search
         yield grid
         return
     for r, row in enumerate(grid.rows):
@@ -130,8 +130,8 @@ def _clean(blocks):
     (PostgreSQL refuses NUL in text)."""
     for block in blocks:
         if isinstance(block, Grid):
-            if INVISIBLE.search("".join("".join(row) for row in block.rows)):  # rare: one search, not one a cell
-                block.rows = [[INVISIBLE.sub("", cell) for cell in row] for row in block.rows]
+            if INVISIBLE.search(block.text):  # rare: one search, not one a cell
+                block = Grid([[INVISIBLE.sub("", cell) for cell in row] for row in block.rows])
         else:
             block.text = tidy(block.text)
         yield block

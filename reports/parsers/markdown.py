@@ -52,11 +52,9 @@ BLOCK_LABELS = frozenset(norm(label) for label in (v.OUTCOMES_BLOCK, *(row.block
 def has_tables(lines):
     """True when the text holds `|` tables (at least two rows: one could be prose) or HTML
     tables, as OCR and PDF converters (MinerU, Marker) write tables with merged cells."""
-    text = "\n".join(lines)
-    if "|" not in text and "<" not in text:  # most text: no line to test
-        return False
-    return sum(1 for line in lines if PIPE_ROW.match(line) and line.count("|") >= 3) >= 2 or any(
-        HTML_TABLE_START.search(line) for line in lines
+    text = "\n".join(lines)  # one search of the whole, and most text has no 「|」: no line to test
+    return bool(HTML_TABLE_START.search(text)) or (
+        "|" in text and sum(1 for line in lines if PIPE_ROW.match(line) and line.count("|") >= 3) >= 2
     )
 
 

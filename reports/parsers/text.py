@@ -63,8 +63,8 @@ def _without_hard_wraps(lines):
     a figure (「行政处罚67+3610」 over 「3」) is no gap between cells. Recognised when at least five
     lines are N characters long, N ≥ 20, and they hold most of the text's characters; extracted
     text breaks at paragraphs and table rows, whose lengths vary."""
-    lengths = Counter(len(line) for line in lines if len(line) >= HARD_WRAP_WIDTH)
-    width, count = max(lengths.items(), key=lambda item: item[1], default=(0, 0))
+    lengths = Counter(map(len, lines))
+    width, count = next(((w, c) for w, c in lengths.most_common() if w >= HARD_WRAP_WIDTH), (0, 0))
     if count < HARD_WRAP_LINES or width * count < HARD_WRAP_SHARE * sum(map(len, lines)):
         return lines
     joined, current = [], ""
