@@ -658,18 +658,25 @@ def _stacked(words, label):
     return len(label) in soonest
 
 
-def _apart(table, compact, spaced, width, rows):
-    """{row key: (numbers, quoted)} when the labels and the numbers are printed apart (a PDF's
-    labels on their lines, the figures on others): every official row's label, at most one with
-    numbers beside it, and exactly one printed number a cell after the first label; else None."""
-    spans, cursor = [], 0
+def _labels_in_order(table, compact, start):
+    """[(start, end)] of every official row's label, each after the one before, from `start`; None
+    when one is not printed."""
+    spans, cursor = [], start
     for row in table.rows:
         span = _find_label(row, compact, cursor)
         if span is None:
             return None
         spans.append(span)
         cursor = span[1]
-    if sum(1 for shown, _ in rows.values() if shown) > 1:
+    return spans
+
+
+def _apart(table, compact, spaced, width, rows):
+    """{row key: (numbers, quoted)} when the labels and the numbers are printed apart (a PDF's
+    labels on their lines, the figures on others): every official row's label, at most one with
+    numbers beside it, and exactly one printed number a cell after the first label; else None."""
+    spans = _labels_in_order(table, compact, 0)
+    if spans is None or sum(1 for shown, _ in rows.values() if shown) > 1:
         return None
     kept, previous = [], spans[0][1]
     for start, end in spans[1:] + [(len(compact), len(compact))]:
@@ -929,14 +936,8 @@ def _by_group(table, compact, spaced, start):
     header (「行政复议 0 0 0 2 2 行政诉讼 未经复议直接起诉 1 2 2 0 5 复议后起诉 0 2 0 0 2」) where the
     official table prints one row of fifteen: each group's label, in order, then its figures.
     None otherwise."""
-    spans, cursor = [], start
-    for row in table.rows:
-        span = _find_label(row, compact, cursor)
-        if span is None:
-            return None
-        spans.append(span)
-        cursor = span[1]
-    if VALUE_RUN.search(compact, start, spans[0][0]):
+    spans = _labels_in_order(table, compact, start)
+    if spans is None or VALUE_RUN.search(compact, start, spans[0][0]):
         return None  # figures before the first group's label: the one row of fifteen, then a note
     rows = {}
     for row, (begin, end), following in zip(table.rows, spans, [s for s, _ in spans[1:]] + [len(compact)]):
