@@ -24,13 +24,16 @@ def same_agency(a, b):
 
 
 # A government's 办公厅/办公室 compiles the government's report, and its own report speaks of the
-# government throughout: in one report the two names are one reporter (two agencies elsewhere).
-GOVERNMENT_OFFICE = re.compile(r"(人民政府)(办公厅|办公室)$")
+# government throughout; an agency's report gives its own office as the contact (「可联系…公安局政府
+# 信息公开工作领导小组办公室」, 「…局办公室」): in one report such names are one reporter (two agencies
+# elsewhere).
+OWN_OFFICE = re.compile(r"(?<=[局委厅府会])(?:政府信息(?:与政务)?公开(?:工作)?(?:领导小组)?办公室|政务公开办公室|办公厅|办公室)$")
 
 
 def same_reporter(a, b):
-    """same_agency(), or one is the other's 人民政府办公厅/办公室: names one report may use for itself."""
-    return same_agency(a, b) or same_agency(GOVERNMENT_OFFICE.sub(r"\1", norm(a)), GOVERNMENT_OFFICE.sub(r"\1", norm(b)))
+    """same_agency(), or one is the other's office (人民政府办公厅, 局办公室): names one report may use
+    for itself."""
+    return same_agency(a, b) or same_agency(OWN_OFFICE.sub("", norm(a)), OWN_OFFICE.sub("", norm(b)))
 
 
 # The abbreviations people write for an agency's kind, each meaning one full name wherever it is

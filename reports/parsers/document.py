@@ -165,8 +165,14 @@ def build_report(blocks):
         raise ParseError("未能识别为政府信息公开工作年度报告：没有找到“一、总体情况”等标题，也没有找到统计表格。")
 
     front = [p.text for p in parts["front"]]
-    published = next(filter(None, (identity.published_on(t) for t in front if identity.is_chrome(t))), None)
-    title, preamble = split_title([t for t in front if not identity.is_chrome(t)])
+    chrome = [t for t in front if identity.is_chrome(t)]
+    published = next(filter(None, map(identity.published_on, chrome)), None)
+    paragraphs = [t for t in front if t not in chrome]
+    title, preamble = split_title(paragraphs)
+    archived = next(filter(None, map(identity.archived_title, chrome)), None)
+    if archived and (not title or len(title) > TITLE_LINE):
+        # the page prints no title line (a paragraph naming 年度报告 is none): its archive's or metadata's
+        title, preamble = archived, paragraphs
     other, signature, signed_on = split_signature(join_broken(parts.get("other", [])))
     shape.sections["overall"] = "\n".join(join_broken(parts.get("overall", [])))
     shape.sections["problems"], shape.sections["improvements"] = split_problems(
@@ -212,6 +218,9 @@ def _printed_text(blocks):
 
 SECTION_OF_TABLE = {v.ACTIVE.key: "active", v.ACTIVE_2019.key: "active", v.APPLICATIONS.key: "applications",
                     v.REVIEW_LITIGATION.key: "review_litigation"}  # fmt: skip
+
+
+TITLE_LINE = 80  # longer, a text taken for the title is a paragraph: 「本年度报告根据…」
 
 
 def split_title(paragraphs):

@@ -44,7 +44,10 @@ CHROME = re.compile(
     r"|^(来源|信息来源|发布时间|发布日期|发文日期|成文日期|发布机构|发布单位|作者|浏览次数|点击数|阅读次数|访问次数"
     r"|索引号|文号|发文字号|主题分类|标题|栏目|原文链接|本地目录|页面链接|时间|日期|字号|【?字体)\s*[：:]"
     r"|^[=\-—_*\s]{3,}[^=]{0,6}[=\-—_*\s]{3,}$|^(【?(打印|关闭|分享到?|收藏)】?\s*)+$"
+    r"|^页面链接与图片详见"  # the web archive's note on where it kept the page's links
 )
+# The title a page's metadata or an archive's header gives (标题: …年度报告), where the page prints none.
+ARCHIVED_TITLE = re.compile(r"^标题\s*[：:]\s*(\S.*?(?:报告|年报))\s*$")
 # A portal page's footer, wherever a reader finds it: never a report's text.
 SITE_FOOTER = re.compile(r"^(版权所有|copyright|©|主办单位|承办单位|技术支持|网站标识码|网站地图|联系我们|关于我们)|ICP备|公网安备", re.I)
 MAX_CHROME = 200
@@ -57,6 +60,11 @@ def is_chrome(text):
     """True for a line of a portal's or an archive's page around the report."""
     text = text.strip()
     return len(text) <= MAX_CHROME and not text.endswith("。") and bool(CHROME.match(text))
+
+
+def archived_title(text):
+    match = ARCHIVED_TITLE.match(text.strip())
+    return match.group(1) if match else None
 
 
 def is_site_footer(text):

@@ -3,6 +3,7 @@ header and a portal's breadcrumb before the title, a Markdown heading's #, a tit
 government's 办公厅 where the body speaks of the government."""
 import pytest
 
+from reports.names import same_reporter
 from reports.parsers import parse_bytes, parse_file
 from reports.parsers.blocks import nfkc
 from reports.parsers.identity import is_chrome, stated
@@ -105,3 +106,18 @@ def test_a_flattened_pages_breadcrumb_and_links_to_other_years_are_not_the_title
     for chrome in ("首页 ＞ 政务公开 ＞ 年度报告 ＞ ", "当前位置：首页 > 政务公开 > " + links + " "):
         shape = parse_bytes(chrome.encode() + to_flat(parse_file(seed(1))), "x.txt")
         assert (shape.agency, shape.year) == (plain.agency, plain.year), chrome
+
+
+def test_a_page_printing_no_title_takes_its_archives_and_its_contact_office_is_its_own():
+    """Corpus 09's page prints no title: its agency was the contact office the preamble names
+    (「可联系平潭综合实验区公安局政府信息公开工作领导小组办公室」). The archive's 「标题:」 line gives
+    the title where the page has none, and an agency's own office is one reporter with it (no
+    E5); another agency's office is not."""
+    plain = parse_file(seed(1))
+    title = plain.facts["title"]
+    page = seed_text(1).split(title, 1)[1]  # the page without its title
+    shape = parse_bytes((ARCHIVE_HEADER.replace("泰山区卫生健康局2022年政府信息公开工作年度报告", title) + page).encode(), "x.txt")
+    assert (shape.facts["title"], shape.agency, shape.year) == (title, plain.agency, plain.year)
+    assert same_reporter("泰山区卫生健康局政府信息公开工作领导小组办公室", "泰山区卫生健康局")
+    assert same_reporter("泰山区卫生健康局办公室", "泰山区卫生健康局") and same_reporter("泰山区人民政府办公室", "泰山区人民政府")
+    assert not same_reporter("泰山区财政局办公室", "泰山区卫生健康局")
