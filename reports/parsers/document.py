@@ -230,7 +230,7 @@ def split_title(paragraphs):
         if text.endswith("。"):
             break
         if "年度报告" in text or "年报" in text:
-            title = identity.TITLE_DEBRIS.sub("", "".join(paragraphs[: end + 1]))
+            title = identity.TITLE_DEBRIS.sub("", identity.without_page_chrome("".join(paragraphs[: end + 1])))
             return title[: v.MAX_TITLE], paragraphs[end + 1 :]
     return "", paragraphs
 

@@ -91,19 +91,24 @@ def _clean(name):
     return name if is_agency_name(name) else None
 
 
-# What a flattened page runs into its title: links to the other years' reports (上一篇：…年度报告),
-# and the breadcrumb's path before the agency's name (首页 > 政务公开 > 年度报告 > …局2023年…).
-LINKED_REPORT = re.compile(r"(?:上一篇|下一篇|上一条|下一条)[:：].*?(?:年度报告|年报)")
-BREADCRUMB = re.compile(r"^.*[>›»]")
-
-
 def title_parts(title):
     """(agency, year) as the title states them; either may be None."""
-    text = LINKED_REPORT.sub("", norm(title))
+    text = norm(title)
     match = YEAR.search(text)
     year = int(match.group(1)) if match else None
-    head = BREADCRUMB.sub("", TITLE_DEBRIS.sub("", text[: match.start()] if match else text.split("政府信息公开")[0]))
+    head = TITLE_DEBRIS.sub("", text[: match.start()] if match else text.split("政府信息公开")[0])
     return _clean(head) if head else None, year
+
+
+# What a page flattened into one line runs into its title: the breadcrumb's path (首页 ＞ 政务公开 ＞
+# 年度报告 ＞ …, its parts as CHROME's, no 《 or 。 among them) and links to other pages, each a
+# word up to the next space (上一篇：…2022年…年度报告 下一篇：…).
+PAGE_PATH = re.compile(r"^(?:当前位置\s*[:：])?(?:[^。<《>›»＞\n]{0,30}[>›»＞])+")
+PAGE_LINK = re.compile(r"(?:上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S*\s*")
+
+
+def without_page_chrome(title):
+    return PAGE_LINK.sub("", PAGE_PATH.sub("", title)).strip()
 
 
 def body_name(text, title_name):

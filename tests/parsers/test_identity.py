@@ -103,9 +103,10 @@ def test_a_flattened_pages_breadcrumb_and_links_to_other_years_are_not_the_title
     …局」 and the year the linked report's, 2022, with no finding."""
     plain = parse_bytes(to_flat(parse_file(seed(1))), "x.txt")
     links = " ".join(f"{link}：{plain.agency}{plain.year + step}年政府信息公开工作年度报告" for link, step in (("上一篇", -1), ("下一篇", 1)))
-    for chrome in ("首页 ＞ 政务公开 ＞ 年度报告 ＞ ", "当前位置：首页 > 政务公开 > " + links + " "):
+    for chrome in ("首页 ＞ 政务公开 ＞ 年度报告 ＞ ", "当前位置：首页 > 政务公开 > " + links + " ", "上一篇：关于公布权责清单的通知 "):
         shape = parse_bytes(chrome.encode() + to_flat(parse_file(seed(1))), "x.txt")
         assert (shape.agency, shape.year) == (plain.agency, plain.year), chrome
+        assert shape.facts["title"] == plain.facts["title"], chrome  # as stored and shown too
 
 
 def test_a_page_printing_no_title_takes_its_archives_and_its_contact_office_is_its_own():
