@@ -12,9 +12,10 @@ import re
 # soft hyphen.
 INVISIBLE_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff"
 INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
-LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+LINE_BREAK_CHARACTERS = r"\u2028\u2029\x85"  # besides CR
+LINE_BREAK = re.compile(rf"\r\n?|[{LINE_BREAK_CHARACTERS}]")
 # Either of the two above: most text has neither, which one scan finds.
-UNTIDY = re.compile(rf"[{INVISIBLE_CHARACTERS}\r\u2028\u2029\x85]")
+UNTIDY = re.compile(rf"[{INVISIBLE_CHARACTERS}\r{LINE_BREAK_CHARACTERS}]")
 # Whitespace at a line's end: spaces, tabs, no-break and full-width spaces alike.
 LINE_END = re.compile(r"[^\S\n]+$", re.M)
 

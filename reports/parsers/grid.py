@@ -284,7 +284,8 @@ class TableReader:
     def _store(self, table, row, columns, values):
         self.seen[table.key].add(row.key)
         cells = self.shape.table(table.key)
-        decimal = row.decimal or any(c.decimal for c in row.columns)  # 万元: rare, so asked once a row
+        # 万元 is rare: asked of each cell only in a row that may hold it
+        decimal = row.decimal or any(c.decimal for c in row.columns or table.columns)
         for column, cell in zip(columns, values):
             value, invalid = parse_value(cell, decimal and row.is_decimal(table.column_by_key.get(column)))
             if column is None:

@@ -45,11 +45,12 @@ MAX_STEPS = 20000  # search steps per row
 MAX_COMBINATIONS = 5000  # joint readings of a table's ambiguous rows
 # A row's figures, with the marks a blank cell may print (「25—102」, 「265无286」): each a cell
 # of its own; a unit after a figure (「676件0件975件」) ends it.
-VALUE_RUN = re.compile(r"[0-9+\-.\s—–/无空件]*[0-9][0-9+\-.\s—–/无空件]*")
+BLANK_MARK_CHARACTERS = "—–/无空"  # and 「-」 where no figure of the row has a sign
+VALUE_RUN = re.compile(rf"[0-9+\-.\s{BLANK_MARK_CHARACTERS}件]*[0-9][0-9+\-.\s{BLANK_MARK_CHARACTERS}件]*")
 BLANK = "~"  # a blank cell's mark in a row's value text; 「——」 may be one cell's or two
-BLANK_MARKS = str.maketrans({"—": BLANK, "–": BLANK, "/": BLANK, "无": BLANK, "空": BLANK, "件": " "})
-MARKS = re.compile(r"[—–/无空\-]+")  # a row's blank cells' marks, no figure among them
-UNSIGNED_BLANK_MARKS = str.maketrans({"-": BLANK}) | BLANK_MARKS  # 「-」 too, where no figure has a sign
+BLANK_MARKS = str.maketrans(dict.fromkeys(BLANK_MARK_CHARACTERS, BLANK) | {"件": " "})
+UNSIGNED_BLANK_MARKS = str.maketrans({"-": BLANK}) | BLANK_MARKS
+MARKS = re.compile(rf"[{BLANK_MARK_CHARACTERS}\-]+")  # a row's blank cells' marks, no figure among them
 THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")  # 「3,434」
 # a date opening the text after a table: its year or month, run into the table's last figure
 DATE_AT_END = {"年": re.compile(r"(?:19|20)\d\d\s*$"), "月": re.compile(r"(?:1[0-2]|[1-9])\s*$")}
@@ -181,8 +182,7 @@ def _rows(table, compact, spaced, done):
         if row.key in done:
             after_blank = False
             continue
-        match = VALUE_RUN.search(region)
-        run = match and _without_date(match.group(), region[match.end() :])
+        match, run = _value_run(region, 0)
         marks = not run and MARKS.match(region)
         if marks:  # a row printed blank (「行政许可—」): its cells are, whatever the other rows
             rows[row.key] = (BLANK, compact[start : end + marks.end()])
@@ -213,6 +213,13 @@ def _rows(table, compact, spaced, done):
         rows[row.key] = (shown, compact[start : offset + len(value)] + (unit.group(1) if unit else ""))
     # labels with no numbers anywhere are a text about the table (「本年度未制定规章」), not one
     return rows if any(shown for shown, _ in rows.values()) else {}
+
+
+def _value_run(text, start, end=None):
+    """(the match, its figures) of the first run of figures in text[start:end], without a date
+    that opens the text after it; (None or the match, None) when there is none."""
+    match = VALUE_RUN.search(text, start, len(text) if end is None else end)
+    return match, match and _without_date(match.group().rstrip(), text[match.end() :])
 
 
 def _without_date(run, rest):
@@ -262,8 +269,8 @@ def _as_value(text, column):
 
 
 MINUS = "-"
-# A cell's number in a row's value text, its sign printed apart from it or not (a lone 「-」 in a
-# signed row is left out: a blank's mark or a sign, which the row's digits must then settle).
+# A cell's number in a row's value text, its sign joined to it across a space (「20 - 3 17」); a
+# 「-」 no figure follows is left out, and the row's digits must settle it.
 SIGNED_TOKEN = re.compile(rf"[+-]?\s*[0-9.]+|{BLANK}+")
 
 
@@ -487,9 +494,7 @@ def _place_active(shape, table, rows, apart):
         row = table.row_by_key[key]
         columns = list(row.columns) or [v.Column("value", "", decimal=row.decimal)]
         values, how = _read_row(shown, columns, BOUNDS.get(row.columns, lambda values: True), apart)
-        # its bound is all there is to ask; a lone split beyond it may as well be a row whose blank
-        # cell printed nothing (「规章302」 for 30, —, 2): E15
-        how = {"chosen": "recovered", "unfitting": None}.get(how, how)
+        how = _one_reading(how)
         if how is None:
             _unrecovered(shape, table, row, text)
         elif how == "blank":
@@ -508,6 +513,14 @@ def _without_yuan(shape, table, row, columns, values, text):
         return values
     shape.facts["invalid_cells"][v.cell_key(table.key, row.key, columns[-1] and columns[-1].key)] = f"{v.figure_text(values[-1])}元"
     return [*values[:-1], None]
+
+
+def _one_reading(how):
+    """_read_row's `how` for a row of 表二 or 表四, whose own bound or group totals are all there is
+    to ask: the one split they pick is taken ("chosen" is recovered; nothing else in the table can
+    confirm it, as 表三's columns do), and a lone split beyond them (「规章302」 for 30, —, 2: a blank
+    cell that printed nothing) is not (E15)."""
+    return {"chosen": "recovered", "unfitting": None}.get(how, how)
 
 
 def _blank_rows(shape, table, rows, blank):
@@ -898,22 +911,20 @@ def _place_review(shape, compact, spaced, done):
     three result columns over the data row): the cells it read are kept and the rest filled,
     unless the text reads them otherwise, and then the grid's reading stands (E3 for the rest)."""
     table = v.REVIEW_LITIGATION
-    by_group = _by_group(table, compact, spaced, _after_header(compact))
+    start = _after_header(compact)
+    by_group = _by_group(table, compact, spaced, start)
     if by_group:
         return _place_by_group(shape, table, by_group, done)
-    match = VALUE_RUN.search(compact, _after_header(compact))
-    run = match and _without_date(match.group().rstrip(), compact[match.end() :])
+    match, run = _value_run(compact, start)
     if not run:
         return set()
     shown = _shown(run, spaced, match.start())
-    if ILLEGIBLE in compact[_after_header(compact) : match.end()]:
+    if ILLEGIBLE in compact[start : match.end()]:
         shown = None  # a reader found its figures untrustworthy: E15
     columns = list(table.columns) * len(table.rows)
     width = len(table.columns)
     values, how = _read_row(shown, columns, _row_total(width))
-    # The group totals picking one split of several is all 表四 has to ask: nothing else in the
-    # table can confirm it (a row that breaks a total has a wrong split that keeps them all).
-    how = {"chosen": "recovered", "unfitting": None}.get(how, how)  # as 表二's (_place_active)
+    how = _one_reading(how)
     text = compact[: match.start() + len(run)][-120:]
     if how is None:
         for row in table.rows:
@@ -941,11 +952,12 @@ def _by_group(table, compact, spaced, start):
         return None  # figures before the first group's label: the one row of fifteen, then a note
     rows = {}
     for row, (begin, end), following in zip(table.rows, spans, [s for s, _ in spans[1:]] + [len(compact)]):
-        match = VALUE_RUN.search(compact, end, following)
-        run = match and _without_date(match.group().rstrip(), compact[match.end() :])
+        match, run = _value_run(compact, end, following)
         if not run or CJK.search(compact, end, match.start()):
             return None  # a group's figures after other words: not this layout
-        rows[row.key] = (_shown(run, spaced, match.start()), compact[begin : match.start() + len(run)])
+        # a reader found the figures untrustworthy (〓): E15, as for the one row
+        shown = None if ILLEGIBLE in compact[end : match.end()] else _shown(run, spaced, match.start())
+        rows[row.key] = (shown, compact[begin : match.start() + len(run)].replace(ILLEGIBLE, ""))
     return rows
 
 
@@ -956,7 +968,7 @@ def _place_by_group(shape, table, rows, done):
             continue
         shown, text = rows[row.key]
         values, how = _read_row(shown, list(table.columns), _row_total(len(table.columns)))
-        how = {"chosen": "recovered", "unfitting": None}.get(how, how)  # as the one row's (_place_review)
+        how = _one_reading(how)
         if how in ("read", "recovered"):
             _store(shape, table, row, list(table.columns), values, how, text)
         else:

@@ -193,6 +193,11 @@ def test_a_sign_printed_apart_from_its_figure_or_as_the_minus_sign_character_is_
             "其他对外管理服务事项144\u22121232 行政处罚 67 － 36 31 行政强制20- 317 行政事业性收费3- 1")
     recover_tables({"active": text}, shape)
     assert shape.active_2019["licensing"] == {"previous_items": 20, "change": -3, "decisions": 17}
+    shape = ReportShape(format_version="2019")
+    recover_tables({"active": text.replace("144\u22121232", "144 \u221212 32")}, shape)
+    assert shape.active_2019["other_services"] == {"previous_items": 144, "change": -12, "decisions": 32}
+    shape = ReportShape(format_version="2019")
+    recover_tables({"active": text}, shape)
     assert shape.active_2019["penalty"] == {"previous_items": 67, "change": -36, "decisions": 31}
     assert shape.active_2019["fees"] == {"previous_items": 3, "change": -1}
     assert set(shape.facts["unrecovered"]) == {"active_2019__other_services", "active_2019__enforcement"}
@@ -467,6 +472,9 @@ def test_an_amount_printed_in_yuan_is_not_stored_as_wan_yuan():
         assert shape.active_2019["procurement"] == {"items": 15, "amount": stored}, amount
         invalid = [f for f in evaluate(shape) if f.code == "E6"]
         assert [(f.row, f.column) for f in invalid] == ([("procurement", "amount")] if stored is None else []), amount
+    shape = ReportShape()  # 2021's fees, recovered: the figure as read, in 元
+    recover_tables({"active": ACTIVE_HEAD + "规章 1 0 1 行政规范性文件 1 0 1" + ACTIVE_REST.replace("714.01", "1,200元")}, shape)
+    assert shape.active["fees"] is None and shape.facts["invalid_cells"] == {"active__fees": "1200元"}
     text = to_text(parse_file(seed(1))).decode().replace("行政事业性收费\t0\t", "行政事业性收费\t1200元\t")
     shape = parse_bytes(text.encode(), "x.txt")  # a grid's cell
     assert shape.active["fees"] is None and shape.facts["invalid_cells"] == {"active__fees": "1200元"}
@@ -483,8 +491,11 @@ def test_flattened_text_saved_with_a_break_every_n_characters_reads_as_the_page(
         whole, wrapped = parse_bytes(flat.encode(), "x.txt"), parse_bytes((head + body).encode(), "x.txt")
         for table in v.tables_for(whole.format_version):
             assert wrapped.table(table.key) == whole.table(table.key), (number, table.key)
-    lines = ["一行不满二十个字", "第二十条第（一）项 规章 0 0 0", "行政规范性文件 1 0 1"] * 5
-    assert _without_hard_wraps(lines) == lines  # extracted text: lengths vary
+    # extracted text: lines break at paragraphs and rows, a justified PDF's prose at one width
+    lines = []
+    for line in to_text(parse_file(seed(1))).decode().split("\n"):
+        lines += [line] if "\t" in line else [line[k : k + 30] for k in range(0, max(len(line), 1), 30)]
+    assert _without_hard_wraps(lines) == lines
 
 
 def test_a_row_printed_as_marks_alone_is_blank_whatever_the_other_rows():
@@ -499,6 +510,10 @@ def test_a_row_printed_as_marks_alone_is_blank_whatever_the_other_rows():
     shape = ReportShape()
     recover_tables({"active": text}, shape)
     assert (shape.active["licensing"], shape.active["penalty"], shape.active["enforcement"]) == (None, 35, 0)
+    assert set(shape.facts["unrecovered"]) == {"active__normative_documents"}
+    shape = ReportShape()  # one mark for a row of three cells
+    recover_tables({"active": text.replace("规章000", "规章—")}, shape)
+    assert set(shape.active["regulations"].values()) == {None} and shape.active["penalty"] == 35
     assert set(shape.facts["unrecovered"]) == {"active__normative_documents"}
 
 
@@ -533,6 +548,10 @@ def test_table_four_printed_a_row_a_group_reads_each_group_from_its_row():
         assert shape.review_litigation["litigation_direct"] == dict(zip(v.RESULT_KEYS, (1, 2, 2, 0, 5))), repr(joiner)
         assert shape.review_litigation["litigation_after_reconsideration"] == dict(zip(v.RESULT_KEYS, (0, 2, 0, 0, 2)))
         assert not shape.facts.get("unrecovered")
+    shape = ReportShape()  # a reader found a group's figures untrustworthy (〓, as a wrapped PDF figure)
+    recover_tables({"review_litigation": text.replace("未经复议直接起诉 ", "未经复议直接起诉 〓")}, shape)
+    assert set(shape.review_litigation["litigation_direct"].values()) == {None}
+    assert "review_litigation__litigation_direct" in shape.facts["unrecovered"]
     four = "四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 " + " ".join(c.label for c in v.RESULT_COLUMNS) * 3
     shape = ReportShape()
     note = " 注：行政复议1件，未经复议直接起诉2件，复议后起诉3件。"
