@@ -47,6 +47,8 @@ class ParseError(Exception):
 # typesetter's mark for an illegible character; OCR prints it for a glyph it cannot read, and a
 # row holding one is rightly E15 too.
 ILLEGIBLE = "〓"
+# The minus sign 「−」 (U+2212), which NFKC keeps: figures read it as 「-」.
+MINUS_SIGN = "\u2212"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"\s+")
 # Word bookmarks that text extraction leaves behind: [bookmark: _Hlk66973412]

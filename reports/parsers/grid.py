@@ -12,7 +12,7 @@ from functools import lru_cache
 from itertools import chain
 
 from reports import vocabulary as v
-from reports.parsers.blocks import CJK, norm
+from reports.parsers.blocks import CJK, MINUS_SIGN, norm
 
 BLANK_MARKERS = {"", "—", "——", "–", "-", "－", "/", "／", "\\", "无", "空"}
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -23,7 +23,7 @@ ENUMERATOR = re.compile(rf"^{v.ENUMERATOR}")  # where a label or a paragraph ope
 
 @lru_cache(maxsize=8192)
 def number_text(cell):
-    return UNITS.sub("", norm(cell).replace(",", "").replace("\u2212", "-"))  # 「−3」: NFKC keeps the minus sign
+    return UNITS.sub("", norm(cell).replace(",", "").replace(MINUS_SIGN, "-"))
 
 
 def in_yuan_text(text):

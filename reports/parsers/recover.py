@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import combinations, product
 
 from reports import vocabulary as v
-from reports.parsers.blocks import CJK, ILLEGIBLE
+from reports.parsers.blocks import CJK, ILLEGIBLE, MINUS_SIGN
 from reports.parsers.grid import in_printed_order, in_yuan_text, parse_value
 
 MAX_DIGITS = 7  # a count of ten million is beyond any agency's year
@@ -113,7 +113,7 @@ def _compact(text):
         if ch.isspace():
             gap = True
             continue
-        folded = MINUS if ch == "\u2212" else unicodedata.normalize("NFKC", ch)  # 「−」, which NFKC keeps
+        folded = "-" if ch == MINUS_SIGN else unicodedata.normalize("NFKC", ch)
         chars.append(folded if len(folded) == 1 else ch)
         spaced.append(gap)
         gap = False
@@ -268,7 +268,6 @@ def _as_value(text, column):
     return value if invalid is None else None
 
 
-MINUS = "-"
 # A cell's number in a row's value text, its sign joined to it across a space (「20 - 3 17」); a
 # 「-」 no figure follows is left out, and the row's digits must settle it.
 SIGNED_TOKEN = re.compile(rf"[+-]?\s*[0-9.]+|{BLANK}+")
